@@ -1,0 +1,38 @@
+"""bka: barnkonsekvensanalys, the guided child-rights impact assessment toolkit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: str | dict[str, Any] | None = None) -> Flask:
+    """Build the application. `config` is a config name or a dict of settings to apply last."""
+    from bka import i18n, security, templating
+    from bka.cli import register_commands
+    from bka.config import config_from_environment
+    from bka.database import init_database
+    from bka.domain.checklists import load_library
+    from bka.extensions import babel, csrf, login_manager
+    from bka.views import register_blueprints
+
+    overrides = dict(config) if isinstance(config, dict) else {}
+    name = config if isinstance(config, str) else overrides.get("BKA_CONFIG_NAME")
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config_from_environment(name))
+    app.config.update(overrides)
+
+    security.init_secret_key(app)
+    init_database(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    # A broken checklist file stops the start with every problem listed, never a 500 later.
+    app.extensions["bka_library"] = load_library(app.config["CHECKLIST_DIR"])
+
+    security.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,108 @@
+"""The `bka` console script: Flask's CLI for this app plus the project's own commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from bka.domain.checklists import ChecklistError, load_library
+
+
+def _create_app():
+    from bka import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """Barnkonsekvensanalys: manage and run the bka web application."""
+
+
+checklists_group = AppGroup("checklists", help="Inspect the checklist content in checklists/.")
+
+
+@checklists_group.command("validate", with_appcontext=False)
+@click.option("--directory", type=click.Path(file_okay=False), default=None,
+              help="Checklist directory (default: $BKA_CHECKLIST_DIR or the repository's).")
+def validate_checklists(directory: str | None) -> None:
+    """Check every checklist file: keys, both languages, article numbers, links, versions."""
+    directory = directory or os.environ.get("BKA_CHECKLIST_DIR")
+    try:
+        library = load_library(directory)
+    except ChecklistError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise SystemExit(1) from error
+    click.echo(
+        f"ok: {library.method.id} v{library.method.version} ({len(library.method.steps)} steps), "
+        f"{library.convention.id} v{library.convention.version} "
+        f"({len(library.convention.articles)} articles), "
+        + ", ".join(f"{pack.id} v{pack.version} ({len(pack.prompts)} prompts)"
+                    for pack in library.packs.values())
+    )
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["member", "reviewer", "admin"]), default="member",
+              show_default=True)
+@click.option("--language", "locale", type=click.Choice(["sv", "en"]), default="sv",
+              show_default=True)
+@click.password_option(help="Prompted for when not given (at least 12 characters).")
+@with_appcontext
+def create_user_command(email: str, name: str, role: str, locale: str, password: str) -> None:
+    """Create a local account with a global role."""
+    from bka.domain.accounts import create_user, password_hasher
+    from bka.domain.errors import FieldError
+    from bka.extensions import db
+
+    try:
+        user = create_user(password_hasher(current_app.config), email=email, name=name,
+                           password=password, role=role, locale=locale)
+    except FieldError as error:
+        raise click.UsageError(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no users.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo users and analyses (idempotent) and print the demo logins."""
+    from bka.demo import DEMO_USERS, load_demo
+    from bka.extensions import db
+    from bka.models import User
+
+    if if_empty and db.session.query(User.id).first() is not None:
+        click.echo("The database already has users; demo data not loaded.")
+        return
+    created = load_demo(current_app.extensions["bka_library"], current_app.config)
+    db.session.commit()
+    click.echo(f"Demo data ready ({created} analyses created). Demo logins:")
+    for user in DEMO_USERS:
+        click.echo(f"  {user.email:<28} {user.password:<22} {user.role}")
+
+
+@click.command("serve", context_settings={"ignore_unknown_options": True})
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
+def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> None:
+    """Run the production server (gunicorn) with the app factory."""
+    args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
+            "--access-logfile", "-", *gunicorn_args, "bka:create_app()"]
+    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(checklists_group)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(serve_command)

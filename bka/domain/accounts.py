@@ -1,0 +1,89 @@
+"""Local accounts: argon2id password hashing, creation and authentication."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import Type
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from bka.domain.errors import FieldError
+from bka.extensions import db
+from bka.models import User
+from bka.models.user import GLOBAL_ROLES
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def password_hasher(config) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST_KIB"],
+        parallelism=config["ARGON2_PARALLELISM"],
+        type=Type.ID,
+    )
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    hasher: PasswordHasher,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str = "member",
+    locale: str | None = None,
+) -> User:
+    if role not in GLOBAL_ROLES:
+        raise FieldError("role", _l("Unknown role."))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldError(
+            "password",
+            _l("The password must be at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        )
+    if find_user(email) is not None:
+        raise FieldError("email", _l("A user with that e-mail address already exists."))
+    user = User(
+        email=email.strip().lower(),
+        name=name.strip(),
+        password_hash=hasher.hash(password),
+        role=role,
+        locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(hasher: PasswordHasher, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Costs the same whether or not they exist."""
+    user = find_user(email)
+    if user is None:
+        try:
+            hasher.verify(_dummy_hash(hasher), password)
+        except VerificationError:
+            pass
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if not user.active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = hasher.hash("not a real password")
+    return _dummy_hashes[key]

@@ -1,0 +1,362 @@
+"""Operations on analyses: create, save a step, manage entries and members, screen out.
+
+Every operation flushes and leaves the commit to the caller (one commit per request).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from bka.domain import workflow
+from bka.domain.checklists import (
+    GENERAL_PRINCIPLES,
+    Checklists,
+    Library,
+    cached_checklists,
+    content_hash,
+    parse_snapshot,
+)
+from bka.domain.entries import EntryKind
+from bka.domain.errors import DomainError, FieldError
+from bka.domain.progress import AnalysisState, Missing, load_state, missing_for_step
+from bka.domain.screening import screening_result
+from bka.extensions import db
+from bka.models import Analysis, ChecklistRevision, ChildGroup, Impact, Membership, StepAnswer, User
+from bka.models.analysis import MEMBER_OWNER, MEMBER_ROLES
+from bka.models.base import utcnow
+
+
+class StepIncomplete(DomainError):
+    """The step was saved as a draft but cannot be marked completed yet."""
+
+    def __init__(self, missing: list[Missing]):
+        super().__init__("step incomplete")
+        self.missing = missing
+
+
+# --- checklists ---------------------------------------------------------------------------------
+
+
+def _revision_for(checklist_id: str, raw: dict[str, Any]) -> ChecklistRevision:
+    digest = content_hash(raw)
+    revision = db.session.scalar(
+        select(ChecklistRevision).where(
+            ChecklistRevision.checklist_id == checklist_id,
+            ChecklistRevision.version == raw["version"],
+            ChecklistRevision.content_hash == digest,
+        )
+    )
+    if revision is None:
+        revision = ChecklistRevision(
+            checklist_id=checklist_id, version=raw["version"], content_hash=digest, content=raw
+        )
+        db.session.add(revision)
+        db.session.flush()
+    return revision
+
+
+def checklists_for(analysis: Analysis) -> Checklists:
+    """The checklist content `analysis` was started with, parsed once per process."""
+    ids = (analysis.method_revision_id, analysis.convention_revision_id, analysis.pack_revision_id)
+    rows = dict(
+        db.session.execute(
+            select(ChecklistRevision.id, ChecklistRevision.content_hash).where(
+                ChecklistRevision.id.in_(ids)
+            )
+        ).all()
+    )
+    hashes = tuple(rows[revision_id] for revision_id in ids)
+    parsed = cached_checklists(hashes)
+    if parsed is None:
+        parsed = parse_snapshot(
+            hashes,
+            analysis.method_revision.content,
+            analysis.convention_revision.content,
+            analysis.pack_revision.content,
+        )
+    return parsed
+
+
+# --- analyses -----------------------------------------------------------------------------------
+
+
+def _touch(analysis: Analysis, user: User) -> None:
+    analysis.updated_at = utcnow()
+    analysis.updated_by = user
+
+
+def create_analysis(
+    library: Library,
+    user: User,
+    *,
+    title: str,
+    organisation: str,
+    decision_area: str,
+    diarienummer: str | None = None,
+    planned_decision_date: date | None = None,
+) -> Analysis:
+    """Start an analysis owned by `user`, pinned to the current checklist content."""
+    if decision_area not in library.packs:
+        raise FieldError("decision_area", _l("Choose a decision area from the list."))
+    raw = library.raw_for_area(decision_area)
+    analysis = Analysis(
+        title=title,
+        organisation=organisation,
+        decision_area=decision_area,
+        diarienummer=diarienummer or None,
+        planned_decision_date=planned_decision_date,
+        status=workflow.DRAFT,
+        method_revision=_revision_for(raw["method"]["id"], raw["method"]),
+        convention_revision=_revision_for(raw["convention"]["id"], raw["convention"]),
+        pack_revision=_revision_for(raw["pack"]["id"], raw["pack"]),
+        created_by=user,
+        updated_by=user,
+    )
+    analysis.memberships.append(Membership(user=user, role=MEMBER_OWNER))
+    db.session.add(analysis)
+    db.session.flush()
+    return analysis
+
+
+def update_details(analysis: Analysis, user: User, **details: Any) -> None:
+    """Change title, organisation, diarienummer or planned date (the area is fixed at start)."""
+    for name in ("title", "organisation", "diarienummer", "planned_decision_date"):
+        if name in details:
+            setattr(analysis, name, details[name] or (None if name != "title" else ""))
+    _touch(analysis, user)
+    db.session.flush()
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def normalise_answers(checklists: Checklists, step_key: str, values: dict[str, Any]) -> dict:
+    """Keep the step's known keys, drop blanks, make dates JSON-safe, pin articles 2/3/6/12."""
+    step = checklists.method.step(step_key)
+    known = {question.key: question for question in step.questions}
+    prompt_keys = {f"prompt__{prompt.key}" for prompt in checklists.pack.prompts_for(step_key)}
+    answers: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known and key not in prompt_keys:
+            continue
+        question = known.get(key)
+        if question is not None and question.kind == "articles":
+            value = sorted(set(GENERAL_PRINCIPLES) | {int(number) for number in value or []})
+        if value is None or value == "" or value == []:
+            continue
+        answers[key] = _json_safe(value)
+    return answers
+
+
+def save_step(
+    analysis: Analysis,
+    checklists: Checklists,
+    step_key: str,
+    values: dict[str, Any],
+    user: User,
+    *,
+    mark_completed: bool = False,
+) -> StepAnswer:
+    """Store the step's answers as a draft; if asked, mark it completed when nothing is missing.
+
+    The draft is saved even when completion is refused (StepIncomplete), so nothing is lost.
+    """
+    row = db.session.scalar(
+        select(StepAnswer).where(
+            StepAnswer.analysis_id == analysis.id, StepAnswer.step_key == step_key
+        )
+    )
+    if row is None:
+        row = StepAnswer(analysis=analysis, step_key=step_key, updated_by=user)
+        db.session.add(row)
+    row.answers = normalise_answers(checklists, step_key, values)
+    row.updated_at = utcnow()
+    row.updated_by = user
+    row.completed = False
+    if step_key == "screening":
+        result = screening_result(row.answers)
+        analysis.screening_level = result.level if result else None
+    _touch(analysis, user)
+    db.session.flush()
+    if mark_completed:
+        missing = missing_for_step(load_state(analysis, checklists), step_key)
+        if missing:
+            raise StepIncomplete(missing)
+        row.completed = True
+        db.session.flush()
+    return row
+
+
+# --- structured entries -------------------------------------------------------------------------
+
+
+def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None) -> None:
+    """Rules that span entries: impacts must point at engaged articles and this analysis's groups."""
+    if kind.name == "impacts":
+        if values["article"] not in state.engaged_articles():
+            raise FieldError("article", _l("Choose one of the articles engaged in step 4."))
+        group = db.session.get(ChildGroup, values["child_group_id"])
+        if group is None or group.analysis_id != state.analysis.id:
+            raise FieldError("child_group_id", _l("Choose one of this analysis's child groups."))
+        duplicate = db.session.scalar(
+            select(Impact.id).where(
+                Impact.analysis_id == state.analysis.id,
+                Impact.article == values["article"],
+                Impact.child_group_id == values["child_group_id"],
+            )
+        )
+        if duplicate is not None and (entry is None or duplicate != entry.id):
+            raise FieldError(
+                "child_group_id",
+                _l("This article and child group are already assessed; edit that entry instead."),
+            )
+    if kind.name == "consultations" and values["age_from"] > values["age_to"]:
+        raise FieldError("age_to", _l("The upper age cannot be lower than the lower age."))
+
+
+# Steps whose completeness depends on another step's entries.
+_DEPENDENT_STEPS = {"child_groups": ("impacts",), "impacts": ("alternatives",)}
+
+
+def _mark_steps_open(analysis: Analysis, kind: EntryKind) -> None:
+    """A changed entry re-opens its step (and steps that depend on it) for confirmation."""
+    step_keys = (kind.step, *_DEPENDENT_STEPS.get(kind.name, ()))
+    rows = db.session.scalars(
+        select(StepAnswer).where(
+            StepAnswer.analysis_id == analysis.id, StepAnswer.step_key.in_(step_keys)
+        )
+    )
+    for row in rows:
+        row.completed = False
+
+
+def save_entry(
+    state: AnalysisState, kind: EntryKind, values: dict[str, Any], user: User, entry=None
+):
+    """Add an entry of `kind` (entry None) or change `entry`; returns the entry."""
+    values = {name: values[name] for name in kind.fields if name in values}
+    _check_entry(state, kind, values, entry)
+    if entry is None:
+        entry = kind.model(analysis_id=state.analysis.id)
+        db.session.add(entry)
+    for name, value in values.items():
+        setattr(entry, name, value)
+    if kind.name == "alternatives" and values.get("is_preferred"):
+        for other in state.entries["alternatives"]:
+            if other is not entry:
+                other.is_preferred = False
+    _mark_steps_open(state.analysis, kind)
+    _touch(state.analysis, user)
+    db.session.flush()
+    return entry
+
+
+def delete_entry(state: AnalysisState, kind: EntryKind, entry, user: User) -> None:
+    db.session.delete(entry)
+    _mark_steps_open(state.analysis, kind)
+    _touch(state.analysis, user)
+    db.session.flush()
+
+
+def get_entry(analysis: Analysis, kind: EntryKind, entry_id: int):
+    """The entry of `kind` with `entry_id` if it belongs to `analysis`, else None."""
+    entry = db.session.get(kind.model, entry_id)
+    if entry is None or entry.analysis_id != analysis.id:
+        return None
+    return entry
+
+
+# --- members --------------------------------------------------------------------------------------
+
+
+def add_member(analysis: Analysis, email: str, role: str, actor: User) -> Membership:
+    if role not in MEMBER_ROLES or role == MEMBER_OWNER:
+        raise FieldError("role", _l("Choose editor or viewer."))
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active:
+        raise FieldError("email", _l("There is no active user with that e-mail address."))
+    if any(membership.user_id == user.id for membership in analysis.memberships):
+        raise FieldError("email", _l("That user is already a member of this analysis."))
+    membership = Membership(user=user, role=role)
+    analysis.memberships.append(membership)
+    _touch(analysis, actor)
+    db.session.flush()
+    return membership
+
+
+def remove_member(analysis: Analysis, membership: Membership, actor: User) -> None:
+    if membership.role == MEMBER_OWNER:
+        raise DomainError(_l("The owner cannot be removed from the analysis."))
+    analysis.memberships.remove(membership)
+    db.session.delete(membership)
+    _touch(analysis, actor)
+    db.session.flush()
+
+
+# --- lifecycle ----------------------------------------------------------------------------------
+
+
+def apply_transition(analysis: Analysis, name: str, user: User) -> None:
+    move = workflow.transition(name, analysis.status)
+    if move is None:
+        raise DomainError(_l("That change of status is not possible now."))
+    analysis.status = move.target
+    _touch(analysis, user)
+    db.session.flush()
+
+
+def screen_out(analysis: Analysis, checklists: Checklists, user: User) -> None:
+    """End the analysis as "no BKA needed": only when screening says so, with a justification."""
+    state = load_state(analysis, checklists)
+    result = screening_result(state.step_answers("screening"))
+    if result is None or result.level != "none":
+        raise DomainError(
+            _l("The screening does not show that children are unaffected, so a BKA is needed.")
+        )
+    missing = missing_for_step(state, "screening")
+    if missing:
+        raise StepIncomplete(missing)
+    apply_transition(analysis, "screen_out", user)
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def completed_steps(analysis_ids: list[int]) -> dict[int, int]:
+    """Completed step counts for many analyses in one query (for lists)."""
+    if not analysis_ids:
+        return {}
+    rows = db.session.execute(
+        select(StepAnswer.analysis_id, func.count())
+        .where(StepAnswer.analysis_id.in_(analysis_ids), StepAnswer.completed.is_(True))
+        .group_by(StepAnswer.analysis_id)
+    )
+    return dict(rows.all())
+
+
+def analyses_for(user: User, search: str | None = None):
+    """A select of the analyses `user` is a member of, newest change first, optionally searched."""
+    query = (
+        select(Analysis)
+        .join(Membership, Membership.analysis_id == Analysis.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Analysis.updated_at.desc(), Analysis.id.desc())
+    )
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Analysis.title.ilike(pattern, escape="\\"),
+                Analysis.diarienummer.ilike(pattern, escape="\\"),
+            )
+        )
+    return query

@@ -1,0 +1,505 @@
+"""Checklist content (checklists/*.toml) parsed into frozen dataclasses and validated.
+
+The files are content, not code: the method's steps and questions, the Convention's 54 articles
+and one pack of prompts per decision area. The same parser reads the files on disk and the
+snapshots stored with each analysis, so an analysis always renders with the content it was
+started with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("sv", "en")
+STEP_KEYS = (
+    "screening",
+    "decision",
+    "children",
+    "rights",
+    "evidence",
+    "participation",
+    "impacts",
+    "alternatives",
+    "conclusion",
+    "feedback",
+    "follow_up",
+)
+AREAS = ("health_care", "digital", "education", "social_services", "planning")
+QUESTION_KINDS = ("text", "textarea", "choice", "multichoice", "date", "articles")
+RELEVANCE_LEVELS = ("high", "some")
+GENERAL_PRINCIPLES = (2, 3, 6, 12)
+INCORPORATED_ARTICLES = range(1, 43)
+ARTICLE_NUMBERS = range(1, 55)
+
+METHOD_ID = "method"
+CONVENTION_ID = "crc"
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checklists"
+
+
+class ChecklistError(Exception):
+    """Checklist content is invalid; carries every problem found, one per line."""
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual text; falls back to Swedish, the default language."""
+
+    sv: str
+    en: str
+
+    def get(self, locale: str | None) -> str:
+        return self.en if locale == "en" else self.sv
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Scale:
+    key: str
+    choices: tuple[Choice, ...]
+
+    def label_for(self, key: str, locale: str) -> str:
+        for choice in self.choices:
+            if choice.key == key:
+                return choice.label.get(locale)
+        return key
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: str
+    label: Text
+    guidance: Text | None
+    required: bool
+    scale: Scale | None
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    number: int
+    title: Text
+    purpose: Text
+    guiding_questions: tuple[Text, ...]
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Method:
+    id: str
+    version: int
+    title: Text
+    steps: tuple[Step, ...]
+
+    def step(self, key: str) -> Step:
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise KeyError(key)
+
+    def question(self, key: str) -> Question:
+        for step in self.steps:
+            for question in step.questions:
+                if question.key == key:
+                    return question
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Article:
+    number: int
+    title: Text
+    summary: Text
+    general_principle: bool
+    incorporated: bool
+    relevance: dict[str, str] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Convention:
+    id: str
+    version: int
+    title: Text
+    articles: tuple[Article, ...]
+
+    def article(self, number: int) -> Article:
+        return self.articles[number - 1]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    step: str
+    articles: tuple[int, ...]
+    text: Text
+    guidance: Text | None
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    version: int
+    area: str
+    title: Text
+    description: Text
+    suggested_articles: tuple[int, ...]
+    prompts: tuple[Prompt, ...]
+
+    def prompts_for(self, step_key: str) -> tuple[Prompt, ...]:
+        return tuple(p for p in self.prompts if p.step == step_key)
+
+
+@dataclass(frozen=True)
+class Checklists:
+    """The content one analysis works with: the method, the Convention and its area's pack."""
+
+    method: Method
+    convention: Convention
+    pack: Pack
+
+    def suggested_articles(self) -> tuple[int, ...]:
+        return tuple(sorted(set(GENERAL_PRINCIPLES) | set(self.pack.suggested_articles)))
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every checklist file on disk, validated, with the raw content for snapshots."""
+
+    method: Method
+    convention: Convention
+    packs: dict[str, Pack] = field(hash=False)
+    raw: dict[str, dict[str, Any]] = field(hash=False)
+
+    def for_area(self, area: str) -> Checklists:
+        return Checklists(self.method, self.convention, self.packs[area])
+
+    def raw_for_area(self, area: str) -> dict[str, dict[str, Any]]:
+        """The raw documents an analysis in `area` snapshots, by role."""
+        return {
+            "method": self.raw[METHOD_ID],
+            "convention": self.raw[CONVENTION_ID],
+            "pack": self.raw[self.packs[area].id],
+        }
+
+
+def content_hash(raw: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(raw, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Collects problems while parsing, so one run reports everything wrong with a file."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[str] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.source}: {where}: {message}")
+
+    def text(self, raw: Any, where: str, *, optional: bool = False) -> Text | None:
+        if raw is None and optional:
+            return None
+        if not isinstance(raw, dict):
+            self.problem(where, "expected a table with 'sv' and 'en'")
+            return Text("", "")
+        for lang in LANGUAGES:
+            value = raw.get(lang)
+            if not isinstance(value, str) or not value.strip():
+                self.problem(where, f"missing or empty '{lang}' text")
+        extra = set(raw) - set(LANGUAGES)
+        if extra:
+            self.problem(where, f"unknown languages {sorted(extra)}")
+        return Text(str(raw.get("sv", "")).strip(), str(raw.get("en", "")).strip())
+
+    def header(self, raw: dict[str, Any], expected_id: str | None = None) -> tuple[str, int]:
+        checklist_id = raw.get("id")
+        version = raw.get("version")
+        if not isinstance(checklist_id, str) or not checklist_id:
+            self.problem("id", "missing checklist id")
+            checklist_id = "?"
+        elif expected_id and checklist_id != expected_id:
+            self.problem("id", f"expected id {expected_id!r}, found {checklist_id!r}")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            self.problem("version", "version must be a positive integer")
+            version = 0
+        return checklist_id, version
+
+    def articles(self, raw: Any, where: str) -> tuple[int, ...]:
+        if not isinstance(raw, list):
+            self.problem(where, "expected a list of article numbers")
+            return ()
+        numbers = []
+        for number in raw:
+            if not isinstance(number, int) or isinstance(number, bool) or number not in ARTICLE_NUMBERS:
+                self.problem(where, f"{number!r} is not an article number (1-54)")
+            else:
+                numbers.append(number)
+        if len(set(numbers)) != len(numbers):
+            self.problem(where, "an article is listed twice")
+        return tuple(numbers)
+
+    def finish(self) -> None:
+        if self.problems:
+            raise ChecklistError(self.problems)
+
+
+def parse_method(raw: dict[str, Any], source: str = METHOD_ID) -> Method:
+    reader = _Reader(source)
+    checklist_id, version = reader.header(raw, METHOD_ID)
+    title = reader.text(raw.get("title"), "title")
+
+    scales: dict[str, Scale] = {}
+    for scale_key, scale_raw in (raw.get("scales") or {}).items():
+        choices = []
+        seen: set[str] = set()
+        for index, choice in enumerate(scale_raw.get("choices", [])):
+            key = choice.get("key")
+            if not isinstance(key, str) or not key:
+                reader.problem(f"scales.{scale_key}[{index}]", "choice without a key")
+                continue
+            if key in seen:
+                reader.problem(f"scales.{scale_key}", f"duplicate choice key {key!r}")
+            seen.add(key)
+            choices.append(Choice(key, reader.text(choice.get("label"), f"scales.{scale_key}.{key}")))
+        if not choices:
+            reader.problem(f"scales.{scale_key}", "a scale needs at least one choice")
+        scales[scale_key] = Scale(scale_key, tuple(choices))
+
+    steps = []
+    question_keys: set[str] = set()
+    raw_steps = raw.get("steps") or []
+    found_keys = tuple(step.get("key") for step in raw_steps)
+    if found_keys != STEP_KEYS:
+        reader.problem("steps", f"expected the steps {', '.join(STEP_KEYS)} in that order")
+    articles_questions = 0
+    for number, step_raw in enumerate(raw_steps, start=1):
+        step_key = str(step_raw.get("key"))
+        where = f"steps.{step_key}"
+        questions = []
+        for question_raw in step_raw.get("questions", []):
+            key = question_raw.get("key")
+            q_where = f"{where}.questions.{key}"
+            if not isinstance(key, str) or not key.isidentifier():
+                reader.problem(q_where, "question key must be a snake_case identifier")
+                continue
+            if key in question_keys:
+                reader.problem(q_where, "duplicate question key")
+            question_keys.add(key)
+            kind = question_raw.get("kind")
+            if kind not in QUESTION_KINDS:
+                reader.problem(q_where, f"unknown kind {kind!r}")
+            articles_questions += kind == "articles"
+            scale = None
+            if kind in ("choice", "multichoice"):
+                scale = scales.get(question_raw.get("scale"))
+                if scale is None:
+                    reader.problem(q_where, f"unknown scale {question_raw.get('scale')!r}")
+            required = question_raw.get("required", False)
+            if not isinstance(required, bool):
+                reader.problem(q_where, "required must be true or false")
+            questions.append(
+                Question(
+                    key=key,
+                    kind=kind,
+                    label=reader.text(question_raw.get("label"), f"{q_where}.label"),
+                    guidance=reader.text(
+                        question_raw.get("guidance"), f"{q_where}.guidance", optional=True
+                    ),
+                    required=bool(required),
+                    scale=scale,
+                )
+            )
+        steps.append(
+            Step(
+                key=step_key,
+                number=number,
+                title=reader.text(step_raw.get("title"), f"{where}.title"),
+                purpose=reader.text(step_raw.get("purpose"), f"{where}.purpose"),
+                guiding_questions=tuple(
+                    reader.text(text, f"{where}.guiding_questions[{i}]")
+                    for i, text in enumerate(step_raw.get("guiding_questions", []))
+                ),
+                questions=tuple(questions),
+            )
+        )
+    if articles_questions != 1:
+        reader.problem("steps", "exactly one question of kind 'articles' is required")
+    reader.finish()
+    return Method(checklist_id, version, title, tuple(steps))
+
+
+def parse_convention(raw: dict[str, Any], source: str = CONVENTION_ID) -> Convention:
+    reader = _Reader(source)
+    checklist_id, version = reader.header(raw, CONVENTION_ID)
+    title = reader.text(raw.get("title"), "title")
+    articles = []
+    for index, article_raw in enumerate(raw.get("articles") or []):
+        number = article_raw.get("number")
+        where = f"articles[{index}]"
+        if number != index + 1:
+            reader.problem(where, f"expected article {index + 1}, found {number!r}")
+            continue
+        relevance = article_raw.get("relevance") or {}
+        for area, level in relevance.items():
+            if area not in AREAS:
+                reader.problem(where, f"unknown decision area {area!r}")
+            if level not in RELEVANCE_LEVELS:
+                reader.problem(where, f"relevance must be 'high' or 'some', found {level!r}")
+        general_principle = article_raw.get("general_principle")
+        if general_principle != (number in GENERAL_PRINCIPLES):
+            reader.problem(where, "general_principle must be true exactly for 2, 3, 6 and 12")
+        incorporated = article_raw.get("incorporated")
+        if incorporated != (number in INCORPORATED_ARTICLES):
+            reader.problem(where, "incorporated must be true exactly for articles 1-42")
+        articles.append(
+            Article(
+                number=number,
+                title=reader.text(article_raw.get("title"), f"{where}.title"),
+                summary=reader.text(article_raw.get("summary"), f"{where}.summary"),
+                general_principle=bool(general_principle),
+                incorporated=bool(incorporated),
+                relevance=dict(relevance),
+            )
+        )
+    if len(articles) != len(ARTICLE_NUMBERS):
+        reader.problem("articles", f"expected 54 articles, found {len(articles)}")
+    reader.finish()
+    return Convention(checklist_id, version, title, tuple(articles))
+
+
+def parse_pack(raw: dict[str, Any], source: str) -> Pack:
+    reader = _Reader(source)
+    checklist_id, version = reader.header(raw)
+    area = raw.get("area")
+    if area not in AREAS:
+        reader.problem("area", f"unknown decision area {area!r}")
+    elif checklist_id != f"pack-{area}":
+        reader.problem("id", f"a pack's id must be 'pack-{area}'")
+    prompts = []
+    keys: set[str] = set()
+    for index, prompt_raw in enumerate(raw.get("prompts") or []):
+        key = prompt_raw.get("key")
+        where = f"prompts[{index}]"
+        if not isinstance(key, str) or not key.isidentifier():
+            reader.problem(where, "prompt key must be a snake_case identifier")
+            continue
+        if key in keys:
+            reader.problem(where, f"duplicate prompt key {key!r}")
+        keys.add(key)
+        if prompt_raw.get("step") not in STEP_KEYS:
+            reader.problem(where, f"unknown step {prompt_raw.get('step')!r}")
+        articles = reader.articles(prompt_raw.get("articles"), f"{where}.articles")
+        if not articles:
+            reader.problem(where, "a prompt must link to at least one article")
+        prompts.append(
+            Prompt(
+                key=key,
+                step=prompt_raw.get("step"),
+                articles=articles,
+                text=reader.text(prompt_raw.get("text"), f"{where}.text"),
+                guidance=reader.text(prompt_raw.get("guidance"), f"{where}.guidance", optional=True),
+            )
+        )
+    reader.finish()
+    return Pack(
+        id=checklist_id,
+        version=version,
+        area=area,
+        title=reader.text(raw.get("title"), "title"),
+        description=reader.text(raw.get("description"), "description"),
+        suggested_articles=reader.articles(raw.get("suggested_articles", []), "suggested_articles"),
+        prompts=tuple(prompts),
+    )
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ChecklistError([f"{path.name}: not valid TOML: {exc}"]) from exc
+
+
+def load_library(directory: str | Path | None = None) -> Library:
+    """Read and validate every checklist file; raise ChecklistError listing all problems."""
+    directory = Path(directory or DEFAULT_DIR)
+    problems: list[str] = []
+    raw: dict[str, dict[str, Any]] = {}
+    method = convention = None
+    packs: dict[str, Pack] = {}
+
+    def attempt(path: Path, parse):
+        try:
+            document = _read_toml(path)
+            parsed = parse(document)
+        except ChecklistError as exc:
+            problems.extend(exc.problems)
+            return None
+        if parsed.id in raw:
+            problems.append(f"{path.name}: id {parsed.id!r} is used by another file")
+        raw[parsed.id] = document
+        return parsed
+
+    if not directory.is_dir():
+        raise ChecklistError([f"checklist directory {directory} does not exist"])
+    method = attempt(directory / "method.toml", lambda d: parse_method(d, "method.toml"))
+    convention = attempt(directory / "convention.toml", lambda d: parse_convention(d, "convention.toml"))
+    for path in sorted((directory / "packs").glob("*.toml")):
+        pack = attempt(path, lambda d, name=path.name: parse_pack(d, f"packs/{name}"))
+        if pack is not None:
+            if pack.area in packs:
+                problems.append(f"packs/{path.name}: a second pack for area {pack.area!r}")
+            packs[pack.area] = pack
+    for area in AREAS:
+        if area not in packs:
+            problems.append(f"packs/: no pack for decision area {area!r}")
+    if problems or method is None or convention is None:
+        raise ChecklistError(problems or ["checklists could not be loaded"])
+    return Library(method, convention, packs, raw)
+
+
+_parsed_snapshots: dict[tuple[str, str, str], Checklists] = {}
+
+
+def cached_checklists(hashes: tuple[str, str, str]) -> Checklists | None:
+    """The parsed content for (method, convention, pack) content hashes, if parsed before."""
+    return _parsed_snapshots.get(hashes)
+
+
+def parse_snapshot(
+    hashes: tuple[str, str, str], method: dict, convention: dict, pack: dict
+) -> Checklists:
+    """Parse an analysis's stored snapshot; snapshots are immutable, so the result is cached."""
+    parsed = Checklists(
+        parse_method(method, "snapshot"),
+        parse_convention(convention, "snapshot"),
+        parse_pack(pack, "snapshot"),
+    )
+    if len(_parsed_snapshots) > 256:
+        _parsed_snapshots.clear()
+    _parsed_snapshots[hashes] = parsed
+    return parsed

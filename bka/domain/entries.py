@@ -1,0 +1,135 @@
+"""The structured entries each step holds, and the choice keys their fields take.
+
+Labels for these keys live with the forms (bka/forms/choices.py); the domain only knows keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bka.models import (
+    Alternative,
+    ChildGroup,
+    Consultation,
+    EvidenceSource,
+    Impact,
+    Indicator,
+    Measure,
+)
+
+AGE_BANDS = ("0-1", "1-5", "6-12", "13-15", "16-17", "0-17")
+RELATIONS = ("user", "relative", "indirect")
+VULNERABLE_SITUATIONS = (
+    "disability_chronic_illness",
+    "protected_identity",
+    "violence_oppression",
+    "in_care",
+    "migrant",
+    "minority",
+    "other_language",
+    "poverty",
+    "lgbtq",
+    "young_carer",
+    "rural",
+    "guardian_conflict",
+)
+EVIDENCE_KINDS = (
+    "statistics",
+    "research",
+    "professional",
+    "complaints",
+    "earlier_assessment",
+    "stakeholders",
+    "other",
+)
+CONSULTATION_METHODS = (
+    "interview",
+    "focus_group",
+    "survey",
+    "youth_council",
+    "user_testing",
+    "walk_along",
+    "digital_panel",
+    "representatives",
+    "other",
+)
+DIRECTIONS = ("strengthens", "weakens", "neutral", "unknown")
+TERMS = ("short", "long", "both")
+SEVERITIES = ("low", "medium", "high")
+LIKELIHOODS = ("unlikely", "possible", "likely")
+MEASURE_STATUSES = ("planned", "in_progress", "done")
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """A kind of repeatable entry: its table, the step it belongs to and its editable fields."""
+
+    name: str
+    model: type
+    step: str
+    fields: tuple[str, ...]
+    text_fields: tuple[str, ...]  # free text checked for personnummer
+
+
+ENTRY_KINDS = {
+    kind.name: kind
+    for kind in (
+        EntryKind(
+            "child_groups",
+            ChildGroup,
+            "children",
+            ("label", "age_band", "relation", "vulnerable_situations", "estimated_number",
+             "number_source"),
+            ("label", "number_source"),
+        ),
+        EntryKind(
+            "evidence_sources",
+            EvidenceSource,
+            "evidence",
+            ("kind", "title", "reference", "findings"),
+            ("title", "reference", "findings"),
+        ),
+        EntryKind(
+            "consultations",
+            Consultation,
+            "participation",
+            ("method", "children_count", "age_from", "age_to", "held_on", "adaptations", "views",
+             "influence"),
+            ("adaptations", "views", "influence"),
+        ),
+        EntryKind(
+            "impacts",
+            Impact,
+            "impacts",
+            ("article", "child_group_id", "direction", "term", "severity", "likelihood",
+             "explanation"),
+            ("explanation",),
+        ),
+        EntryKind(
+            "alternatives",
+            Alternative,
+            "alternatives",
+            ("title", "description", "child_rights_assessment", "conflicts_of_interest",
+             "is_preferred"),
+            ("title", "description", "child_rights_assessment", "conflicts_of_interest"),
+        ),
+        EntryKind(
+            "measures",
+            Measure,
+            "alternatives",
+            ("description", "owner", "due_date", "status"),
+            ("description",),
+        ),
+        EntryKind(
+            "indicators",
+            Indicator,
+            "follow_up",
+            ("name", "baseline", "target", "source", "responsible", "measure_on"),
+            ("name", "baseline", "target", "source"),
+        ),
+    )
+}
+
+
+def kinds_for_step(step_key: str) -> tuple[EntryKind, ...]:
+    return tuple(kind for kind in ENTRY_KINDS.values() if kind.step == step_key)

@@ -1,0 +1,160 @@
+"""What each step still needs, and the status of every step: derived, never stored twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from bka.domain.checklists import Checklists, Text
+from bka.domain.entries import ENTRY_KINDS, kinds_for_step
+from bka.domain.screening import LEVEL_NONE, screening_result
+from bka.extensions import db
+from bka.models import Analysis, StepAnswer
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One required item still missing; `target` is the form field or entry list to fix."""
+
+    step: str
+    target: str
+    message: Any
+    question: Text | None = None
+
+    def describe(self, locale: str) -> str:
+        if self.question is not None:
+            return str(self.message) % {"question": self.question.get(locale)}
+        return str(self.message)
+
+
+@dataclass
+class AnalysisState:
+    """Everything typed into one analysis, loaded once: answers per step and entries per kind."""
+
+    analysis: Analysis
+    checklists: Checklists
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    completed_flags: dict[str, bool] = field(default_factory=dict)
+    step_updated: dict[str, tuple[datetime, Any]] = field(default_factory=dict)
+    entries: dict[str, list] = field(default_factory=dict)
+
+    def step_answers(self, step_key: str) -> dict[str, Any]:
+        return self.answers.get(step_key, {})
+
+    def engaged_articles(self) -> list[int]:
+        return list(self.step_answers("rights").get("engaged_articles", []))
+
+
+def load_state(analysis: Analysis, checklists: Checklists) -> AnalysisState:
+    state = AnalysisState(analysis, checklists)
+    rows = db.session.scalars(select(StepAnswer).where(StepAnswer.analysis_id == analysis.id))
+    for row in rows:
+        state.answers[row.step_key] = row.answers or {}
+        state.completed_flags[row.step_key] = row.completed
+        state.step_updated[row.step_key] = (row.updated_at, row.updated_by)
+    for name, kind in ENTRY_KINDS.items():
+        state.entries[name] = list(
+            db.session.scalars(
+                select(kind.model).where(kind.model.analysis_id == analysis.id).order_by(kind.model.id)
+            )
+        )
+    return state
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
+    """The required items `step_key` still lacks, from its checklist and the method's rules."""
+    answers = state.step_answers(step_key)
+    step = state.checklists.method.step(step_key)
+    missing = [
+        Missing(step_key, question.key, _l("Answer “%(question)s”."), question.label)
+        for question in step.questions
+        if question.required and _blank(answers.get(question.key))
+    ]
+    entries = state.entries
+
+    if step_key == "screening":
+        result = screening_result(answers)
+        if result and result.level == LEVEL_NONE and _blank(answers.get("screening_justification")):
+            missing.append(
+                Missing(step_key, "screening_justification",
+                        _l("Explain why no child impact assessment is needed."))
+            )
+    elif step_key == "children" and not entries["child_groups"]:
+        missing.append(Missing(step_key, "child_groups", _l("Add at least one group of children.")))
+    elif step_key == "evidence" and not entries["evidence_sources"]:
+        missing.append(Missing(step_key, "evidence_sources", _l("Add at least one source.")))
+    elif step_key == "participation":
+        heard = answers.get("children_heard")
+        if heard == "yes" and not entries["consultations"]:
+            missing.append(
+                Missing(step_key, "consultations", _l("Describe at least one consultation with children."))
+            )
+        if heard in ("no", "unsure") and _blank(answers.get("not_heard_reason")):
+            missing.append(
+                Missing(step_key, "not_heard_reason",
+                        _l("Explain why children have not been heard."))
+            )
+    elif step_key == "impacts":
+        if not entries["child_groups"]:
+            missing.append(
+                Missing("children", "child_groups",
+                        _l("Add the groups of children before assessing the impacts."))
+            )
+        assessed_groups = {impact.child_group_id for impact in entries["impacts"]}
+        for group in entries["child_groups"]:
+            if group.id not in assessed_groups:
+                missing.append(
+                    Missing(step_key, "impacts",
+                            _l("Assess the impact on “%(group)s”.", group=group.label))
+                )
+    elif step_key == "alternatives":
+        if not entries["alternatives"]:
+            missing.append(
+                Missing(step_key, "alternatives", _l("Describe at least one alternative."))
+            )
+        weakened = any(impact.direction == "weakens" for impact in entries["impacts"])
+        if weakened and not entries["measures"]:
+            missing.append(
+                Missing(step_key, "measures",
+                        _l("Some rights are weakened: add at least one measure that mitigates "
+                           "or compensates."))
+            )
+    elif step_key == "follow_up" and not entries["indicators"]:
+        missing.append(Missing(step_key, "indicators", _l("Add at least one follow-up indicator.")))
+    return missing
+
+
+def step_status(state: AnalysisState, step_key: str) -> str:
+    if state.completed_flags.get(step_key) and not missing_for_step(state, step_key):
+        return COMPLETED
+    answers = state.step_answers(step_key)
+    has_entries = any(state.entries[kind.name] for kind in kinds_for_step(step_key))
+    if has_entries or any(not _blank(value) for value in answers.values()):
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+def all_missing(state: AnalysisState) -> list[Missing]:
+    """Every missing required item, in step order, for check-your-answers and submission."""
+    if state.analysis.screening_level == LEVEL_NONE:
+        return missing_for_step(state, "screening")
+    items: list[Missing] = []
+    for step in state.checklists.method.steps:
+        items.extend(missing_for_step(state, step.key))
+    return items
+
+
+def completed_count(state: AnalysisState) -> int:
+    return sum(step_status(state, step.key) == COMPLETED for step in state.checklists.method.steps)

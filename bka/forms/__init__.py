@@ -1,0 +1,1 @@
+"""WTForms forms. They declare and validate input; they never load or save models."""

@@ -1,0 +1,36 @@
+"""Sign-in, language and account forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from bka.forms import choices
+from bka.forms.base import BaseForm
+
+
+class LoginForm(BaseForm):
+    email = StringField(_l("E-mail address"),
+                        validators=[InputRequired(message=_l("Enter your e-mail address.")),
+                                    Length(max=254)])
+    password = PasswordField(_l("Password"),
+                             validators=[InputRequired(message=_l("Enter your password.")),
+                                         Length(max=1024)])
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class LogoutForm(BaseForm):
+    submit = SubmitField(_l("Log out"))
+
+
+class LanguageForm(BaseForm):
+    language = HiddenField(validators=[InputRequired()])
+    next = HiddenField()
+
+
+class AccountForm(BaseForm):
+    locale = RadioField(_l("Language"), choices=choices.options(choices.LANGUAGE),
+                        validators=[InputRequired()])
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,55 @@
+"""The base form: input cleaning, friendly CSRF expiry, domain errors mapped onto fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from bka.domain.errors import FieldError
+
+SESSION_EXPIRED = _l(
+    "Your session had expired, so nothing was saved. Your input is kept below: "
+    "check it and save again."
+)
+
+
+def clean_text(value):
+    """Strip surrounding whitespace and NUL characters (which PostgreSQL cannot store)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
+    return value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        csrf_field = getattr(self, "csrf_token", None)
+        if csrf_field is not None and csrf_field.errors:
+            csrf_field.errors = []
+            self.form_errors.append(SESSION_EXPIRED)
+        return valid
+
+    def add_domain_error(self, error: FieldError) -> None:
+        field = getattr(self, error.field, None)
+        if field is None:
+            self.form_errors.append(error.message)
+        else:
+            field.errors = [*field.errors, error.message]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form_errors) or any(field.errors for field in self)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes; rendered inside a fieldset by the field macro."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

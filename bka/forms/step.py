@@ -1,0 +1,75 @@
+"""The form of one method step, built from the checklist for the active language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from bka.domain.checklists import Checklists, Question
+from bka.forms.base import BaseForm, MultiCheckboxField
+
+TEXT_MAX = 200
+TEXTAREA_MAX = 20_000
+
+
+def _field_for(question: Question, checklists: Checklists, locale: str):
+    label = question.label.get(locale)
+    description = question.guidance.get(locale) if question.guidance else ""
+    kind = question.kind
+    if kind == "text":
+        return StringField(label, description=description,
+                           validators=[Optional(), Length(max=TEXT_MAX)])
+    if kind == "textarea":
+        return TextAreaField(label, description=description,
+                             validators=[Optional(), Length(max=TEXTAREA_MAX)])
+    if kind == "date":
+        return DateField(label, description=description, validators=[Optional()])
+    choices = [(choice.key, choice.label.get(locale)) for choice in question.scale.choices] if (
+        question.scale
+    ) else []
+    if kind == "choice":
+        return RadioField(label, description=description, choices=choices,
+                          validators=[Optional()])
+    if kind == "multichoice":
+        return MultiCheckboxField(label, description=description, choices=choices,
+                                  validators=[Optional()])
+    if kind == "articles":
+        articles = [
+            (article.number, f"{article.number}. {article.title.get(locale)}")
+            for article in checklists.convention.articles
+        ]
+        return MultiCheckboxField(label, description=description, choices=articles, coerce=int,
+                                  validators=[Optional()])
+    raise ValueError(f"unknown question kind {kind!r}")
+
+
+def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs) -> BaseForm:
+    """A form class for `step_key` with one field per question and per pack prompt."""
+    fields = {}
+    for question in checklists.method.step(step_key).questions:
+        fields[question.key] = _field_for(question, checklists, locale)
+    for prompt in checklists.pack.prompts_for(step_key):
+        fields[f"prompt__{prompt.key}"] = TextAreaField(
+            prompt.text.get(locale),
+            description=prompt.guidance.get(locale) if prompt.guidance else "",
+            validators=[Optional(), Length(max=TEXTAREA_MAX)],
+        )
+    fields["mark_completed"] = BooleanField(_l("I have completed this step"))
+    fields["save_continue"] = SubmitField(_l("Save and continue"))
+    fields["save_later"] = SubmitField(_l("Save and come back later"))
+    form_class = type(f"StepForm_{step_key}", (BaseForm,), fields)
+    return form_class(**kwargs)
+
+
+def question_fields(form: BaseForm) -> dict:
+    """The answer values of a validated step form, without buttons and the CSRF token."""
+    skip = {"csrf_token", "mark_completed", "save_continue", "save_later"}
+    return {field.name: field.data for field in form if field.name not in skip}

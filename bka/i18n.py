@@ -1,0 +1,29 @@
+"""Locale selection: the user's preference, then the session, then the browser, then Swedish."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+def supported() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in supported():
+        return current_user.locale
+    if session.get("locale") in supported():
+        return session["locale"]
+    return request.accept_languages.best_match(supported()) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])

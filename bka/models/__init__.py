@@ -1,0 +1,28 @@
+"""SQLAlchemy models. Import from here so Alembic and the app see every table."""
+
+from bka.models.analysis import Analysis, ChecklistRevision, Membership, StepAnswer
+from bka.models.entries import (
+    Alternative,
+    ChildGroup,
+    Consultation,
+    EvidenceSource,
+    Impact,
+    Indicator,
+    Measure,
+)
+from bka.models.user import User
+
+__all__ = [
+    "Alternative",
+    "Analysis",
+    "ChecklistRevision",
+    "ChildGroup",
+    "Consultation",
+    "EvidenceSource",
+    "Impact",
+    "Indicator",
+    "Measure",
+    "Membership",
+    "StepAnswer",
+    "User",
+]

@@ -1,0 +1,97 @@
+"""Secure defaults: the secret key, CSRF on every state change, strict response headers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFError
+
+from bka.extensions import csrf, db, login_manager
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+
+class MissingSecretKey(RuntimeError):
+    pass
+
+
+def init_secret_key(app: Flask) -> None:
+    """Production needs SECRET_KEY from the environment; development keeps a random one on disk."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["REQUIRE_SECRET_KEY"]:
+        raise MissingSecretKey(
+            "SECRET_KEY is not set. In production bka needs a long random secret in the "
+            "SECRET_KEY environment variable, for example from: "
+            'python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    os.makedirs(app.instance_path, exist_ok=True)
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def form_checks_csrf(view):
+    """Mark a view whose BaseForm validates the CSRF token itself (to keep input on expiry)."""
+    view.checks_csrf_in_form = True
+    return view
+
+
+def init_app(app: Flask) -> None:
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from bka.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    @app.before_request
+    def protect_state_changes():
+        if request.method not in STATE_CHANGING:
+            return
+        view = app.view_functions.get(request.endpoint)
+        if view is None or not getattr(view, "checks_csrf_in_form", False):
+            csrf.protect()
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static":
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _csrf_error(error):
+    from flask import render_template
+
+    return render_template("errors/csrf.html"), 400

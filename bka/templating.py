@@ -1,0 +1,63 @@
+"""Template helpers: localized checklist text, permission checks, labels, error pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, render_template
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+
+from bka.domain import permissions, workflow
+from bka.domain.checklists import Text
+from bka.domain.entries import ENTRY_KINDS
+from bka.forms import choices
+from bka.i18n import current_language
+
+
+def localize(value) -> str:
+    """Render checklist text (a bilingual Text) in the active language."""
+    if isinstance(value, Text):
+        return value.get(current_language())
+    return "" if value is None else str(value)
+
+
+def _date_from_iso(value: str) -> str:
+    """Format a stored ISO date string in the active locale."""
+    try:
+        return format_date(date.fromisoformat(value), "long")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["loc"] = localize
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["date_iso"] = _date_from_iso
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def helpers():
+        return {
+            "can": lambda action, analysis=None: permissions.can(current_user, action, analysis),
+            "current_language": current_language(),
+            "languages": app.config["LANGUAGES"],
+            "status_labels": workflow.STATUS_LABELS,
+            "labels": choices.LABELS,
+            "entry_kind_steps": {name: kind.step for name, kind in ENTRY_KINDS.items()},
+        }
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page(code))
+
+
+def _error_page(code: int):
+    def handler(_error):
+        return render_template("errors/error.html", code=code), code
+
+    return handler

@@ -1,0 +1,12 @@
+"""Blueprints: thin views that load, check access, validate, call one domain operation, commit."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from bka.views import analyses, auth, entries, steps
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(analyses.bp)
+    app.register_blueprint(steps.bp)
+    app.register_blueprint(entries.bp)

@@ -1,0 +1,185 @@
+"""My analyses, starting one, the task-list hub, details, check your answers, members, status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from bka.domain import analyses as ops
+from bka.domain.checklists import STEP_KEYS
+from bka.domain.errors import DomainError, FieldError
+from bka.domain.permissions import EDIT, MANAGE_MEMBERS, can
+from bka.domain.progress import all_missing, completed_count, load_state, step_status
+from bka.domain.screening import screening_result
+from bka.extensions import db
+from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
+from bka.i18n import current_language
+from bka.models import Membership
+from bka.security import form_checks_csrf
+from bka.views.helpers import library, load_analysis
+
+bp = Blueprint("analyses", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    search = request.args.get("q", "").replace("\x00", "").strip()[:200]
+    rows = db.session.scalars(ops.analyses_for(current_user, search).limit(500)).all()
+    completed = ops.completed_steps([analysis.id for analysis in rows])
+    overview = [(analysis, completed.get(analysis.id, 0)) for analysis in rows]
+    return render_template(
+        "analyses/index.html", overview=overview, search=search, step_total=len(STEP_KEYS)
+    )
+
+
+@bp.route("/analyses/new", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def new():
+    form = NewAnalysisForm()
+    if form.validate_on_submit():
+        try:
+            analysis = ops.create_analysis(
+                library(),
+                current_user,
+                title=form.title.data,
+                organisation=form.organisation.data,
+                decision_area=form.decision_area.data,
+                diarienummer=form.diarienummer.data,
+                planned_decision_date=form.planned_decision_date.data,
+            )
+        except FieldError as error:
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(_l("The analysis is started. Begin with the screening."), "success")
+            return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+    return render_template("analyses/new.html", form=form)
+
+
+@bp.route("/analyses/<int:analysis_id>")
+@login_required
+def hub(analysis_id: int):
+    analysis = load_analysis(analysis_id)
+    checklists = ops.checklists_for(analysis)
+    state = load_state(analysis, checklists)
+    steps = [(step, step_status(state, step.key)) for step in checklists.method.steps]
+    return render_template(
+        "analyses/hub.html",
+        analysis=analysis,
+        checklists=checklists,
+        steps=steps,
+        completed=completed_count(state),
+        screening=screening_result(state.step_answers("screening")),
+        state=state,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/analyses/<int:analysis_id>/details", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def details(analysis_id: int):
+    analysis = load_analysis(analysis_id, EDIT)
+    form = DetailsForm(obj=analysis)
+    if form.validate_on_submit():
+        ops.update_details(
+            analysis,
+            current_user,
+            title=form.title.data,
+            organisation=form.organisation.data,
+            diarienummer=form.diarienummer.data,
+            planned_decision_date=form.planned_decision_date.data,
+        )
+        db.session.commit()
+        flash(_l("The details are saved."), "success")
+        return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+    return render_template("analyses/details.html", analysis=analysis, form=form)
+
+
+@bp.route("/analyses/<int:analysis_id>/check")
+@login_required
+def check(analysis_id: int):
+    analysis = load_analysis(analysis_id)
+    checklists = ops.checklists_for(analysis)
+    state = load_state(analysis, checklists)
+    return render_template(
+        "analyses/check.html",
+        analysis=analysis,
+        checklists=checklists,
+        state=state,
+        missing=all_missing(state),
+        statuses={step.key: step_status(state, step.key) for step in checklists.method.steps},
+        screening=screening_result(state.step_answers("screening")),
+        locale=current_language(),
+    )
+
+
+@bp.route("/analyses/<int:analysis_id>/members", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def members(analysis_id: int):
+    analysis = load_analysis(analysis_id)
+    form = AddMemberForm()
+    if form.is_submitted():
+        if not can(current_user, MANAGE_MEMBERS, analysis):
+            abort(403)
+        if form.validate():
+            try:
+                ops.add_member(analysis, form.email.data, form.role.data, current_user)
+            except FieldError as error:
+                form.add_domain_error(error)
+            else:
+                db.session.commit()
+                flash(_l("The member is added."), "success")
+                return redirect(url_for("analyses.members", analysis_id=analysis.id))
+    return render_template(
+        "analyses/members.html", analysis=analysis, form=form, confirm_form=ConfirmForm()
+    )
+
+
+@bp.route("/analyses/<int:analysis_id>/members/<int:membership_id>/remove", methods=["POST"])
+@login_required
+def remove_member(analysis_id: int, membership_id: int):
+    analysis = load_analysis(analysis_id, MANAGE_MEMBERS)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.analysis_id != analysis.id:
+        abort(404)
+    try:
+        ops.remove_member(analysis, membership, current_user)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_l("The member is removed."), "success")
+    return redirect(url_for("analyses.members", analysis_id=analysis.id))
+
+
+@bp.route("/analyses/<int:analysis_id>/screen-out", methods=["POST"])
+@login_required
+def screen_out(analysis_id: int):
+    analysis = load_analysis(analysis_id, "transition:screen_out")
+    try:
+        ops.screen_out(analysis, ops.checklists_for(analysis), current_user)
+    except ops.StepIncomplete:
+        flash(_l("Explain why no child impact assessment is needed before you conclude the "
+                 "screening."), "error")
+        return redirect(url_for("steps.step", analysis_id=analysis.id, step_key="screening"))
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+    db.session.commit()
+    flash(_l("The analysis is concluded: no BKA is needed."), "success")
+    return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+
+
+@bp.route("/analyses/<int:analysis_id>/reopen", methods=["POST"])
+@login_required
+def reopen(analysis_id: int):
+    analysis = load_analysis(analysis_id, "transition:reopen")
+    ops.apply_transition(analysis, "reopen", current_user)
+    db.session.commit()
+    flash(_l("The analysis is open for editing again."), "success")
+    return redirect(url_for("analyses.hub", analysis_id=analysis.id))

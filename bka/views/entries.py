@@ -1,0 +1,104 @@
+"""Add, change and remove a step's structured entries; plain forms, no JavaScript needed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from bka.domain import analyses as ops
+from bka.domain.entries import ENTRY_KINDS, EntryKind
+from bka.domain.errors import FieldError
+from bka.domain.permissions import EDIT
+from bka.domain.progress import AnalysisState, load_state
+from bka.extensions import db
+from bka.forms.analysis import ConfirmForm
+from bka.forms.entries import ENTRY_FORMS, ImpactForm
+from bka.i18n import current_language
+from bka.security import form_checks_csrf
+from bka.views.helpers import load_analysis, warn_about_personnummer
+
+bp = Blueprint("entries", __name__, url_prefix="/analyses/<int:analysis_id>/entries/<kind_name>")
+
+
+def _load(analysis_id: int, kind_name: str, action: str = EDIT):
+    analysis = load_analysis(analysis_id, action)
+    kind = ENTRY_KINDS.get(kind_name)
+    if kind is None:
+        abort(404)
+    return analysis, kind, load_state(analysis, ops.checklists_for(analysis))
+
+
+def _prepare(form, state: AnalysisState) -> None:
+    """Give the impact form its choices: the engaged articles and this analysis's groups."""
+    if isinstance(form, ImpactForm):
+        locale = current_language()
+        convention = state.checklists.convention
+        form.set_options(
+            [(number, f"{number}. {convention.article(number).title.get(locale)}")
+             for number in state.engaged_articles()],
+            [(group.id, group.label) for group in state.entries["child_groups"]],
+        )
+
+
+def _back(analysis_id: int, kind: EntryKind) -> str:
+    return url_for("steps.step", analysis_id=analysis_id, step_key=kind.step) + f"#{kind.name}"
+
+
+def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
+    form_class = ENTRY_FORMS[kind.name]
+    if entry is None:
+        prefill = {name: request.args.get(name, type=int) for name in ("article", "child_group_id")}
+        form = form_class(data={k: v for k, v in prefill.items() if v is not None})
+    else:
+        form = form_class(obj=entry)
+    _prepare(form, state)
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in kind.fields}
+        try:
+            ops.save_entry(state, kind, values, current_user, entry)
+        except FieldError as error:
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            warn_about_personnummer({name: values[name] for name in kind.text_fields}, form)
+            flash(_l("Saved."), "success")
+            return redirect(_back(analysis.id, kind))
+    return render_template(
+        "entries/edit.html", analysis=analysis, kind=kind, form=form, entry=entry,
+        step=state.checklists.method.step(kind.step),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def new(analysis_id: int, kind_name: str):
+    analysis, kind, state = _load(analysis_id, kind_name)
+    return _edit(analysis, kind, state)
+
+
+@bp.route("/<int:entry_id>", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit(analysis_id: int, kind_name: str, entry_id: int):
+    analysis, kind, state = _load(analysis_id, kind_name)
+    entry = ops.get_entry(analysis, kind, entry_id) or abort(404)
+    return _edit(analysis, kind, state, entry)
+
+
+@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(analysis_id: int, kind_name: str, entry_id: int):
+    analysis, kind, state = _load(analysis_id, kind_name)
+    entry = ops.get_entry(analysis, kind, entry_id) or abort(404)
+    form = ConfirmForm()
+    if request.method == "POST":
+        ops.delete_entry(state, kind, entry, current_user)
+        db.session.commit()
+        flash(_l("Removed."), "success")
+        return redirect(_back(analysis.id, kind))
+    return render_template(
+        "entries/delete.html", analysis=analysis, kind=kind, entry=entry, form=form,
+        checklists=state.checklists,
+    )

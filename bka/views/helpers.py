@@ -1,0 +1,39 @@
+"""Shared view plumbing: loading an analysis with its access check, and domain errors on forms."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from bka.domain.checklists import Library
+from bka.domain.permissions import VIEW, can
+from bka.domain.personnummer import fields_with_personnummer
+from bka.extensions import db
+from bka.models import Analysis
+
+
+def library() -> Library:
+    return current_app.extensions["bka_library"]
+
+
+def load_analysis(analysis_id: int, action: str = VIEW) -> Analysis:
+    """The analysis if the current user may `action` it: 404 when they may not even see it."""
+    analysis = db.session.get(Analysis, analysis_id)
+    if analysis is None or not can(current_user, VIEW, analysis):
+        abort(404)
+    if action != VIEW and not can(current_user, action, analysis):
+        abort(403)
+    return analysis
+
+
+def warn_about_personnummer(values: dict, form) -> None:
+    """Flash a warning naming each field whose text looks like a personal identity number."""
+    for name in fields_with_personnummer(values):
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None else name
+        flash(
+            _l("“%(field)s” seems to contain a personal identity number. Children must not be "
+               "identifiable: please remove it.", field=label),
+            "warning",
+        )

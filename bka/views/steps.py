@@ -1,0 +1,117 @@
+"""One page per method step: guidance, questions, pack prompts and the step's entries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from bka.domain import analyses as ops
+from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.entries import kinds_for_step
+from bka.domain.permissions import EDIT, can
+from bka.domain.progress import load_state, step_status
+from bka.domain.screening import screening_result
+from bka.extensions import db
+from bka.forms.analysis import ConfirmForm
+from bka.forms.step import build_step_form, question_fields
+from bka.i18n import current_language
+from bka.security import form_checks_csrf
+from bka.views.helpers import load_analysis, warn_about_personnummer
+
+bp = Blueprint("steps", __name__, url_prefix="/analyses/<int:analysis_id>/steps")
+
+
+def _form_data(checklists: Checklists, step_key: str, answers: dict, completed: bool) -> dict:
+    """Stored answers as form data: ISO dates back to dates, suggested articles pre-ticked."""
+    data = dict(answers)
+    for question in checklists.method.step(step_key).questions:
+        value = data.get(question.key)
+        if question.kind == "date" and isinstance(value, str):
+            try:
+                data[question.key] = date.fromisoformat(value)
+            except ValueError:
+                data.pop(question.key)
+        if question.kind == "articles" and value is None:
+            data[question.key] = list(checklists.suggested_articles())
+    data["mark_completed"] = completed
+    return data
+
+
+def _next_step(step_key: str) -> str | None:
+    index = STEP_KEYS.index(step_key)
+    return STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None
+
+
+@bp.route("/<step_key>", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def step(analysis_id: int, step_key: str):
+    analysis = load_analysis(analysis_id)
+    if step_key not in STEP_KEYS:
+        abort(404)
+    checklists = ops.checklists_for(analysis)
+    state = load_state(analysis, checklists)
+    locale = current_language()
+    editable = can(current_user, EDIT, analysis)
+    form = build_step_form(
+        checklists,
+        step_key,
+        locale,
+        data=_form_data(
+            checklists, step_key, state.step_answers(step_key),
+            state.completed_flags.get(step_key, False),
+        ),
+    )
+    if form.is_submitted():
+        if not editable:
+            abort(403)
+        if form.validate():
+            values = question_fields(form)
+            try:
+                ops.save_step(
+                    analysis, checklists, step_key, values, current_user,
+                    mark_completed=form.mark_completed.data,
+                )
+            except ops.StepIncomplete as incomplete:
+                db.session.commit()  # the draft is kept even though the step is not complete
+                for item in incomplete.missing:
+                    field = getattr(form, item.target, None)
+                    message = item.describe(locale)
+                    if field is not None:
+                        field.errors = [*field.errors, message]
+                    else:
+                        form.form_errors.append(message)
+                form.mark_completed.data = False
+                flash(_l("Your answers are saved, but the step is not complete yet."), "warning")
+                state = load_state(analysis, checklists)
+            else:
+                db.session.commit()
+                warn_about_personnummer(values, form)
+                flash(_l("Your answers are saved."), "success")
+                following = _next_step(step_key)
+                if form.save_continue.data and following:
+                    return redirect(url_for("steps.step", analysis_id=analysis.id,
+                                            step_key=following))
+                if form.save_continue.data:
+                    return redirect(url_for("analyses.check", analysis_id=analysis.id))
+                return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+    step_def = checklists.method.step(step_key)
+    return render_template(
+        "steps/step.html",
+        analysis=analysis,
+        checklists=checklists,
+        step=step_def,
+        form=form,
+        state=state,
+        editable=editable,
+        status=step_status(state, step_key),
+        entry_kinds=kinds_for_step(step_key),
+        prompts=checklists.pack.prompts_for(step_key),
+        screening=screening_result(state.step_answers("screening")) if step_key == "screening"
+        else None,
+        confirm_form=ConfirmForm(),
+        locale=locale,
+    )
