@@ -6,6 +6,7 @@ import os
 import sys
 
 import click
+from sqlalchemy import select
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
@@ -80,12 +81,13 @@ def demo_command(if_empty: bool) -> None:
     from bka.extensions import db
     from bka.models import User
 
-    if if_empty and db.session.query(User.id).first() is not None:
-        click.echo("The database already has users; demo data not loaded.")
-        return
-    created = load_demo(current_app.extensions["bka_library"], current_app.config)
-    db.session.commit()
-    click.echo(f"Demo data ready ({created} analyses created). Demo logins:")
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database already has users, so no demo data was loaded.")
+    else:
+        created = load_demo(current_app.extensions["bka_library"], current_app.config)
+        db.session.commit()
+        click.echo(f"Demo data ready ({created} analyses created).")
+    click.echo("Demo logins (local demonstrations only):")
     for user in DEMO_USERS:
         click.echo(f"  {user.email:<28} {user.password:<22} {user.role}")
 

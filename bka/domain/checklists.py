@@ -421,8 +421,7 @@ def parse_pack(raw: dict[str, Any], source: str) -> Pack:
                 guidance=reader.text(prompt_raw.get("guidance"), f"{where}.guidance", optional=True),
             )
         )
-    reader.finish()
-    return Pack(
+    pack = Pack(
         id=checklist_id,
         version=version,
         area=area,
@@ -431,6 +430,8 @@ def parse_pack(raw: dict[str, Any], source: str) -> Pack:
         suggested_articles=reader.articles(raw.get("suggested_articles", []), "suggested_articles"),
         prompts=tuple(prompts),
     )
+    reader.finish()
+    return pack
 
 
 # --- loading -----------------------------------------------------------------------------------
