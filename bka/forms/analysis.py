@@ -37,8 +37,8 @@ class NewAnalysisForm(DetailsForm):
 class AddMemberForm(BaseForm):
     email = StringField(_l("E-mail address"),
                         validators=[_required(), Length(max=254), Email(_l("Enter a valid e-mail address."))])
-    role = RadioField(_l("Role"), choices=[("editor", choices.MEMBER_ROLE["editor"]),
-                                          ("viewer", choices.MEMBER_ROLE["viewer"])],
+    role = RadioField(_l("Role"), choices=choices.options(
+                          {key: choices.MEMBER_ROLE[key] for key in ("editor", "viewer")}),
                       default="editor", validators=[_required()])
     submit = SubmitField(_l("Add member"))
 

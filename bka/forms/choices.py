@@ -1,6 +1,7 @@
 """Translated labels for the choice keys the domain defines."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from bka.domain import entries
 from bka.domain.checklists import AREAS
@@ -120,9 +121,9 @@ assert set(LIKELIHOOD) == set(entries.LIKELIHOODS)
 assert set(MEASURE_STATUS) == set(entries.MEASURE_STATUSES)
 
 
-def options(mapping: dict) -> list[tuple[str, object]]:
-    """(key, label) pairs for a WTForms choices list."""
-    return list(mapping.items())
+def options(mapping: dict) -> list[SelectChoice]:
+    """WTForms choices from a key -> label mapping."""
+    return [SelectChoice(key, label) for key, label in mapping.items()]
 
 ENTRY_KIND = {
     "child_groups": _l("Child groups"),

@@ -94,9 +94,10 @@ class ImpactForm(EntryForm):
                                 description=_l("The effect chain: decision, change, effect on "
                                                "these children."))
 
-    def set_options(self, articles: list[tuple[int, str]], groups: list[tuple[int, str]]):
-        self.article.choices = articles
-        self.child_group_id.choices = groups
+    def set_options(self, articles: dict[int, str], groups: dict[int, str]):
+        """Offer the engaged articles and the analysis's child groups (given by the view)."""
+        self.article.choices = choices.options(articles)
+        self.child_group_id.choices = choices.options(groups)
 
 
 class AlternativeForm(EntryForm):

@@ -11,6 +11,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from bka.domain.checklists import Checklists, Question
@@ -32,9 +33,8 @@ def _field_for(question: Question, checklists: Checklists, locale: str):
                              validators=[Optional(), Length(max=TEXTAREA_MAX)])
     if kind == "date":
         return DateField(label, description=description, validators=[Optional()])
-    choices = [(choice.key, choice.label.get(locale)) for choice in question.scale.choices] if (
-        question.scale
-    ) else []
+    choices = [SelectChoice(choice.key, choice.label.get(locale))
+               for choice in question.scale.choices] if question.scale else []
     if kind == "choice":
         return RadioField(label, description=description, choices=choices,
                           validators=[Optional()])
@@ -43,7 +43,7 @@ def _field_for(question: Question, checklists: Checklists, locale: str):
                                   validators=[Optional()])
     if kind == "articles":
         articles = [
-            (article.number, f"{article.number}. {article.title.get(locale)}")
+            SelectChoice(article.number, f"{article.number}. {article.title.get(locale)}")
             for article in checklists.convention.articles
         ]
         return MultiCheckboxField(label, description=description, choices=articles, coerce=int,

@@ -35,9 +35,9 @@ def _prepare(form, state: AnalysisState) -> None:
         locale = current_language()
         convention = state.checklists.convention
         form.set_options(
-            [(number, f"{number}. {convention.article(number).title.get(locale)}")
-             for number in state.engaged_articles()],
-            [(group.id, group.label) for group in state.entries["child_groups"]],
+            {number: f"{number}. {convention.article(number).title.get(locale)}"
+             for number in state.engaged_articles()},
+            {group.id: group.label for group in state.entries["child_groups"]},
         )
 
 

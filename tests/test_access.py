@@ -1,0 +1,149 @@
+"""Every route for every role: members see, editors change, owners manage, others get 404.
+
+The table mirrors docs/access.md. A route missing from it fails test_every_route_is_covered.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bka.extensions import db
+from bka.models import ChildGroup, Membership
+
+ROLES = ("anonymous", "other", "reviewer", "viewer", "editor", "owner", "admin")
+OK, FORBIDDEN, HIDDEN, LOGIN = "ok", 403, 404, "login"
+
+VIEWERS = {"viewer": OK, "editor": OK, "owner": OK, "admin": OK}
+EDITORS = {"viewer": FORBIDDEN, "editor": OK, "owner": OK, "admin": FORBIDDEN}
+MANAGERS = {"viewer": FORBIDDEN, "editor": FORBIDDEN, "owner": OK, "admin": OK}
+
+
+def analysis_rule(expected):
+    """Anonymous users are sent to log in; users outside the analysis never learn it exists."""
+    return {"anonymous": LOGIN, "other": HIDDEN, "reviewer": HIDDEN, **expected}
+
+
+SIGNED_IN = {"anonymous": LOGIN, **{role: OK for role in ROLES if role != "anonymous"}}
+EVERYONE = {role: OK for role in ROLES}
+
+STEP = "/analyses/{a}/steps/decision"
+ENTRY = "/analyses/{a}/entries/child_groups"
+GROUP_DATA = {"label": "Nya gruppen", "age_band": "6-12", "relation": "user"}
+
+# (method, url, form data, expected outcome per role)
+CASES = [
+    ("GET", "/login", {}, EVERYONE),
+    ("POST", "/login", {"email": "x@example.se", "password": "wrong"}, EVERYONE),
+    ("POST", "/logout", {}, EVERYONE),
+    ("POST", "/language", {"language": "en"}, EVERYONE),
+    ("GET", "/account", {}, SIGNED_IN),
+    ("POST", "/account", {"locale": "en"}, SIGNED_IN),
+    ("GET", "/", {}, SIGNED_IN),
+    ("GET", "/analyses/new", {}, SIGNED_IN),
+    ("POST", "/analyses/new",
+     {"title": "Ny", "organisation": "Org", "decision_area": "planning"}, SIGNED_IN),
+    ("GET", "/analyses/{a}", {}, analysis_rule(VIEWERS)),
+    ("GET", "/analyses/{a}/check", {}, analysis_rule(VIEWERS)),
+    ("GET", "/analyses/{a}/details", {}, analysis_rule(EDITORS)),
+    ("POST", "/analyses/{a}/details", {"title": "Ändrad", "organisation": "Org"},
+     analysis_rule(EDITORS)),
+    ("GET", STEP, {}, analysis_rule(VIEWERS)),
+    ("POST", STEP, {"proposal": "Förslag", "save_later": "1"}, analysis_rule(EDITORS)),
+    ("GET", ENTRY + "/new", {}, analysis_rule(EDITORS)),
+    ("POST", ENTRY + "/new", GROUP_DATA, analysis_rule(EDITORS)),
+    ("GET", ENTRY + "/{g}", {}, analysis_rule(EDITORS)),
+    ("POST", ENTRY + "/{g}", GROUP_DATA, analysis_rule(EDITORS)),
+    ("GET", ENTRY + "/{g}/delete", {}, analysis_rule(EDITORS)),
+    ("POST", ENTRY + "/{g}/delete", {}, analysis_rule(EDITORS)),
+    ("GET", "/analyses/{a}/members", {}, analysis_rule(VIEWERS)),
+    ("POST", "/analyses/{a}/members", {"email": "ny@example.se", "role": "viewer"},
+     analysis_rule(MANAGERS)),
+    ("POST", "/analyses/{a}/members/{m}/remove", {}, analysis_rule(MANAGERS)),
+    ("POST", "/analyses/{a}/screen-out", {}, analysis_rule(EDITORS)),
+    ("POST", "/analyses/{a}/reopen", {}, analysis_rule(
+        {"viewer": FORBIDDEN, "editor": FORBIDDEN, "owner": FORBIDDEN, "admin": FORBIDDEN})),
+]
+
+
+@pytest.fixture
+def setting(app, make_user, make_analysis, add_member):
+    users = {role: make_user(role={"reviewer": "reviewer", "admin": "admin"}.get(role, "member"))
+             for role in ROLES if role != "anonymous"}
+    make_user(email="ny@example.se")
+    analysis_id = make_analysis(users["owner"])
+    add_member(analysis_id, users["editor"], "editor")
+    add_member(analysis_id, users["viewer"], "viewer")
+    with app.app_context():
+        group = ChildGroup(analysis_id=analysis_id, label="Barn", age_band="0-17",
+                           relation="user", vulnerable_situations=[], number_source="")
+        db.session.add(group)
+        db.session.commit()
+        viewer_membership = db.session.scalar(
+            db.select(Membership.id).where(Membership.analysis_id == analysis_id,
+                                           Membership.user_id == users["viewer"].id))
+        return users, {"a": analysis_id, "g": group.id, "m": viewer_membership}
+
+
+def outcome(response) -> object:
+    if response.status_code in (403, 404):
+        return response.status_code
+    if response.status_code == 302 and "/login" in response.location and (
+        "next=" in response.location
+    ):
+        return LOGIN
+    assert response.status_code in (200, 302), response.status_code
+    return OK
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "url", "data", "expected"), CASES,
+                         ids=[f"{c[0]} {c[1]}" for c in CASES])
+def test_route_access(setting, make_browser, role, method, url, data, expected):
+    users, ids = setting
+    browser = make_browser()
+    if role != "anonymous":
+        browser.login(users[role])
+    target = url.format(**ids)
+    if method == "GET":
+        response = browser.get(target)
+    else:
+        response = browser.post(target, data)
+    assert outcome(response) == expected[role]
+
+
+def test_every_route_is_covered(app):
+    covered = {(method, url.replace("{a}", "<int:analysis_id>")) for method, url, *_ in CASES}
+    normalised = set()
+    for method, url in covered:
+        url = (url.replace("/entries/child_groups", "/entries/<kind_name>")
+               .replace("{g}", "<int:entry_id>").replace("{m}", "<int:membership_id>")
+               .replace("/steps/decision", "/steps/<step_key>"))
+        normalised.add((method, url))
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, rule.rule) in normalised, f"{method} {rule.rule} is not in CASES"
+
+
+def test_the_owner_cannot_be_removed(setting, make_browser, app):
+    users, ids = setting
+    browser = make_browser()
+    browser.login(users["owner"])
+    with app.app_context():
+        owner_membership = db.session.scalar(
+            db.select(Membership.id).where(Membership.analysis_id == ids["a"],
+                                           Membership.role == "owner"))
+    browser.post(f"/analyses/{ids['a']}/members/{owner_membership}/remove")
+    with app.app_context():
+        assert db.session.get(Membership, owner_membership) is not None
+
+
+def test_unknown_step_and_entry_kind_are_404(setting, make_browser):
+    users, ids = setting
+    browser = make_browser()
+    browser.login(users["owner"])
+    assert browser.get(f"/analyses/{ids['a']}/steps/nonsense").status_code == 404
+    assert browser.get(f"/analyses/{ids['a']}/entries/nonsense/new").status_code == 404
+    assert browser.get(f"/analyses/{ids['a']}/entries/impacts/{ids['g']}").status_code == 404
+    assert browser.get("/analyses/999999").status_code == 404
