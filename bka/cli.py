@@ -6,9 +6,9 @@ import os
 import sys
 
 import click
-from sqlalchemy import select
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlalchemy import select
 
 from bka.domain.checklists import ChecklistError, load_library
 
@@ -28,8 +28,12 @@ checklists_group = AppGroup("checklists", help="Inspect the checklist content in
 
 
 @checklists_group.command("validate", with_appcontext=False)
-@click.option("--directory", type=click.Path(file_okay=False), default=None,
-              help="Checklist directory (default: $BKA_CHECKLIST_DIR or the repository's).")
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Checklist directory (default: $BKA_CHECKLIST_DIR or the repository's).",
+)
 def validate_checklists(directory: str | None) -> None:
     """Check every checklist file: keys, both languages, article numbers, links, versions."""
     directory = directory or os.environ.get("BKA_CHECKLIST_DIR")
@@ -43,18 +47,25 @@ def validate_checklists(directory: str | None) -> None:
         f"ok: {library.method.id} v{library.method.version} ({len(library.method.steps)} steps), "
         f"{library.convention.id} v{library.convention.version} "
         f"({len(library.convention.articles)} articles), "
-        + ", ".join(f"{pack.id} v{pack.version} ({len(pack.prompts)} prompts)"
-                    for pack in library.packs.values())
+        + ", ".join(
+            f"{pack.id} v{pack.version} ({len(pack.prompts)} prompts)"
+            for pack in library.packs.values()
+        )
     )
 
 
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["member", "reviewer", "admin"]), default="member",
-              show_default=True)
-@click.option("--language", "locale", type=click.Choice(["sv", "en"]), default="sv",
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(["member", "reviewer", "admin"]),
+    default="member",
+    show_default=True,
+)
+@click.option(
+    "--language", "locale", type=click.Choice(["sv", "en"]), default="sv", show_default=True
+)
 @click.password_option(help="Prompted for when not given (at least 12 characters).")
 @with_appcontext
 def create_user_command(email: str, name: str, role: str, locale: str, password: str) -> None:
@@ -64,8 +75,14 @@ def create_user_command(email: str, name: str, role: str, locale: str, password:
     from bka.extensions import db
 
     try:
-        user = create_user(password_hasher(current_app.config), email=email, name=name,
-                           password=password, role=role, locale=locale)
+        user = create_user(
+            password_hasher(current_app.config),
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            locale=locale,
+        )
     except FieldError as error:
         raise click.UsageError(str(error.message)) from error
     db.session.commit()
@@ -98,8 +115,19 @@ def demo_command(if_empty: bool) -> None:
 @click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
 def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> None:
     """Run the production server (gunicorn) with the app factory."""
-    args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
-            "--access-logfile", "-", *gunicorn_args, "bka:create_app()"]
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        *gunicorn_args,
+        "bka:create_app()",
+    ]
     os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
 
 

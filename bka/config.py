@@ -71,7 +71,10 @@ ENV_OVERRIDES = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "BKA_CHECKLIST_DIR": ("CHECKLIST_DIR", str),
-    "BKA_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),
+    "BKA_SESSION_COOKIE_SECURE": (
+        "SESSION_COOKIE_SECURE",
+        lambda v: v.lower() in {"1", "true", "yes"},
+    ),
     "BKA_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", str),
 }
 

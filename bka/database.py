@@ -28,7 +28,11 @@ def init_database(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True,
+        app,
+        db,
+        directory=str(MIGRATIONS_DIR),
+        render_as_batch=True,
+        compare_type=True,
         render_item=_render_item,
     )
     with app.app_context():

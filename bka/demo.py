@@ -32,8 +32,9 @@ class DemoUser:
 # Documented in the README; for demonstrations on a local machine only.
 DEMO_USERS = (
     DemoUser("team", "team@example.se", "Tove Projektledare", "demo-team-2024", "member"),
-    DemoUser("reviewer", "granskare@example.se", "Gustav Granskare", "demo-granskare-2024",
-             "reviewer"),
+    DemoUser(
+        "reviewer", "granskare@example.se", "Gustav Granskare", "demo-granskare-2024", "reviewer"
+    ),
     DemoUser("admin", "admin@example.se", "Anna Administratör", "demo-admin-2024", "admin"),
 )
 
@@ -49,7 +50,11 @@ def _users(config) -> dict[str, User]:
     users = {}
     for demo in DEMO_USERS:
         user = find_user(demo.email) or create_user(
-            hasher, email=demo.email, name=demo.name, password=demo.password, role=demo.role,
+            hasher,
+            email=demo.email,
+            name=demo.name,
+            password=demo.password,
+            role=demo.role,
             locale="sv",
         )
         users[demo.key] = user
@@ -76,8 +81,9 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> None
     group_ids: dict[str, int] = {}
     for kind_name in ENTRY_KINDS:
         for raw in spec.get(kind_name, []):
-            values = {key: _as_date(value) if key in _DATE_FIELDS else value
-                      for key, value in raw.items()}
+            values = {
+                key: _as_date(value) if key in _DATE_FIELDS else value for key, value in raw.items()
+            }
             if kind_name == "impacts":
                 values["child_group_id"] = group_ids[values.pop("group")]
             ref = values.pop("ref", None)

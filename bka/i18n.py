@@ -16,9 +16,10 @@ def select_locale() -> str:
         return current_user.locale
     if session.get("locale") in supported():
         return session["locale"]
-    return request.accept_languages.best_match(supported()) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(supported())
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def select_timezone() -> str:

@@ -32,9 +32,11 @@ def _date_from_iso(value: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["loc"] = localize
-    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["datetime"] = (
-        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="long": (
+        format_date(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["date_iso"] = _date_from_iso
     app.jinja_env.filters["number"] = format_decimal

@@ -24,7 +24,7 @@ def analysis_rule(expected):
 
 
 SIGNED_IN = {"anonymous": LOGIN, **{role: OK for role in ROLES if role != "anonymous"}}
-EVERYONE = {role: OK for role in ROLES}
+EVERYONE = dict.fromkeys(ROLES, OK)
 
 STEP = "/analyses/{a}/steps/decision"
 ENTRY = "/analyses/{a}/entries/child_groups"
@@ -40,13 +40,21 @@ CASES = [
     ("POST", "/account", {"locale": "en"}, SIGNED_IN),
     ("GET", "/", {}, SIGNED_IN),
     ("GET", "/analyses/new", {}, SIGNED_IN),
-    ("POST", "/analyses/new",
-     {"title": "Ny", "organisation": "Org", "decision_area": "planning"}, SIGNED_IN),
+    (
+        "POST",
+        "/analyses/new",
+        {"title": "Ny", "organisation": "Org", "decision_area": "planning"},
+        SIGNED_IN,
+    ),
     ("GET", "/analyses/{a}", {}, analysis_rule(VIEWERS)),
     ("GET", "/analyses/{a}/check", {}, analysis_rule(VIEWERS)),
     ("GET", "/analyses/{a}/details", {}, analysis_rule(EDITORS)),
-    ("POST", "/analyses/{a}/details", {"title": "Ändrad", "organisation": "Org"},
-     analysis_rule(EDITORS)),
+    (
+        "POST",
+        "/analyses/{a}/details",
+        {"title": "Ändrad", "organisation": "Org"},
+        analysis_rule(EDITORS),
+    ),
     ("GET", STEP, {}, analysis_rule(VIEWERS)),
     ("POST", STEP, {"proposal": "Förslag", "save_later": "1"}, analysis_rule(EDITORS)),
     ("GET", ENTRY + "/new", {}, analysis_rule(EDITORS)),
@@ -56,39 +64,62 @@ CASES = [
     ("GET", ENTRY + "/{g}/delete", {}, analysis_rule(EDITORS)),
     ("POST", ENTRY + "/{g}/delete", {}, analysis_rule(EDITORS)),
     ("GET", "/analyses/{a}/members", {}, analysis_rule(VIEWERS)),
-    ("POST", "/analyses/{a}/members", {"email": "ny@example.se", "role": "viewer"},
-     analysis_rule(MANAGERS)),
+    (
+        "POST",
+        "/analyses/{a}/members",
+        {"email": "ny@example.se", "role": "viewer"},
+        analysis_rule(MANAGERS),
+    ),
     ("POST", "/analyses/{a}/members/{m}/remove", {}, analysis_rule(MANAGERS)),
     ("POST", "/analyses/{a}/screen-out", {}, analysis_rule(EDITORS)),
-    ("POST", "/analyses/{a}/reopen", {}, analysis_rule(
-        {"viewer": FORBIDDEN, "editor": FORBIDDEN, "owner": FORBIDDEN, "admin": FORBIDDEN})),
+    (
+        "POST",
+        "/analyses/{a}/reopen",
+        {},
+        analysis_rule(
+            {"viewer": FORBIDDEN, "editor": FORBIDDEN, "owner": FORBIDDEN, "admin": FORBIDDEN}
+        ),
+    ),
 ]
 
 
 @pytest.fixture
 def setting(app, make_user, make_analysis, add_member):
-    users = {role: make_user(role={"reviewer": "reviewer", "admin": "admin"}.get(role, "member"))
-             for role in ROLES if role != "anonymous"}
+    users = {
+        role: make_user(role={"reviewer": "reviewer", "admin": "admin"}.get(role, "member"))
+        for role in ROLES
+        if role != "anonymous"
+    }
     make_user(email="ny@example.se")
     analysis_id = make_analysis(users["owner"])
     add_member(analysis_id, users["editor"], "editor")
     add_member(analysis_id, users["viewer"], "viewer")
     with app.app_context():
-        group = ChildGroup(analysis_id=analysis_id, label="Barn", age_band="0-17",
-                           relation="user", vulnerable_situations=[], number_source="")
+        group = ChildGroup(
+            analysis_id=analysis_id,
+            label="Barn",
+            age_band="0-17",
+            relation="user",
+            vulnerable_situations=[],
+            number_source="",
+        )
         db.session.add(group)
         db.session.commit()
         viewer_membership = db.session.scalar(
-            db.select(Membership.id).where(Membership.analysis_id == analysis_id,
-                                           Membership.user_id == users["viewer"].id))
+            db.select(Membership.id).where(
+                Membership.analysis_id == analysis_id, Membership.user_id == users["viewer"].id
+            )
+        )
         return users, {"a": analysis_id, "g": group.id, "m": viewer_membership}
 
 
 def outcome(response) -> object:
     if response.status_code in (403, 404):
         return response.status_code
-    if response.status_code == 302 and "/login" in response.location and (
-        "next=" in response.location
+    if (
+        response.status_code == 302
+        and "/login" in response.location
+        and ("next=" in response.location)
     ):
         return LOGIN
     assert response.status_code in (200, 302), response.status_code
@@ -96,18 +127,16 @@ def outcome(response) -> object:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("method", "url", "data", "expected"), CASES,
-                         ids=[f"{c[0]} {c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("method", "url", "data", "expected"), CASES, ids=[f"{c[0]} {c[1]}" for c in CASES]
+)
 def test_route_access(setting, make_browser, role, method, url, data, expected):
     users, ids = setting
     browser = make_browser()
     if role != "anonymous":
         browser.login(users[role])
     target = url.format(**ids)
-    if method == "GET":
-        response = browser.get(target)
-    else:
-        response = browser.post(target, data)
+    response = browser.get(target) if method == "GET" else browser.post(target, data)
     assert outcome(response) == expected[role]
 
 
@@ -115,9 +144,12 @@ def test_every_route_is_covered(app):
     covered = {(method, url.replace("{a}", "<int:analysis_id>")) for method, url, *_ in CASES}
     normalised = set()
     for method, url in covered:
-        url = (url.replace("/entries/child_groups", "/entries/<kind_name>")
-               .replace("{g}", "<int:entry_id>").replace("{m}", "<int:membership_id>")
-               .replace("/steps/decision", "/steps/<step_key>"))
+        url = (
+            url.replace("/entries/child_groups", "/entries/<kind_name>")
+            .replace("{g}", "<int:entry_id>")
+            .replace("{m}", "<int:membership_id>")
+            .replace("/steps/decision", "/steps/<step_key>")
+        )
         normalised.add((method, url))
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
@@ -132,8 +164,10 @@ def test_the_owner_cannot_be_removed(setting, make_browser, app):
     browser.login(users["owner"])
     with app.app_context():
         owner_membership = db.session.scalar(
-            db.select(Membership.id).where(Membership.analysis_id == ids["a"],
-                                           Membership.role == "owner"))
+            db.select(Membership.id).where(
+                Membership.analysis_id == ids["a"], Membership.role == "owner"
+            )
+        )
     browser.post(f"/analyses/{ids['a']}/members/{owner_membership}/remove")
     with app.app_context():
         assert db.session.get(Membership, owner_membership) is not None

@@ -97,7 +97,9 @@ def test_a_missing_language_is_refused(broken_dir):
 def test_unknown_article_and_step_are_refused(broken_dir):
     path = broken_dir / "packs" / "education.toml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("articles = [", "articles = [99, ", 1).replace('step = "', 'step = "nowhere_', 1)
+    text = text.replace("articles = [", "articles = [99, ", 1).replace(
+        'step = "', 'step = "nowhere_', 1
+    )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ChecklistError) as error:
         load_library(broken_dir)
@@ -126,15 +128,24 @@ def test_cli_validate_reports_ok_and_errors(broken_dir):
 def test_an_analysis_keeps_the_content_it_was_started_with(app, make_user, broken_dir):
     owner = make_user()
     with app.app_context():
-        first = ops.create_analysis(load_library(), db.session.merge(owner), title="Före",
-                                    organisation="Region", decision_area="digital")
+        first = ops.create_analysis(
+            load_library(),
+            db.session.merge(owner),
+            title="Före",
+            organisation="Region",
+            decision_area="digital",
+        )
         old_title = ops.checklists_for(first).convention.article(24).title.sv
         # The content changes and the version is bumped.
         _rewrite(broken_dir / "convention.toml", "version = 1", "version = 2")
         _rewrite(broken_dir / "convention.toml", old_title, "Ny rubrik för hälsa")
-        second = ops.create_analysis(load_library(broken_dir), db.session.merge(owner),
-                                     title="Efter", organisation="Region",
-                                     decision_area="digital")
+        second = ops.create_analysis(
+            load_library(broken_dir),
+            db.session.merge(owner),
+            title="Efter",
+            organisation="Region",
+            decision_area="digital",
+        )
         db.session.commit()
         first_id, second_id = first.id, second.id
         db.session.expire_all()

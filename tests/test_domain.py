@@ -39,9 +39,15 @@ def world(app, make_user, make_analysis):
 
 
 def group_values(**overrides):
-    return {"label": "13–15-åringar", "age_band": "13-15", "relation": "user",
-            "vulnerable_situations": ["protected_identity"], "estimated_number": 1200,
-            "number_source": "SCB 2023", **overrides}
+    return {
+        "label": "13–15-åringar",
+        "age_band": "13-15",
+        "relation": "user",
+        "vulnerable_situations": ["protected_identity"],
+        "estimated_number": 1200,
+        "number_source": "SCB 2023",
+        **overrides,
+    }
 
 
 def add(analysis, checklists, user, kind_name, values):
@@ -61,18 +67,23 @@ def test_new_analysis_records_checklist_versions_and_owner(world):
 
 def test_unknown_area_is_a_field_error(app, make_user):
     owner = make_user()
-    with app.test_request_context():
-        with pytest.raises(FieldError) as error:
-            ops.create_analysis(app.extensions["bka_library"], db.session.merge(owner),
-                                title="X", organisation="Y", decision_area="space")
+    with app.test_request_context(), pytest.raises(FieldError) as error:
+        ops.create_analysis(
+            app.extensions["bka_library"],
+            db.session.merge(owner),
+            title="X",
+            organisation="Y",
+            decision_area="space",
+        )
     assert error.value.field == "decision_area"
 
 
 def test_partial_draft_is_saved_and_step_is_in_progress(world):
     analysis, checklists, owner = world
     assert step_status(load_state(analysis, checklists), "decision") == NOT_STARTED
-    ops.save_step(analysis, checklists, "decision", {"proposal": "Nytt system", "objectives": ""},
-                  owner)
+    ops.save_step(
+        analysis, checklists, "decision", {"proposal": "Nytt system", "objectives": ""}, owner
+    )
     state = load_state(analysis, checklists)
     assert state.step_answers("decision") == {"proposal": "Nytt system"}
     assert step_status(state, "decision") == IN_PROGRESS
@@ -81,16 +92,29 @@ def test_partial_draft_is_saved_and_step_is_in_progress(world):
 def test_completion_is_refused_until_required_answers_exist_but_draft_is_kept(world):
     analysis, checklists, owner = world
     with pytest.raises(ops.StepIncomplete) as refused:
-        ops.save_step(analysis, checklists, "decision", {"proposal": "Nytt system"}, owner,
-                      mark_completed=True)
+        ops.save_step(
+            analysis,
+            checklists,
+            "decision",
+            {"proposal": "Nytt system"},
+            owner,
+            mark_completed=True,
+        )
     targets = {item.target for item in refused.value.missing}
     assert targets == {"objectives", "zero_option", "decision_body"}
     assert load_state(analysis, checklists).step_answers("decision") == {"proposal": "Nytt system"}
     ops.save_step(
-        analysis, checklists, "decision",
-        {"proposal": "Nytt system", "objectives": "Säkrare vård", "zero_option": "Gamla system",
-         "decision_body": "Regionstyrelsen"},
-        owner, mark_completed=True,
+        analysis,
+        checklists,
+        "decision",
+        {
+            "proposal": "Nytt system",
+            "objectives": "Säkrare vård",
+            "zero_option": "Gamla system",
+            "decision_body": "Regionstyrelsen",
+        },
+        owner,
+        mark_completed=True,
     )
     assert step_status(load_state(analysis, checklists), "decision") == COMPLETED
 
@@ -108,15 +132,25 @@ def test_no_bka_needed_requires_a_justification(world):
     ops.save_step(analysis, checklists, "screening", SCREENING_IN_DEPTH, owner)
     with pytest.raises(DomainError):
         ops.screen_out(analysis, checklists, owner)
-    answers = {"children_affected": "not_affected", "affected_how": "Inga barn.",
-               "magnitude": "minor", "child_numbers": "few", "vulnerable_affected": "no",
-               "reversibility": "reversible"}
+    answers = {
+        "children_affected": "not_affected",
+        "affected_how": "Inga barn.",
+        "magnitude": "minor",
+        "child_numbers": "few",
+        "vulnerable_affected": "no",
+        "reversibility": "reversible",
+    }
     ops.save_step(analysis, checklists, "screening", answers, owner)
     with pytest.raises(ops.StepIncomplete) as refused:
         ops.screen_out(analysis, checklists, owner)
     assert [item.target for item in refused.value.missing] == ["screening_justification"]
-    ops.save_step(analysis, checklists, "screening",
-                  {**answers, "screening_justification": "Gäller bara vuxen personal."}, owner)
+    ops.save_step(
+        analysis,
+        checklists,
+        "screening",
+        {**answers, "screening_justification": "Gäller bara vuxen personal."},
+        owner,
+    )
     ops.screen_out(analysis, checklists, owner)
     assert analysis.status == "screened_out"
     assert [m.target for m in all_missing(load_state(analysis, checklists))] == []
@@ -138,16 +172,37 @@ def test_entries_drive_their_steps_requirements(world):
     state = load_state(analysis, checklists)
     assert "child_groups" not in {m.target for m in all_missing(state)}
     assert any(m.target == "impacts" for m in all_missing(state))
-    add(analysis, checklists, owner, "impacts",
-        {"article": 16, "child_group_id": group.id, "direction": "weakens", "term": "both",
-         "severity": "high", "likelihood": "possible", "explanation": "Risk för insyn."})
+    add(
+        analysis,
+        checklists,
+        owner,
+        "impacts",
+        {
+            "article": 16,
+            "child_group_id": group.id,
+            "direction": "weakens",
+            "term": "both",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "Risk för insyn.",
+        },
+    )
     state = load_state(analysis, checklists)
     missing = {m.target for m in all_missing(state)}
     assert "impacts" not in missing
     assert "measures" in missing  # a weakened right needs a measure
-    add(analysis, checklists, owner, "measures",
-        {"description": "Spärrar kontrolleras", "owner": "Förvaltningschef",
-         "due_date": date(2025, 1, 1), "status": "planned"})
+    add(
+        analysis,
+        checklists,
+        owner,
+        "measures",
+        {
+            "description": "Spärrar kontrolleras",
+            "owner": "Förvaltningschef",
+            "due_date": date(2025, 1, 1),
+            "status": "planned",
+        },
+    )
     assert "measures" not in {m.target for m in all_missing(load_state(analysis, checklists))}
 
 
@@ -155,17 +210,34 @@ def test_impacts_must_use_engaged_articles_and_own_groups(world, app):
     analysis, checklists, owner = world
     group = add(analysis, checklists, owner, "child_groups", group_values())
     ops.save_step(analysis, checklists, "rights", {"engaged_articles": []}, owner)
-    values = {"article": 28, "child_group_id": group.id, "direction": "neutral",
-              "term": "short", "severity": "low", "likelihood": "unlikely", "explanation": ""}
+    values = {
+        "article": 28,
+        "child_group_id": group.id,
+        "direction": "neutral",
+        "term": "short",
+        "severity": "low",
+        "likelihood": "unlikely",
+        "explanation": "",
+    }
     with pytest.raises(FieldError) as error:
         add(analysis, checklists, owner, "impacts", values)
     assert error.value.field == "article"
-    other = ops.create_analysis(app.extensions["bka_library"], owner, title="Annan analys",
-                                organisation="Region", decision_area="digital")
+    other = ops.create_analysis(
+        app.extensions["bka_library"],
+        owner,
+        title="Annan analys",
+        organisation="Region",
+        decision_area="digital",
+    )
     foreign = add(other, checklists, owner, "child_groups", group_values(label="Andra"))
     with pytest.raises(FieldError) as error:
-        add(analysis, checklists, owner, "impacts",
-            {**values, "article": 3, "child_group_id": foreign.id})
+        add(
+            analysis,
+            checklists,
+            owner,
+            "impacts",
+            {**values, "article": 3, "child_group_id": foreign.id},
+        )
     assert error.value.field == "child_group_id"
     add(analysis, checklists, owner, "impacts", {**values, "article": 3})
     with pytest.raises(FieldError) as error:
@@ -186,8 +258,13 @@ def test_changing_an_entry_reopens_its_completed_step(world):
 def test_consultation_age_range_must_be_ordered(world):
     analysis, checklists, owner = world
     with pytest.raises(FieldError) as error:
-        add(analysis, checklists, owner, "consultations",
-            {"method": "survey", "children_count": 10, "age_from": 15, "age_to": 12})
+        add(
+            analysis,
+            checklists,
+            owner,
+            "consultations",
+            {"method": "survey", "children_count": 10, "age_from": 15, "age_to": 12},
+        )
     assert error.value.field == "age_to"
 
 
@@ -203,9 +280,11 @@ def test_members_are_added_by_email_and_owner_stays(world, make_user):
     colleague = make_user(email="Kollega@Example.se")
     membership = ops.add_member(analysis, "kollega@example.se", "editor", owner)
     assert membership.user_id == colleague.id
-    for email, role, field in [("kollega@example.se", "viewer", "email"),  # already a member
-                               ("nobody@example.se", "viewer", "email"),
-                               ("kollega@example.se", "owner", "role")]:
+    for email, role, field in [
+        ("kollega@example.se", "viewer", "email"),  # already a member
+        ("nobody@example.se", "viewer", "email"),
+        ("kollega@example.se", "owner", "role"),
+    ]:
         with pytest.raises(FieldError) as error:
             ops.add_member(analysis, email, role, owner)
         assert error.value.field == field
@@ -215,8 +294,14 @@ def test_members_are_added_by_email_and_owner_stays(world, make_user):
 
 def test_search_matches_title_and_diarienummer_literally(world, app):
     analysis, _checklists, owner = world
-    ops.create_analysis(app.extensions["bka_library"], owner, title="Skolskjuts 100%",
-                        organisation="Kommun", decision_area="education", diarienummer="GS 2024-17")
+    ops.create_analysis(
+        app.extensions["bka_library"],
+        owner,
+        title="Skolskjuts 100%",
+        organisation="Kommun",
+        decision_area="education",
+        diarienummer="GS 2024-17",
+    )
     titles = lambda q: {a.title for a in db.session.scalars(ops.analyses_for(owner, q))}  # noqa: E731
     assert titles("skolskjuts") == {"Skolskjuts 100%"}
     assert titles("2024-17") == {"Skolskjuts 100%"}

@@ -32,17 +32,32 @@ def test_placeholders_survive_translation():
     for message in swedish_catalog():
         if message.id:
             assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
-                PLACEHOLDER.findall(message.string)), message.id
+                PLACEHOLDER.findall(message.string)
+            ), message.id
 
 
 def test_catalog_is_not_stale(tmp_path):
     """Extract the source again: every msgid must be in the catalog, and nothing extra."""
     pot = tmp_path / "fresh.pot"
-    subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "--no-location",
-         "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-o", str(pot),
-         str(ROOT / "bka")],
-        check=True, capture_output=True,
+    subprocess.run(  # noqa: S603 - a fixed argument list
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "--no-location",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            str(ROOT / "bka"),
+        ],
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as handle:
         fresh = {message.id for message in read_po(handle) if message.id}
@@ -60,7 +75,8 @@ def test_swedish_is_the_default(browser):
 
 def test_browser_language_is_respected_before_login(browser):
     page = browser.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert '<html lang="en">' in page
     assert "Log in" in page
 
@@ -88,16 +104,23 @@ def test_language_switch_ignores_foreign_redirects_and_unknown_languages(browser
 
 def test_wtforms_messages_are_swedish(browser, make_user):
     browser.login(make_user())
-    page = browser.post("/analyses/new", {"title": "", "organisation": "X",
-                                          "decision_area": "digital",
-                                          "planned_decision_date": "31/31/2024"})
+    page = browser.post(
+        "/analyses/new",
+        {
+            "title": "",
+            "organisation": "X",
+            "decision_area": "digital",
+            "planned_decision_date": "31/31/2024",
+        },
+    )
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<title>Fel:" in text
     assert "Fältet är obligatoriskt." in text  # our message, translated
     assert "Inte ett giltigt datum" in text  # WTForms' own message, from its Swedish catalog
-    long_title = browser.post("/analyses/new", {"title": "x" * 300, "organisation": "X",
-                                                "decision_area": "bogus"}).get_data(as_text=True)
+    long_title = browser.post(
+        "/analyses/new", {"title": "x" * 300, "organisation": "X", "decision_area": "bogus"}
+    ).get_data(as_text=True)
     assert "Fältet får inte vara längre än 200 tecken." in long_title
     assert "Inte ett giltigt val" in long_title
     assert 'value="' + "x" * 300 + '"' in long_title  # the input is kept

@@ -4,8 +4,12 @@ import pytest
 
 from bka.domain.screening import LEVEL_IN_DEPTH, LEVEL_NONE, LEVEL_SIMPLIFIED, screening_result
 
-CALM = {"magnitude": "minor", "vulnerable_affected": "no", "child_numbers": "few",
-        "reversibility": "reversible"}
+CALM = {
+    "magnitude": "minor",
+    "vulnerable_affected": "no",
+    "child_numbers": "few",
+    "reversibility": "reversible",
+}
 
 
 def reasons(result):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import Type
@@ -63,10 +65,8 @@ def authenticate(hasher: PasswordHasher, email: str, password: str) -> User | No
     """The active user with these credentials, or None. Costs the same whether or not they exist."""
     user = find_user(email)
     if user is None:
-        try:
+        with suppress(VerificationError):
             hasher.verify(_dummy_hash(hasher), password)
-        except VerificationError:
-            pass
         return None
     try:
         hasher.verify(user.password_hash, password)

@@ -200,7 +200,7 @@ def save_step(
 
 
 def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None) -> None:
-    """Rules that span entries: impacts must point at engaged articles and this analysis's groups."""
+    """Rules across entries: impacts point at engaged articles and this analysis's groups."""
     if kind.name == "impacts":
         if values["article"] not in state.engaged_articles():
             raise FieldError("article", _l("Choose one of the articles engaged in step 4."))

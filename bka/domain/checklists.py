@@ -251,7 +251,11 @@ class _Reader:
             return ()
         numbers = []
         for number in raw:
-            if not isinstance(number, int) or isinstance(number, bool) or number not in ARTICLE_NUMBERS:
+            if (
+                not isinstance(number, int)
+                or isinstance(number, bool)
+                or number not in ARTICLE_NUMBERS
+            ):
                 self.problem(where, f"{number!r} is not an article number (1-54)")
             else:
                 numbers.append(number)
@@ -281,7 +285,9 @@ def parse_method(raw: dict[str, Any], source: str = METHOD_ID) -> Method:
             if key in seen:
                 reader.problem(f"scales.{scale_key}", f"duplicate choice key {key!r}")
             seen.add(key)
-            choices.append(Choice(key, reader.text(choice.get("label"), f"scales.{scale_key}.{key}")))
+            choices.append(
+                Choice(key, reader.text(choice.get("label"), f"scales.{scale_key}.{key}"))
+            )
         if not choices:
             reader.problem(f"scales.{scale_key}", "a scale needs at least one choice")
         scales[scale_key] = Scale(scale_key, tuple(choices))
@@ -418,7 +424,9 @@ def parse_pack(raw: dict[str, Any], source: str) -> Pack:
                 step=prompt_raw.get("step"),
                 articles=articles,
                 text=reader.text(prompt_raw.get("text"), f"{where}.text"),
-                guidance=reader.text(prompt_raw.get("guidance"), f"{where}.guidance", optional=True),
+                guidance=reader.text(
+                    prompt_raw.get("guidance"), f"{where}.guidance", optional=True
+                ),
             )
         )
     pack = Pack(
@@ -468,7 +476,9 @@ def load_library(directory: str | Path | None = None) -> Library:
     if not directory.is_dir():
         raise ChecklistError([f"checklist directory {directory} does not exist"])
     method = attempt(directory / "method.toml", lambda d: parse_method(d, "method.toml"))
-    convention = attempt(directory / "convention.toml", lambda d: parse_convention(d, "convention.toml"))
+    convention = attempt(
+        directory / "convention.toml", lambda d: parse_convention(d, "convention.toml")
+    )
     for path in sorted((directory / "packs").glob("*.toml")):
         pack = attempt(path, lambda d, name=path.name: parse_pack(d, f"packs/{name}"))
         if pack is not None:

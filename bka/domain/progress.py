@@ -63,7 +63,9 @@ def load_state(analysis: Analysis, checklists: Checklists) -> AnalysisState:
     for name, kind in ENTRY_KINDS.items():
         state.entries[name] = list(
             db.session.scalars(
-                select(kind.model).where(kind.model.analysis_id == analysis.id).order_by(kind.model.id)
+                select(kind.model)
+                .where(kind.model.analysis_id == analysis.id)
+                .order_by(kind.model.id)
             )
         )
     return state
@@ -88,8 +90,11 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
         result = screening_result(answers)
         if result and result.level == LEVEL_NONE and _blank(answers.get("screening_justification")):
             missing.append(
-                Missing(step_key, "screening_justification",
-                        _l("Explain why no child impact assessment is needed."))
+                Missing(
+                    step_key,
+                    "screening_justification",
+                    _l("Explain why no child impact assessment is needed."),
+                )
             )
     elif step_key == "children" and not entries["child_groups"]:
         missing.append(Missing(step_key, "child_groups", _l("Add at least one group of children.")))
@@ -99,25 +104,36 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
         heard = answers.get("children_heard")
         if heard == "yes" and not entries["consultations"]:
             missing.append(
-                Missing(step_key, "consultations", _l("Describe at least one consultation with children."))
+                Missing(
+                    step_key,
+                    "consultations",
+                    _l("Describe at least one consultation with children."),
+                )
             )
         if heard in ("no", "unsure") and _blank(answers.get("not_heard_reason")):
             missing.append(
-                Missing(step_key, "not_heard_reason",
-                        _l("Explain why children have not been heard."))
+                Missing(
+                    step_key, "not_heard_reason", _l("Explain why children have not been heard.")
+                )
             )
     elif step_key == "impacts":
         if not entries["child_groups"]:
             missing.append(
-                Missing("children", "child_groups",
-                        _l("Add the groups of children before assessing the impacts."))
+                Missing(
+                    "children",
+                    "child_groups",
+                    _l("Add the groups of children before assessing the impacts."),
+                )
             )
         assessed_groups = {impact.child_group_id for impact in entries["impacts"]}
         for group in entries["child_groups"]:
             if group.id not in assessed_groups:
                 missing.append(
-                    Missing(step_key, "impacts",
-                            _l("Assess the impact on “%(group)s”.", group=group.label))
+                    Missing(
+                        step_key,
+                        "impacts",
+                        _l("Assess the impact on “%(group)s”.", group=group.label),
+                    )
                 )
     elif step_key == "alternatives":
         if not entries["alternatives"]:
@@ -127,9 +143,14 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
         weakened = any(impact.direction == "weakens" for impact in entries["impacts"])
         if weakened and not entries["measures"]:
             missing.append(
-                Missing(step_key, "measures",
-                        _l("Some rights are weakened: add at least one measure that mitigates "
-                           "or compensates."))
+                Missing(
+                    step_key,
+                    "measures",
+                    _l(
+                        "Some rights are weakened: add at least one measure that mitigates "
+                        "or compensates."
+                    ),
+                )
             )
     elif step_key == "follow_up" and not entries["indicators"]:
         missing.append(Missing(step_key, "indicators", _l("Add at least one follow-up indicator.")))

@@ -49,8 +49,10 @@ def screening_result(answers: dict) -> ScreeningResult | None:
     reasons = []
     if affected == "directly":
         reasons.append(
-            _l("Children are directly affected, but the effect is limited, reversible and does "
-               "not reach children in vulnerable situations.")
+            _l(
+                "Children are directly affected, but the effect is limited, reversible and does "
+                "not reach children in vulnerable situations."
+            )
         )
     elif affected == "indirectly":
         reasons.append(_l("Children are affected only indirectly."))

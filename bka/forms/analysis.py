@@ -15,31 +15,45 @@ def _required():
 
 
 class DetailsForm(BaseForm):
-    title = StringField(_l("Title of the decision"), validators=[_required(), Length(max=200)],
-                        description=_l("For example “Införande av vårdinformationssystemet "
-                                       "Millennium”."))
-    organisation = StringField(_l("Organisation or administration (förvaltning)"),
-                               validators=[_required(), Length(max=200)])
-    diarienummer = StringField(_l("Case number (diarienummer)"),
-                               validators=[Optional(), Length(max=64)],
-                               description=_l("Optional. Add it when the case is registered."))
+    title = StringField(
+        _l("Title of the decision"),
+        validators=[_required(), Length(max=200)],
+        description=_l("For example “Införande av vårdinformationssystemet Millennium”."),
+    )
+    organisation = StringField(
+        _l("Organisation or administration (förvaltning)"),
+        validators=[_required(), Length(max=200)],
+    )
+    diarienummer = StringField(
+        _l("Case number (diarienummer)"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("Optional. Add it when the case is registered."),
+    )
     planned_decision_date = DateField(_l("Planned decision date"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 
 class NewAnalysisForm(DetailsForm):
     decision_area = RadioField(
-        _l("Decision area"), choices=choices.options(choices.AREA), validators=[_required()],
-        description=_l("Selects the checklist of prompts for this kind of decision."))
+        _l("Decision area"),
+        choices=choices.options(choices.AREA),
+        validators=[_required()],
+        description=_l("Selects the checklist of prompts for this kind of decision."),
+    )
     submit = SubmitField(_l("Start the analysis"))
 
 
 class AddMemberForm(BaseForm):
-    email = StringField(_l("E-mail address"),
-                        validators=[_required(), Length(max=254), Email(_l("Enter a valid e-mail address."))])
-    role = RadioField(_l("Role"), choices=choices.options(
-                          {key: choices.MEMBER_ROLE[key] for key in ("editor", "viewer")}),
-                      default="editor", validators=[_required()])
+    email = StringField(
+        _l("E-mail address"),
+        validators=[_required(), Length(max=254), Email(_l("Enter a valid e-mail address."))],
+    )
+    role = RadioField(
+        _l("Role"),
+        choices=choices.options({key: choices.MEMBER_ROLE[key] for key in ("editor", "viewer")}),
+        default="editor",
+        validators=[_required()],
+    )
     submit = SubmitField(_l("Add member"))
 
 

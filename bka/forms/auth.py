@@ -11,12 +11,14 @@ from bka.forms.base import BaseForm
 
 
 class LoginForm(BaseForm):
-    email = StringField(_l("E-mail address"),
-                        validators=[InputRequired(message=_l("Enter your e-mail address.")),
-                                    Length(max=254)])
-    password = PasswordField(_l("Password"),
-                             validators=[InputRequired(message=_l("Enter your password.")),
-                                         Length(max=1024)])
+    email = StringField(
+        _l("E-mail address"),
+        validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Enter your password.")), Length(max=1024)],
+    )
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
 
@@ -31,6 +33,7 @@ class LanguageForm(BaseForm):
 
 
 class AccountForm(BaseForm):
-    locale = RadioField(_l("Language"), choices=choices.options(choices.LANGUAGE),
-                        validators=[InputRequired()])
+    locale = RadioField(
+        _l("Language"), choices=choices.options(choices.LANGUAGE), validators=[InputRequired()]
+    )
     submit = SubmitField(_l("Save"))

@@ -75,7 +75,11 @@ MEASURE_STATUS = {
     "done": _l("Done"),
 }
 MEMBER_ROLE = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewer")}
-GLOBAL_ROLE = {"member": _l("Team member"), "reviewer": _l("Reviewer"), "admin": _l("Administrator")}
+GLOBAL_ROLE = {
+    "member": _l("Team member"),
+    "reviewer": _l("Reviewer"),
+    "admin": _l("Administrator"),
+}
 STEP_STATUS = {
     "not_started": _l("Not started"),
     "in_progress": _l("In progress"),
@@ -124,6 +128,7 @@ assert set(MEASURE_STATUS) == set(entries.MEASURE_STATUSES)
 def options(mapping: dict) -> list[SelectChoice]:
     """WTForms choices from a key -> label mapping."""
     return [SelectChoice(key, label) for key, label in mapping.items()]
+
 
 ENTRY_KIND = {
     "child_groups": _l("Child groups"),

@@ -26,28 +26,34 @@ def _field_for(question: Question, checklists: Checklists, locale: str):
     description = question.guidance.get(locale) if question.guidance else ""
     kind = question.kind
     if kind == "text":
-        return StringField(label, description=description,
-                           validators=[Optional(), Length(max=TEXT_MAX)])
+        return StringField(
+            label, description=description, validators=[Optional(), Length(max=TEXT_MAX)]
+        )
     if kind == "textarea":
-        return TextAreaField(label, description=description,
-                             validators=[Optional(), Length(max=TEXTAREA_MAX)])
+        return TextAreaField(
+            label, description=description, validators=[Optional(), Length(max=TEXTAREA_MAX)]
+        )
     if kind == "date":
         return DateField(label, description=description, validators=[Optional()])
-    choices = [SelectChoice(choice.key, choice.label.get(locale))
-               for choice in question.scale.choices] if question.scale else []
+    choices = (
+        [SelectChoice(choice.key, choice.label.get(locale)) for choice in question.scale.choices]
+        if question.scale
+        else []
+    )
     if kind == "choice":
-        return RadioField(label, description=description, choices=choices,
-                          validators=[Optional()])
+        return RadioField(label, description=description, choices=choices, validators=[Optional()])
     if kind == "multichoice":
-        return MultiCheckboxField(label, description=description, choices=choices,
-                                  validators=[Optional()])
+        return MultiCheckboxField(
+            label, description=description, choices=choices, validators=[Optional()]
+        )
     if kind == "articles":
         articles = [
             SelectChoice(article.number, f"{article.number}. {article.title.get(locale)}")
             for article in checklists.convention.articles
         ]
-        return MultiCheckboxField(label, description=description, choices=articles, coerce=int,
-                                  validators=[Optional()])
+        return MultiCheckboxField(
+            label, description=description, choices=articles, coerce=int, validators=[Optional()]
+        )
     raise ValueError(f"unknown question kind {kind!r}")
 
 

@@ -164,8 +164,13 @@ def screen_out(analysis_id: int):
     try:
         ops.screen_out(analysis, ops.checklists_for(analysis), current_user)
     except ops.StepIncomplete:
-        flash(_l("Explain why no child impact assessment is needed before you conclude the "
-                 "screening."), "error")
+        flash(
+            _l(
+                "Explain why no child impact assessment is needed before you conclude the "
+                "screening."
+            ),
+            "error",
+        )
         return redirect(url_for("steps.step", analysis_id=analysis.id, step_key="screening"))
     except DomainError as error:
         flash(str(error), "error")

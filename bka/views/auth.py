@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -33,7 +42,9 @@ def login():
         return redirect(url_for("analyses.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = authenticate(password_hasher(current_app.config), form.email.data, form.password.data)
+        user = authenticate(
+            password_hasher(current_app.config), form.email.data, form.password.data
+        )
         if user is None:
             form.form_errors.append(_l("The e-mail address or password is incorrect."))
         else:

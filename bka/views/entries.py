@@ -35,8 +35,10 @@ def _prepare(form, state: AnalysisState) -> None:
         locale = current_language()
         convention = state.checklists.convention
         form.set_options(
-            {number: f"{number}. {convention.article(number).title.get(locale)}"
-             for number in state.engaged_articles()},
+            {
+                number: f"{number}. {convention.article(number).title.get(locale)}"
+                for number in state.engaged_articles()
+            },
             {group.id: group.label for group in state.entries["child_groups"]},
         )
 
@@ -65,7 +67,11 @@ def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
             flash(_l("Saved."), "success")
             return redirect(_back(analysis.id, kind))
     return render_template(
-        "entries/edit.html", analysis=analysis, kind=kind, form=form, entry=entry,
+        "entries/edit.html",
+        analysis=analysis,
+        kind=kind,
+        form=form,
+        entry=entry,
         step=state.checklists.method.step(kind.step),
     )
 
@@ -99,6 +105,10 @@ def delete(analysis_id: int, kind_name: str, entry_id: int):
         flash(_l("Removed."), "success")
         return redirect(_back(analysis.id, kind))
     return render_template(
-        "entries/delete.html", analysis=analysis, kind=kind, entry=entry, form=form,
+        "entries/delete.html",
+        analysis=analysis,
+        kind=kind,
+        entry=entry,
+        form=form,
         checklists=state.checklists,
     )

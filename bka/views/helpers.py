@@ -33,7 +33,10 @@ def warn_about_personnummer(values: dict, form) -> None:
         field = getattr(form, name, None)
         label = field.label.text if field is not None else name
         flash(
-            _l("“%(field)s” seems to contain a personal identity number. Children must not be "
-               "identifiable: please remove it.", field=label),
+            _l(
+                "“%(field)s” seems to contain a personal identity number. Children must not be "
+                "identifiable: please remove it.",
+                field=label,
+            ),
             "warning",
         )

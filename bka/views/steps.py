@@ -61,7 +61,9 @@ def step(analysis_id: int, step_key: str):
         step_key,
         locale,
         data=_form_data(
-            checklists, step_key, state.step_answers(step_key),
+            checklists,
+            step_key,
+            state.step_answers(step_key),
             state.completed_flags.get(step_key, False),
         ),
     )
@@ -72,7 +74,11 @@ def step(analysis_id: int, step_key: str):
             values = question_fields(form)
             try:
                 ops.save_step(
-                    analysis, checklists, step_key, values, current_user,
+                    analysis,
+                    checklists,
+                    step_key,
+                    values,
+                    current_user,
                     mark_completed=form.mark_completed.data,
                 )
             except ops.StepIncomplete as incomplete:
@@ -93,8 +99,9 @@ def step(analysis_id: int, step_key: str):
                 flash(_l("Your answers are saved."), "success")
                 following = _next_step(step_key)
                 if form.save_continue.data and following:
-                    return redirect(url_for("steps.step", analysis_id=analysis.id,
-                                            step_key=following))
+                    return redirect(
+                        url_for("steps.step", analysis_id=analysis.id, step_key=following)
+                    )
                 if form.save_continue.data:
                     return redirect(url_for("analyses.check", analysis_id=analysis.id))
                 return redirect(url_for("analyses.hub", analysis_id=analysis.id))
@@ -110,7 +117,8 @@ def step(analysis_id: int, step_key: str):
         status=step_status(state, step_key),
         entry_kinds=kinds_for_step(step_key),
         prompts=checklists.pack.prompts_for(step_key),
-        screening=screening_result(state.step_answers("screening")) if step_key == "screening"
+        screening=screening_result(state.step_answers("screening"))
+        if step_key == "screening"
         else None,
         confirm_form=ConfirmForm(),
         locale=locale,
