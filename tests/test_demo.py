@@ -1,0 +1,55 @@
+"""`bka demo` loads a complete Millennium analysis and others, and is idempotent."""
+
+from bka.domain import analyses as ops
+from bka.domain.progress import all_missing, completed_count, load_state
+from bka.extensions import db
+from bka.models import Analysis, User
+
+MILLENNIUM = "Införande av vårdinformationssystemet Millennium"
+
+
+def run_demo(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_loads_users_and_analyses_idempotently(app):
+    first = run_demo(app)
+    assert "team@example.se" in first and "demo-team-2024" in first
+    second = run_demo(app)
+    assert "(0 analyses created)" in second
+    with app.app_context():
+        roles = {user.email: user.role for user in db.session.scalars(db.select(User))}
+        assert roles == {"team@example.se": "member", "granskare@example.se": "reviewer",
+                         "admin@example.se": "admin"}
+        analyses = db.session.scalars(db.select(Analysis)).all()
+        assert len(analyses) >= 5
+        assert {a.status for a in analyses} >= {"draft", "screened_out"}
+        assert len({a.decision_area for a in analyses}) == 5
+
+
+def test_millennium_is_complete_and_rich(app):
+    run_demo(app)
+    with app.test_request_context():
+        analysis = db.session.scalar(db.select(Analysis).where(Analysis.title == MILLENNIUM))
+        assert analysis.organisation.startswith("Västra Götalandsregionen")
+        state = load_state(analysis, ops.checklists_for(analysis))
+        assert completed_count(state) == 11
+        assert all_missing(state) == []
+        labels = " ".join(group.label for group in state.entries["child_groups"]).lower()
+        for words in ("13–15", "skyddade", "kroniskt sjuka", "anhöriga"):
+            assert words in labels, words
+        assert len(state.entries["impacts"]) >= 20
+        assert any("ungdomsråd" in c.views.lower() or c.method == "youth_council"
+                   for c in state.entries["consultations"])
+        assert state.entries["measures"] and state.entries["indicators"]
+        assert analysis.screening_level == "in_depth"
+
+
+def test_demo_if_empty_leaves_existing_data_alone(app, make_user):
+    make_user()
+    result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    assert "no demo data was loaded" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Analysis.id))) == 0

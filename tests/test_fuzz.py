@@ -1,0 +1,100 @@
+"""No input gives a 500: arbitrary text (NUL, RTL marks, huge strings, emoji) on every form."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bka.domain.checklists import STEP_KEYS
+from bka.domain.entries import ENTRY_KINDS
+from bka.extensions import db
+from bka.models import ChildGroup
+
+NASTY = st.sampled_from([
+    "\x00", "a\x00b", "\u202eevil\u202c", "\u200f\u200e", "😀" * 500, "x" * 25_000,
+    "'; DROP TABLE analysis; --", "<script>alert(1)</script>", "%(name)s %s {0}", "-1",
+    "99999999999999999999", "2024-02-30", "NaN", "1e308", " ", "",
+])
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+VALUE = st.one_of(NASTY, TEXT)
+FUZZ = settings(max_examples=12, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+
+
+@pytest.fixture
+def target(app, browser, make_user, make_analysis):
+    user = make_user()
+    analysis_id = make_analysis(user)
+    with app.app_context():
+        group = ChildGroup(analysis_id=analysis_id, label="Barn", age_band="0-17",
+                           relation="user", vulnerable_situations=[], number_source="")
+        db.session.add(group)
+        db.session.commit()
+        group_id = group.id
+    browser.login(user)
+    return browser, analysis_id, group_id, browser.token()
+
+
+def step_fields(app, step_key):
+    library = app.extensions["bka_library"]
+    names = [question.key for question in library.method.step(step_key).questions]
+    names += [f"prompt__{prompt.key}" for prompt in library.packs["digital"].prompts_for(step_key)]
+    return names + ["mark_completed", "save_continue"]
+
+
+@pytest.mark.parametrize("step_key", STEP_KEYS)
+def test_step_forms_never_fail(app, target, step_key):
+    browser, analysis_id, _group_id, token = target
+    names = step_fields(app, step_key)
+
+    @FUZZ
+    @given(st.fixed_dictionaries({name: VALUE for name in names}))
+    def post(values):
+        response = browser.post(f"/analyses/{analysis_id}/steps/{step_key}",
+                                {**values, "csrf_token": token})
+        assert response.status_code in (200, 302), response.status_code
+
+    post()
+
+
+@pytest.mark.parametrize("kind_name", list(ENTRY_KINDS))
+def test_entry_forms_never_fail(target, kind_name):
+    browser, analysis_id, group_id, token = target
+    fields = ENTRY_KINDS[kind_name].fields
+
+    @FUZZ
+    @given(st.fixed_dictionaries({name: VALUE for name in fields}))
+    def post(values):
+        response = browser.post(f"/analyses/{analysis_id}/entries/{kind_name}/new",
+                                {**values, "csrf_token": token})
+        assert response.status_code in (200, 302), response.status_code
+        response = browser.post(f"/analyses/{analysis_id}/entries/child_groups/{group_id}",
+                                {**values, "csrf_token": token})
+        assert response.status_code in (200, 302, 404), response.status_code
+
+    post()
+
+
+@FUZZ
+@given(query=VALUE)
+def test_search_and_login_never_fail(target, query):
+    browser, _analysis_id, _group_id, token = target
+    assert browser.get("/", query_string={"q": query}).status_code == 200
+    response = browser.client.post("/login", data={"email": query, "password": query,
+                                                   "csrf_token": token})
+    assert response.status_code in (200, 302)
+
+
+def test_new_analysis_form_never_fails(target):
+    browser, _analysis_id, _group_id, token = target
+
+    @FUZZ
+    @given(st.fixed_dictionaries({name: VALUE for name in (
+        "title", "organisation", "decision_area", "diarienummer", "planned_decision_date")}))
+    def post(values):
+        response = browser.post("/analyses/new", {**values, "csrf_token": token})
+        assert response.status_code in (200, 302)
+
+    post()
