@@ -352,3 +352,17 @@ def test_everything_is_kept_across_logout_and_login(team, app, make_browser):
     again.login(user)
     page = again.get(f"/analyses/{analysis_id}/steps/feedback").get_data(as_text=True)
     assert "Ungdomsrådet får återkoppling i maj." in page
+
+
+def test_article_picker_pins_general_principles_and_marks_suggestions(team, app):
+    browser, _user = team
+    analysis_id = start(browser, decision_area="digital")
+    page = browser.get(f"/analyses/{analysis_id}/steps/rights").get_data(as_text=True)
+    assert page.count('type="checkbox"') >= 54
+    assert page.count("Grundprincip: alltid med") == 4
+    for number in (2, 3, 6, 12):
+        assert re.search(rf'<input[^>]* checked disabled [^>]*value="{number}">', page)
+    suggested = app.extensions["bka_library"].packs["digital"].suggested_articles
+    assert page.count("Föreslås för det här beslutsområdet") == len(suggested)
+    summary = app.extensions["bka_library"].convention.article(16).summary.sv
+    assert summary in page.replace("&#39;", "'")
