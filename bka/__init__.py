@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -19,7 +20,11 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
 
     overrides = dict(config) if isinstance(config, dict) else {}
     name = config if isinstance(config, str) else overrides.get("BKA_CONFIG_NAME")
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("BKA_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     app.config.update(config_from_environment(name))
     app.config.update(overrides)
 

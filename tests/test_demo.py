@@ -21,8 +21,11 @@ def test_demo_loads_users_and_analyses_idempotently(app):
     assert "(0 analyses created)" in second
     with app.app_context():
         roles = {user.email: user.role for user in db.session.scalars(db.select(User))}
-        assert roles == {"team@example.se": "member", "granskare@example.se": "reviewer",
-                         "admin@example.se": "admin"}
+        assert roles == {
+            "team@example.se": "member",
+            "granskare@example.se": "reviewer",
+            "admin@example.se": "admin",
+        }
         analyses = db.session.scalars(db.select(Analysis)).all()
         assert len(analyses) >= 5
         assert {a.status for a in analyses} >= {"draft", "screened_out"}
@@ -41,8 +44,10 @@ def test_millennium_is_complete_and_rich(app):
         for words in ("13–15", "skyddade", "kroniskt sjuka", "anhöriga"):
             assert words in labels, words
         assert len(state.entries["impacts"]) >= 20
-        assert any("ungdomsråd" in c.views.lower() or c.method == "youth_council"
-                   for c in state.entries["consultations"])
+        assert any(
+            "ungdomsråd" in c.views.lower() or c.method == "youth_council"
+            for c in state.entries["consultations"]
+        )
         assert state.entries["measures"] and state.entries["indicators"]
         assert analysis.screening_level == "in_depth"
 

@@ -29,8 +29,12 @@ def test_passwords_are_argon2id_at_or_above_the_owasp_floor(app, make_user):
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(MissingSecretKey, match="SECRET_KEY is not set"):
-        create_app({"BKA_CONFIG_NAME": "production",
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3"})
+        create_app(
+            {
+                "BKA_CONFIG_NAME": "production",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3",
+            }
+        )
 
 
 def test_production_starts_with_a_secret_key_from_the_environment(monkeypatch, tmp_path):
@@ -65,17 +69,23 @@ def test_disabled_users_cannot_log_in(browser, make_user, app):
 
 def test_login_redirects_only_to_local_paths(browser, make_user):
     user = make_user()
-    response = browser.post("/login", {"email": user.email,
-                                       "password": "correct horse battery staple",
-                                       "next": "//evil.example/steal"})
+    response = browser.post(
+        "/login",
+        {
+            "email": user.email,
+            "password": "correct horse battery staple",
+            "next": "//evil.example/steal",
+        },
+    )
     assert response.location == "/"
 
 
 def test_login_follows_a_local_next(browser, make_user):
     user = make_user()
-    response = browser.post("/login", {"email": user.email,
-                                       "password": "correct horse battery staple",
-                                       "next": "/account"})
+    response = browser.post(
+        "/login",
+        {"email": user.email, "password": "correct horse battery staple", "next": "/account"},
+    )
     assert response.location == "/account"
 
 
@@ -104,17 +114,20 @@ def test_security_headers_and_cookie_flags(browser, make_user):
 
 def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    settings = {"BKA_CONFIG_NAME": "development",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3"}
+    monkeypatch.setenv("BKA_INSTANCE_PATH", str(tmp_path / "instance"))
+    settings = {
+        "BKA_CONFIG_NAME": "development",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3",
+    }
 
     def build():
         application = create_app(settings)
         return application
 
     first = build()
-    # The instance folder is fixed by Flask; the key file is created there once.
-    key_file = first.instance_path + "/secret_key"
-    assert open(key_file).read().strip() == first.config["SECRET_KEY"]
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.read_text().strip() == first.config["SECRET_KEY"]
+    assert key_file.stat().st_mode & 0o777 == 0o600
     assert build().config["SECRET_KEY"] == first.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 64
 
@@ -126,13 +139,25 @@ def test_no_default_accounts_exist(app):
 
 def test_create_user_command(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "--email", "Ny@Example.se", "--name", "Ny Person",
-                                 "--role", "reviewer", "--password", "a-very-long-password"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Ny@Example.se",
+            "--name",
+            "Ny Person",
+            "--role",
+            "reviewer",
+            "--password",
+            "a-very-long-password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "ny@example.se"))
         assert user.role == "reviewer" and user.locale == "sv"
-    short = runner.invoke(args=["create-user", "--email", "b@example.se", "--name", "B",
-                                "--password", "short"])
+    short = runner.invoke(
+        args=["create-user", "--email", "b@example.se", "--name", "B", "--password", "short"]
+    )
     assert short.exit_code != 0
     assert "12" in short.output
