@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from bka.extensions import csrf, db, login_manager
@@ -91,7 +91,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
 
 
-def _csrf_error(error):
-    from flask import render_template
-
+def _csrf_error(_error):
+    """A friendly page instead of a bare 400; form views keep their input (BaseForm)."""
     return render_template("errors/csrf.html"), 400

@@ -79,11 +79,21 @@ def _clean_database(request):
                 connection.execute(table.delete())
 
 
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield
-        db.session.rollback()
+def add_child_group(analysis_id: int):
+    """Insert a minimal child group directly (inside an app context) and commit it."""
+    from bka.models import ChildGroup
+
+    group = ChildGroup(
+        analysis_id=analysis_id,
+        label="Barn",
+        age_band="0-17",
+        relation="user",
+        vulnerable_situations=[],
+        number_source="",
+    )
+    db.session.add(group)
+    db.session.commit()
+    return group
 
 
 class Browser:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from bka.extensions import db
-from bka.models import ChildGroup, Membership
+from bka.models import Membership
+from tests.conftest import add_child_group
 
 ROLES = ("anonymous", "other", "reviewer", "viewer", "editor", "owner", "admin")
 OK, FORBIDDEN, HIDDEN, LOGIN = "ok", 403, 404, "login"
@@ -95,16 +96,7 @@ def setting(app, make_user, make_analysis, add_member):
     add_member(analysis_id, users["editor"], "editor")
     add_member(analysis_id, users["viewer"], "viewer")
     with app.app_context():
-        group = ChildGroup(
-            analysis_id=analysis_id,
-            label="Barn",
-            age_band="0-17",
-            relation="user",
-            vulnerable_situations=[],
-            number_source="",
-        )
-        db.session.add(group)
-        db.session.commit()
+        group = add_child_group(analysis_id)
         viewer_membership = db.session.scalar(
             db.select(Membership.id).where(
                 Membership.analysis_id == analysis_id, Membership.user_id == users["viewer"].id

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.entries import ENTRY_KINDS
-from bka.extensions import db
-from bka.models import ChildGroup
+from tests.conftest import add_child_group
 
 NASTY = st.sampled_from(
     [
@@ -45,16 +44,7 @@ def target(app, browser, make_user, make_analysis):
     user = make_user()
     analysis_id = make_analysis(user)
     with app.app_context():
-        group = ChildGroup(
-            analysis_id=analysis_id,
-            label="Barn",
-            age_band="0-17",
-            relation="user",
-            vulnerable_situations=[],
-            number_source="",
-        )
-        db.session.add(group)
-        db.session.commit()
+        group = add_child_group(analysis_id)
         group_id = group.id
     browser.login(user)
     return browser, analysis_id, group_id, browser.token()

@@ -122,11 +122,20 @@ def create_analysis(
     return analysis
 
 
-def update_details(analysis: Analysis, user: User, **details: Any) -> None:
-    """Change title, organisation, diarienummer or planned date (the area is fixed at start)."""
-    for name in ("title", "organisation", "diarienummer", "planned_decision_date"):
-        if name in details:
-            setattr(analysis, name, details[name] or (None if name != "title" else ""))
+def update_details(
+    analysis: Analysis,
+    user: User,
+    *,
+    title: str,
+    organisation: str,
+    diarienummer: str | None,
+    planned_decision_date: date | None,
+) -> None:
+    """Change the analysis's details; the decision area is fixed when the analysis starts."""
+    analysis.title = title
+    analysis.organisation = organisation
+    analysis.diarienummer = diarienummer or None
+    analysis.planned_decision_date = planned_decision_date
     _touch(analysis, user)
     db.session.flush()
 

@@ -23,10 +23,6 @@ class LoginForm(BaseForm):
     submit = SubmitField(_l("Log in"))
 
 
-class LogoutForm(BaseForm):
-    submit = SubmitField(_l("Log out"))
-
-
 class LanguageForm(BaseForm):
     language = HiddenField(validators=[InputRequired()])
     next = HiddenField()
