@@ -131,7 +131,27 @@ def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> No
     os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
 
 
+audit_group = AppGroup("audit", help="Inspect the audit log.")
+
+
+@audit_group.command("verify")
+def verify_audit() -> None:
+    """Check the hash chain of the audit log; exit 1 at the first broken link."""
+    from bka.domain.audit import verify_chain
+
+    report = verify_chain()
+    if report.broken_at is not None:
+        click.echo(
+            f"BROKEN: audit event {report.broken_at} {report.reason} "
+            f"({report.checked} events before it are intact).",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"ok: {report.checked} audit events, chain intact.")
+
+
 def register_commands(app) -> None:
+    app.cli.add_command(audit_group)
     app.cli.add_command(checklists_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from bka.domain import workflow
+from bka.domain import audit, workflow
 from bka.domain.checklists import (
     GENERAL_PRINCIPLES,
     Checklists,
@@ -298,6 +298,13 @@ def add_member(analysis: Analysis, email: str, role: str, actor: User) -> Member
     membership = Membership(user=user, role=role)
     analysis.memberships.append(membership)
     _touch(analysis, actor)
+    audit.record(
+        "member_added",
+        actor=actor,
+        object_type="analysis",
+        object_id=analysis.id,
+        details={"user": user.email, "role": role},
+    )
     db.session.flush()
     return membership
 
@@ -305,6 +312,13 @@ def add_member(analysis: Analysis, email: str, role: str, actor: User) -> Member
 def remove_member(analysis: Analysis, membership: Membership, actor: User) -> None:
     if membership.role == MEMBER_OWNER:
         raise DomainError(_l("The owner cannot be removed from the analysis."))
+    audit.record(
+        "member_removed",
+        actor=actor,
+        object_type="analysis",
+        object_id=analysis.id,
+        details={"user": membership.user.email, "role": membership.role},
+    )
     analysis.memberships.remove(membership)
     db.session.delete(membership)
     _touch(analysis, actor)
@@ -318,8 +332,16 @@ def apply_transition(analysis: Analysis, name: str, user: User) -> None:
     move = workflow.transition(name, analysis.status)
     if move is None:
         raise DomainError(_l("That change of status is not possible now."))
+    source = analysis.status
     analysis.status = move.target
     _touch(analysis, user)
+    audit.record(
+        "transition",
+        actor=user,
+        object_type="analysis",
+        object_id=analysis.id,
+        details={"transition": name, "from": source, "to": move.target},
+    )
     db.session.flush()
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models. Import from here so Alembic and the app see every table."""
 
 from bka.models.analysis import Analysis, ChecklistRevision, Membership, StepAnswer
+from bka.models.audit import AuditEvent
 from bka.models.entries import (
     Alternative,
     ChildGroup,
@@ -15,6 +16,7 @@ from bka.models.user import User
 __all__ = [
     "Alternative",
     "Analysis",
+    "AuditEvent",
     "ChecklistRevision",
     "ChildGroup",
     "Consultation",

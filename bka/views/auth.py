@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from bka.domain import audit
 from bka.domain.accounts import authenticate, password_hasher
 from bka.extensions import db
 from bka.forms.auth import AccountForm, LanguageForm, LoginForm
@@ -46,8 +47,11 @@ def login():
             password_hasher(current_app.config), form.email.data, form.password.data
         )
         if user is None:
+            audit.record("login", actor_label=form.email.data[:254], outcome=audit.FAILURE)
+            db.session.commit()
             form.form_errors.append(_l("The e-mail address or password is incorrect."))
         else:
+            audit.record("login", actor=user)
             locale = session.get("locale")
             session.clear()  # a fresh session on login: no fixation
             if locale:
@@ -60,6 +64,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        audit.record("logout", actor=current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_l("You have been logged out."), "success")

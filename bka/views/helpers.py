@@ -6,6 +6,7 @@ from flask import abort, current_app, flash
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from bka.domain import audit
 from bka.domain.checklists import Library
 from bka.domain.permissions import VIEW, can
 from bka.domain.personnummer import fields_with_personnummer
@@ -21,10 +22,25 @@ def load_analysis(analysis_id: int, action: str = VIEW) -> Analysis:
     """The analysis if the current user may `action` it: 404 when they may not even see it."""
     analysis = db.session.get(Analysis, analysis_id)
     if analysis is None or not can(current_user, VIEW, analysis):
-        abort(404)
+        _deny(analysis_id, action, 404)
     if action != VIEW and not can(current_user, action, analysis):
-        abort(403)
+        _deny(analysis_id, action, 403)
     return analysis
+
+
+def _deny(analysis_id: int, action: str, status: int):
+    """Record the refusal in the audit log, then answer with `status`."""
+    db.session.rollback()
+    audit.record(
+        "access_denied",
+        actor=current_user,
+        object_type="analysis",
+        object_id=analysis_id,
+        outcome=audit.DENIED,
+        details={"action": action, "status": status},
+    )
+    db.session.commit()
+    abort(status)
 
 
 def warn_about_personnummer(values: dict, form) -> None:
