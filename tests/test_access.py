@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from bka.domain import analyses as ops
 from bka.extensions import db
-from bka.models import Membership
+from bka.models import Analysis, EditLog, Membership, User
 from tests.conftest import add_child_group
 
 ROLES = ("anonymous", "other", "reviewer", "viewer", "editor", "owner", "admin")
@@ -72,6 +73,8 @@ CASES = [
         analysis_rule(MANAGERS),
     ),
     ("POST", "/analyses/{a}/members/{m}/remove", {}, analysis_rule(MANAGERS)),
+    ("GET", "/analyses/{a}/history", {}, analysis_rule(VIEWERS)),
+    ("POST", "/analyses/{a}/history/edits/{e}/restore", {}, analysis_rule(EDITORS)),
     ("POST", "/analyses/{a}/screen-out", {}, analysis_rule(EDITORS)),
     (
         "POST",
@@ -96,13 +99,24 @@ def setting(app, make_user, make_analysis, add_member):
     add_member(analysis_id, users["editor"], "editor")
     add_member(analysis_id, users["viewer"], "viewer")
     with app.app_context():
-        group = add_child_group(analysis_id)
+        group_id = add_child_group(analysis_id).id
         viewer_membership = db.session.scalar(
             db.select(Membership.id).where(
                 Membership.analysis_id == analysis_id, Membership.user_id == users["viewer"].id
             )
         )
-        return users, {"a": analysis_id, "g": group.id, "m": viewer_membership}
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        ops.save_step(
+            analysis,
+            ops.checklists_for(analysis),
+            "decision",
+            {"proposal": "Första förslaget"},
+            db.session.get(User, users["owner"].id),
+        )
+        db.session.commit()
+        edit_id = db.session.scalar(db.select(EditLog.id))
+    return users, {"a": analysis_id, "g": group_id, "m": viewer_membership, "e": edit_id}
 
 
 def outcome(response) -> object:
@@ -140,6 +154,7 @@ def test_every_route_is_covered(app):
             url.replace("/entries/child_groups", "/entries/<kind_name>")
             .replace("{g}", "<int:entry_id>")
             .replace("{m}", "<int:membership_id>")
+            .replace("{e}", "<int:edit_id>")
             .replace("/steps/decision", "/steps/<step_key>")
         )
         normalised.add((method, url))

@@ -11,9 +11,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from bka.domain import audit, workflow
+from bka.domain import audit, history, workflow
 from bka.domain.checklists import (
     GENERAL_PRINCIPLES,
+    STEP_KEYS,
     Checklists,
     Library,
     cached_checklists,
@@ -25,7 +26,16 @@ from bka.domain.errors import DomainError, FieldError
 from bka.domain.progress import AnalysisState, Missing, load_state, missing_for_step
 from bka.domain.screening import screening_result
 from bka.extensions import db
-from bka.models import Analysis, ChecklistRevision, ChildGroup, Impact, Membership, StepAnswer, User
+from bka.models import (
+    Analysis,
+    ChecklistRevision,
+    ChildGroup,
+    EditLog,
+    Impact,
+    Membership,
+    StepAnswer,
+    User,
+)
 from bka.models.analysis import MEMBER_OWNER, MEMBER_ROLES
 from bka.models.base import utcnow
 
@@ -132,10 +142,12 @@ def update_details(
     planned_decision_date: date | None,
 ) -> None:
     """Change the analysis's details; the decision area is fixed when the analysis starts."""
+    before = history.details_of(analysis)
     analysis.title = title
     analysis.organisation = organisation
     analysis.diarienummer = diarienummer or None
     analysis.planned_decision_date = planned_decision_date
+    history.log_changes(analysis, user, "details", before, history.details_of(analysis))
     _touch(analysis, user)
     db.session.flush()
 
@@ -185,9 +197,11 @@ def save_step(
         )
     )
     if row is None:
-        row = StepAnswer(analysis=analysis, step_key=step_key, updated_by=user)
+        row = StepAnswer(analysis=analysis, step_key=step_key, updated_by=user, answers={})
         db.session.add(row)
+    previous = dict(row.answers or {})
     row.answers = normalise_answers(checklists, step_key, values)
+    history.log_changes(analysis, user, step_key, previous, row.answers)
     row.updated_at = utcnow()
     row.updated_by = user
     row.completed = False
@@ -254,11 +268,21 @@ def save_entry(
     """Add an entry of `kind` (entry None) or change `entry`; returns the entry."""
     values = {name: values[name] for name in kind.fields if name in values}
     _check_entry(state, kind, values, entry)
+    previous = {} if entry is None else history.entry_values(kind.name, entry)
     if entry is None:
         entry = kind.model(analysis_id=state.analysis.id)
         db.session.add(entry)
     for name, value in values.items():
         setattr(entry, name, value)
+    db.session.flush()
+    history.log_changes(
+        state.analysis,
+        user,
+        kind.name,
+        previous,
+        history.entry_values(kind.name, entry),
+        entry_id=entry.id,
+    )
     if kind.name == "alternatives" and values.get("is_preferred"):
         for other in state.entries["alternatives"]:
             if other is not entry:
@@ -270,6 +294,14 @@ def save_entry(
 
 
 def delete_entry(state: AnalysisState, kind: EntryKind, entry, user: User) -> None:
+    history.log_changes(
+        state.analysis,
+        user,
+        kind.name,
+        history.entry_values(kind.name, entry),
+        {},
+        entry_id=entry.id,
+    )
     db.session.delete(entry)
     _mark_steps_open(state.analysis, kind)
     _touch(state.analysis, user)
@@ -282,6 +314,22 @@ def get_entry(analysis: Analysis, kind: EntryKind, entry_id: int):
     if entry is None or entry.analysis_id != analysis.id:
         return None
     return entry
+
+
+def restore_answer(analysis: Analysis, checklists: Checklists, edit: EditLog, user: User) -> None:
+    """Put back the value a step question had before `edit` (itself logged as a change)."""
+    if edit.analysis_id != analysis.id or edit.area not in STEP_KEYS or edit.entry_id is not None:
+        raise DomainError(_l("Only answers to a step's questions can be restored."))
+    current = dict(
+        db.session.scalar(
+            select(StepAnswer.answers).where(
+                StepAnswer.analysis_id == analysis.id, StepAnswer.step_key == edit.area
+            )
+        )
+        or {}
+    )
+    current[edit.field] = edit.old_value
+    save_step(analysis, checklists, edit.area, current, user)
 
 
 # --- members --------------------------------------------------------------------------------------
@@ -335,6 +383,7 @@ def apply_transition(analysis: Analysis, name: str, user: User) -> None:
     source = analysis.status
     analysis.status = move.target
     _touch(analysis, user)
+    history.write_revision(analysis, checklists_for(analysis), user, name)
     audit.record(
         "transition",
         actor=user,

@@ -26,6 +26,11 @@ STATUS_LABELS = {
     CLOSED: _l("Closed"),
     SCREENED_OUT: _l("No BKA needed"),
 }
+TRANSITION_LABELS = {
+    "screen_out": _l("Concluded: no BKA needed"),
+    "reopen": _l("Reopened"),
+}
+
 # The team may change answers only while the analysis is in these states.
 EDITABLE_STATUSES = frozenset({DRAFT, CHANGES_REQUESTED})
 

@@ -11,6 +11,7 @@ from bka.models.entries import (
     Indicator,
     Measure,
 )
+from bka.models.history import EditLog, Revision
 from bka.models.user import User
 
 __all__ = [
@@ -20,11 +21,13 @@ __all__ = [
     "ChecklistRevision",
     "ChildGroup",
     "Consultation",
+    "EditLog",
     "EvidenceSource",
     "Impact",
     "Indicator",
     "Measure",
     "Membership",
+    "Revision",
     "StepAnswer",
     "User",
 ]

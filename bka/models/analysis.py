@@ -32,6 +32,8 @@ class Analysis(db.Model):
     diarienummer: Mapped[str | None] = mapped_column(String(64))
     planned_decision_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    # Raised when an approved analysis is opened for editing; sign-offs name the version.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     # Derived from the screening answers on every save; stored for lists and overviews.
     screening_level: Mapped[str | None] = mapped_column(String(12))
     # The exact checklist content the analysis was started with (immutable snapshots).

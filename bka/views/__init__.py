@@ -4,9 +4,10 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from bka.views import analyses, auth, entries, steps
+    from bka.views import analyses, auth, entries, history, steps
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(analyses.bp)
     app.register_blueprint(steps.bp)
     app.register_blueprint(entries.bp)
+    app.register_blueprint(history.bp)
