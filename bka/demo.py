@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bka.domain import analyses as ops
+from bka.domain import lifecycle
 from bka.domain.accounts import create_user, find_user, password_hasher
 from bka.domain.checklists import Library
 from bka.domain.entries import ENTRY_KINDS
@@ -94,8 +95,100 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> None
     for step_key in spec.get("completed_steps", []):
         answers = spec.get("answers", {}).get(step_key, {})
         ops.save_step(analysis, checklists, step_key, answers, owner, mark_completed=True)
-    if spec.get("final_status") == "screened_out":
-        ops.screen_out(analysis, checklists, owner)
+    _drive_lifecycle(
+        analysis, checklists, spec.get("final_status", "draft"), owner, users["reviewer"]
+    )
+
+
+# The moves that lead from a draft to each status, made through the real lifecycle.
+_PATHS = {
+    "draft": (),
+    "in_review": ("submit",),
+    "changes_requested": ("submit", "return"),
+    "approved": ("submit", "sign_off"),
+    "screened_out": ("submit", "sign_off"),
+    "decided": ("submit", "sign_off", "record_decision"),
+    "follow_up": ("submit", "sign_off", "record_decision", "start_follow_up"),
+    "closed": ("submit", "sign_off", "record_decision", "start_follow_up", "close"),
+}
+
+
+def _drive_lifecycle(analysis, checklists, target: str, owner: User, reviewer: User) -> None:
+    review = {
+        "verdicts": {},
+        "rubric": dict.fromkeys(lifecycle.RUBRIC_ITEMS, "yes"),
+        "reasons": "",
+        "comments": {},
+    }
+    for move in _PATHS[target]:
+        if move == "submit":
+            lifecycle.submit_for_review(analysis, checklists, owner, reviewer)
+        elif move == "return":
+            lifecycle.return_for_changes(
+                analysis,
+                checklists,
+                reviewer,
+                **{
+                    **review,
+                    "verdicts": {"participation": "changes"},
+                    "rubric": {**review["rubric"], "children_heard": "partly"},
+                    "reasons": "Redovisa hur barnens synpunkter påverkade förslaget, och hur "
+                    "barn med annat modersmål än svenska har kommit till tals.",
+                    "comments": {
+                        "participation": "Beskriv vad ungdomsrådet sa om egen "
+                        "inloggning och vad ni ändrade efter det."
+                    },
+                },
+            )
+        elif move == "sign_off":
+            target_status = "screened_out" if lifecycle.is_no_bka(analysis) else "approved"
+            lifecycle.sign_off(
+                analysis,
+                checklists,
+                reviewer,
+                **review,
+                title="Barnrättsstrateg, Koncernkontoret",
+                statements=list(lifecycle.ATTESTATIONS[target_status]),
+                locale="sv",
+            )
+        elif move == "record_decision":
+            lifecycle.record_decision(
+                analysis,
+                checklists,
+                owner,
+                decision_body="Regionstyrelsen",
+                decided_on=analysis.planned_decision_date or date(2024, 6, 18),
+                reference="§ 142, protokoll från regionstyrelsens sammanträde",
+                diarienummer=analysis.diarienummer or "",
+                outcome="adopted_with_changes",
+                best_interests_weighing=(
+                    "Barnets bästa vägdes mot patientsäkerheten i stort och kostnaderna. "
+                    "Beslutet fattades med de barnrättsliga villkor och kontrollpunkter som "
+                    "barnkonsekvensanalysen föreslog."
+                ),
+            )
+        else:
+            lifecycle.transition(analysis, checklists, move, owner)
+
+
+def _waves(spec: dict) -> list[dict]:
+    """Later waves of the Millennium rollout: complete analyses in the remaining statuses."""
+    waves = [
+        ("våg 2: Skaraborg", "in_review"),
+        ("våg 3: Fyrbodal", "changes_requested"),
+        ("våg 4: Göteborg och Drottning Silvias barnsjukhus", "approved"),
+        ("våg 1: uppföljning i Södra Älvsborg", "follow_up"),
+        ("pilot: Frölunda specialistsjukhus", "closed"),
+    ]
+    return [
+        {
+            **spec,
+            "title": f"{spec['title']}, {suffix}",
+            "final_status": status,
+            "diarienummer": f"{spec['diarienummer']}-{index}",
+        }
+        for index, (suffix, status) in enumerate(waves, start=2)
+    ]
 
 
 def load_demo(library: Library, config) -> int:
@@ -105,7 +198,7 @@ def load_demo(library: Library, config) -> int:
     users = _users(config)
     existing = set(db.session.scalars(select(Analysis.title)))
     created = 0
-    for spec in ANALYSES:
+    for spec in [*ANALYSES, *_waves(ANALYSES[0])]:
         if spec["title"] in existing:
             continue
         _load_analysis(library, spec, users)

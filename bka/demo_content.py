@@ -17,7 +17,7 @@ _MILLENNIUM = {
     "planned_decision_date": "2024-06-18",
     "owner": "team",
     "members": [("reviewer", "viewer")],
-    "final_status": "draft",
+    "final_status": "decided",
     "answers": {
         "screening": {
             "children_affected": "directly",

@@ -14,6 +14,7 @@ from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.history import DETAIL_FIELDS
 from bka.forms import choices
+from bka.forms import review as review_forms
 from bka.forms.analysis import NewAnalysisForm
 from bka.forms.entries import ENTRY_FORMS
 from bka.i18n import current_language
@@ -74,6 +75,9 @@ def init_app(app: Flask) -> None:
             "labels": choices.LABELS,
             "entry_kind_steps": {name: kind.step for name, kind in ENTRY_KINDS.items()},
             "field_labels": FIELD_LABELS,
+            "rubric_labels": review_forms.RUBRIC,
+            "rubric_answers": review_forms.RUBRIC_ANSWER,
+            "decision_outcomes": review_forms.DECISION_OUTCOME,
         }
 
     for code in (400, 403, 404, 405, 413, 500):

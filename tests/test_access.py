@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bka.domain import analyses as ops
+from bka.domain import lifecycle
 from bka.extensions import db
 from bka.models import Analysis, EditLog, Membership, User
 from tests.conftest import add_child_group
@@ -18,6 +19,8 @@ OK, FORBIDDEN, HIDDEN, LOGIN = "ok", 403, 404, "login"
 VIEWERS = {"viewer": OK, "editor": OK, "owner": OK, "admin": OK}
 EDITORS = {"viewer": FORBIDDEN, "editor": OK, "owner": OK, "admin": FORBIDDEN}
 MANAGERS = {"viewer": FORBIDDEN, "editor": FORBIDDEN, "owner": OK, "admin": OK}
+# Lifecycle moves that a draft does not allow anyone (tested in their states in test_lifecycle).
+NOBODY_NOW = {"viewer": FORBIDDEN, "editor": FORBIDDEN, "owner": FORBIDDEN, "admin": FORBIDDEN}
 
 
 def analysis_rule(expected):
@@ -75,15 +78,20 @@ CASES = [
     ("POST", "/analyses/{a}/members/{m}/remove", {}, analysis_rule(MANAGERS)),
     ("GET", "/analyses/{a}/history", {}, analysis_rule(VIEWERS)),
     ("POST", "/analyses/{a}/history/edits/{e}/restore", {}, analysis_rule(EDITORS)),
-    ("POST", "/analyses/{a}/screen-out", {}, analysis_rule(EDITORS)),
+    ("POST", "/analyses/{a}/submit", {"reviewer": "1"}, analysis_rule(EDITORS)),
+    ("GET", "/analyses/{a}/review", {}, analysis_rule(NOBODY_NOW)),
+    ("POST", "/analyses/{a}/review", {"send_back": "1"}, analysis_rule(NOBODY_NOW)),
+    ("POST", "/analyses/{a}/new-version", {}, analysis_rule(NOBODY_NOW)),
+    ("GET", "/analyses/{a}/decision", {}, analysis_rule(NOBODY_NOW)),
+    ("POST", "/analyses/{a}/decision", {}, analysis_rule(NOBODY_NOW)),
+    ("POST", "/analyses/{a}/transition/start_follow_up", {}, analysis_rule(NOBODY_NOW)),
     (
         "POST",
-        "/analyses/{a}/reopen",
-        {},
-        analysis_rule(
-            {"viewer": FORBIDDEN, "editor": FORBIDDEN, "owner": FORBIDDEN, "admin": FORBIDDEN}
-        ),
+        "/analyses/{a}/comments",
+        {"step_key": "decision", "body": "Bra"},
+        analysis_rule(EDITORS),
     ),
+    ("POST", "/analyses/{a}/comments/{c}/resolve", {}, analysis_rule(EDITORS)),
 ]
 
 
@@ -116,7 +124,20 @@ def setting(app, make_user, make_analysis, add_member):
         )
         db.session.commit()
         edit_id = db.session.scalar(db.select(EditLog.id))
-    return users, {"a": analysis_id, "g": group_id, "m": viewer_membership, "e": edit_id}
+        comment_id = lifecycle.add_comment(
+            analysis_id,
+            db.session.get(User, users["owner"].id),
+            "decision",
+            "Kolla nollalternativet.",
+        ).id
+        db.session.commit()
+    return users, {
+        "c": comment_id,
+        "a": analysis_id,
+        "g": group_id,
+        "m": viewer_membership,
+        "e": edit_id,
+    }
 
 
 def outcome(response) -> object:
@@ -155,6 +176,8 @@ def test_every_route_is_covered(app):
             .replace("{g}", "<int:entry_id>")
             .replace("{m}", "<int:membership_id>")
             .replace("{e}", "<int:edit_id>")
+            .replace("{c}", "<int:comment_id>")
+            .replace("/transition/start_follow_up", "/transition/<name>")
             .replace("/steps/decision", "/steps/<step_key>")
         )
         normalised.add((method, url))

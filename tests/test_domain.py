@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from bka.domain import analyses as ops
+from bka.domain import lifecycle
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.progress import (
@@ -127,11 +128,9 @@ def test_screening_level_is_stored_with_the_answers(world):
     assert analysis.screening_level == "none"
 
 
-def test_no_bka_needed_requires_a_justification(world):
+def test_no_bka_needed_requires_a_justification_before_sign_off(world, make_user):
     analysis, checklists, owner = world
-    ops.save_step(analysis, checklists, "screening", SCREENING_IN_DEPTH, owner)
-    with pytest.raises(DomainError):
-        ops.screen_out(analysis, checklists, owner)
+    reviewer = db.session.merge(make_user(role="reviewer"))
     answers = {
         "children_affected": "not_affected",
         "affected_how": "Inga barn.",
@@ -142,7 +141,7 @@ def test_no_bka_needed_requires_a_justification(world):
     }
     ops.save_step(analysis, checklists, "screening", answers, owner)
     with pytest.raises(ops.StepIncomplete) as refused:
-        ops.screen_out(analysis, checklists, owner)
+        lifecycle.submit_for_review(analysis, checklists, owner, reviewer)
     assert [item.target for item in refused.value.missing] == ["screening_justification"]
     ops.save_step(
         analysis,
@@ -151,9 +150,21 @@ def test_no_bka_needed_requires_a_justification(world):
         {**answers, "screening_justification": "Gäller bara vuxen personal."},
         owner,
     )
-    ops.screen_out(analysis, checklists, owner)
+    lifecycle.submit_for_review(analysis, checklists, owner, reviewer)
+    assert analysis.status == "in_review"
+    lifecycle.sign_off(
+        analysis,
+        checklists,
+        reviewer,
+        verdicts={},
+        rubric={},
+        reasons="",
+        comments={},
+        title="Granskare",
+        statements=list(lifecycle.ATTESTATIONS["screened_out"]),
+        locale="sv",
+    )
     assert analysis.status == "screened_out"
-    assert [m.target for m in all_missing(load_state(analysis, checklists))] == []
 
 
 def test_general_principles_are_always_engaged(world):

@@ -118,6 +118,7 @@ def test_history_page_shows_the_log_and_restores_an_answer(app, browser, make_us
 
 def test_transitions_store_snapshots(app, browser, make_user, make_analysis):
     user = make_user()
+    reviewer = make_user(role="reviewer")
     analysis_id = make_analysis(user)
     browser.login(user)
     browser.post(
@@ -133,12 +134,12 @@ def test_transitions_store_snapshots(app, browser, make_user, make_analysis):
             "save_later": "1",
         },
     )
-    browser.post(f"/analyses/{analysis_id}/screen-out")
+    browser.post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
     with app.app_context():
         revisions = history.revisions_of(db.session.get(Analysis, analysis_id))
-        assert [(r.number, r.reason) for r in revisions] == [(1, "screen_out")]
-        assert revisions[0].content["analysis"]["status"] == "screened_out"
+        assert [(r.number, r.reason) for r in revisions] == [(1, "submit")]
+        assert revisions[0].content["analysis"]["status"] == "in_review"
         assert revisions[0].sha256 == history.sha256_of(revisions[0].content)
     page = browser.get(f"/analyses/{analysis_id}/history?from=1&to=0").get_data(as_text=True)
-    assert "Avslutad: ingen BKA behövs" in page
+    assert "Skickad för granskning" in page
     assert "Inga skillnader mellan de valda versionerna." in page  # nothing changed since

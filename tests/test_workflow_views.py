@@ -289,45 +289,49 @@ def test_posts_without_a_form_of_their_own_are_still_protected(team):
     assert browser.get("/").status_code == 200  # still logged in
 
 
-def test_no_bka_needed_flow(team, app):
+NO_CHILDREN = {
+    "children_affected": "not_affected",
+    "affected_how": "Gäller bara anställda.",
+    "magnitude": "minor",
+    "child_numbers": "few",
+    "vulnerable_affected": "no",
+    "reversibility": "reversible",
+    "save_later": "1",
+}
+
+
+def test_no_bka_needed_flow(team, app, make_user, make_browser):
     browser, _user = team
+    reviewer = make_user(role="reviewer", name="Gustav Granskare")
     analysis_id = start(browser, title="Byte av lönesystem")
-    browser.post(
-        f"/analyses/{analysis_id}/steps/screening",
-        {
-            "children_affected": "not_affected",
-            "affected_how": "Gäller bara anställda.",
-            "magnitude": "minor",
-            "child_numbers": "few",
-            "vulnerable_affected": "no",
-            "reversibility": "reversible",
-            "save_later": "1",
-        },
-    )
-    hub = browser.get(f"/analyses/{analysis_id}").get_data(as_text=True)
-    assert "Ingen BKA behövs" in hub
-    refused = browser.post(f"/analyses/{analysis_id}/screen-out")
-    assert refused.location.endswith("/steps/screening")
+    browser.post(f"/analyses/{analysis_id}/steps/screening", NO_CHILDREN)
+    assert "Ingen BKA behövs" in browser.get(f"/analyses/{analysis_id}").get_data(as_text=True)
+    check = browser.get(f"/analyses/{analysis_id}/check").get_data(as_text=True)
+    assert "Skicka ”ingen BKA behövs” för godkännande" in check
+    refused = browser.post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    assert refused.status_code == 200
     with app.app_context():
         assert db.session.get(Analysis, analysis_id).status == "draft"
     browser.post(
         f"/analyses/{analysis_id}/steps/screening",
+        {**NO_CHILDREN, "screening_justification": "Systemet rör bara personalens löner."},
+    )
+    browser.post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    signer = make_browser()
+    signer.login(reviewer)
+    review_page = signer.get(f"/analyses/{analysis_id}/review").get_data(as_text=True)
+    assert "Systemet rör bara personalens löner." in review_page
+    signer.post(
+        f"/analyses/{analysis_id}/review",
         {
-            "children_affected": "not_affected",
-            "affected_how": "Gäller bara anställda.",
-            "magnitude": "minor",
-            "child_numbers": "few",
-            "vulnerable_affected": "no",
-            "reversibility": "reversible",
-            "screening_justification": "Systemet rör bara "
-            "personalens löner och ingen verksamhet för barn.",
-            "save_later": "1",
+            "statements": ["read_whole", "no_children_affected", "this_version"],
+            "title": "Barnrättsstrateg",
+            "sign": "1",
         },
     )
-    browser.post(f"/analyses/{analysis_id}/screen-out")
     with app.app_context():
         assert db.session.get(Analysis, analysis_id).status == "screened_out"
-    # A screened-out analysis is read-only until the owner reopens it.
+    # A signed-off analysis is read-only until the team opens a new version.
     assert (
         browser.post(f"/analyses/{analysis_id}/steps/decision", {"proposal": "x"}).status_code
         == 403
@@ -335,9 +339,10 @@ def test_no_bka_needed_flow(team, app):
     assert "kan läsa" in browser.get(f"/analyses/{analysis_id}/steps/decision").get_data(
         as_text=True
     )
-    browser.post(f"/analyses/{analysis_id}/reopen")
+    browser.post(f"/analyses/{analysis_id}/new-version")
     with app.app_context():
-        assert db.session.get(Analysis, analysis_id).status == "draft"
+        analysis = db.session.get(Analysis, analysis_id)
+        assert (analysis.status, analysis.version) == ("draft", 2)
 
 
 def test_everything_is_kept_across_logout_and_login(team, app, make_browser):

@@ -36,7 +36,7 @@ from bka.models import (
     StepAnswer,
     User,
 )
-from bka.models.analysis import MEMBER_OWNER, MEMBER_ROLES
+from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER, MEMBER_VIEWER
 from bka.models.base import utcnow
 
 
@@ -94,7 +94,7 @@ def checklists_for(analysis: Analysis) -> Checklists:
 # --- analyses -----------------------------------------------------------------------------------
 
 
-def _touch(analysis: Analysis, user: User) -> None:
+def touch(analysis: Analysis, user: User) -> None:
     analysis.updated_at = utcnow()
     analysis.updated_by = user
 
@@ -148,7 +148,7 @@ def update_details(
     analysis.diarienummer = diarienummer or None
     analysis.planned_decision_date = planned_decision_date
     history.log_changes(analysis, user, "details", before, history.details_of(analysis))
-    _touch(analysis, user)
+    touch(analysis, user)
     db.session.flush()
 
 
@@ -208,7 +208,7 @@ def save_step(
     if step_key == "screening":
         result = screening_result(row.answers)
         analysis.screening_level = result.level if result else None
-    _touch(analysis, user)
+    touch(analysis, user)
     db.session.flush()
     if mark_completed:
         missing = missing_for_step(load_state(analysis, checklists), step_key)
@@ -288,7 +288,7 @@ def save_entry(
             if other is not entry:
                 other.is_preferred = False
     _mark_steps_open(state.analysis, kind)
-    _touch(state.analysis, user)
+    touch(state.analysis, user)
     db.session.flush()
     return entry
 
@@ -304,7 +304,7 @@ def delete_entry(state: AnalysisState, kind: EntryKind, entry, user: User) -> No
     )
     db.session.delete(entry)
     _mark_steps_open(state.analysis, kind)
-    _touch(state.analysis, user)
+    touch(state.analysis, user)
     db.session.flush()
 
 
@@ -336,7 +336,7 @@ def restore_answer(analysis: Analysis, checklists: Checklists, edit: EditLog, us
 
 
 def add_member(analysis: Analysis, email: str, role: str, actor: User) -> Membership:
-    if role not in MEMBER_ROLES or role == MEMBER_OWNER:
+    if role not in (MEMBER_EDITOR, MEMBER_VIEWER):
         raise FieldError("role", _l("Choose editor or viewer."))
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.active:
@@ -345,7 +345,7 @@ def add_member(analysis: Analysis, email: str, role: str, actor: User) -> Member
         raise FieldError("email", _l("That user is already a member of this analysis."))
     membership = Membership(user=user, role=role)
     analysis.memberships.append(membership)
-    _touch(analysis, actor)
+    touch(analysis, actor)
     audit.record(
         "member_added",
         actor=actor,
@@ -369,43 +369,8 @@ def remove_member(analysis: Analysis, membership: Membership, actor: User) -> No
     )
     analysis.memberships.remove(membership)
     db.session.delete(membership)
-    _touch(analysis, actor)
+    touch(analysis, actor)
     db.session.flush()
-
-
-# --- lifecycle ----------------------------------------------------------------------------------
-
-
-def apply_transition(analysis: Analysis, name: str, user: User) -> None:
-    move = workflow.transition(name, analysis.status)
-    if move is None:
-        raise DomainError(_l("That change of status is not possible now."))
-    source = analysis.status
-    analysis.status = move.target
-    _touch(analysis, user)
-    history.write_revision(analysis, checklists_for(analysis), user, name)
-    audit.record(
-        "transition",
-        actor=user,
-        object_type="analysis",
-        object_id=analysis.id,
-        details={"transition": name, "from": source, "to": move.target},
-    )
-    db.session.flush()
-
-
-def screen_out(analysis: Analysis, checklists: Checklists, user: User) -> None:
-    """End the analysis as "no BKA needed": only when screening says so, with a justification."""
-    state = load_state(analysis, checklists)
-    result = screening_result(state.step_answers("screening"))
-    if result is None or result.level != "none":
-        raise DomainError(
-            _l("The screening does not show that children are unaffected, so a BKA is needed.")
-        )
-    missing = missing_for_step(state, "screening")
-    if missing:
-        raise StepIncomplete(missing)
-    apply_transition(analysis, "screen_out", user)
 
 
 # --- queries ------------------------------------------------------------------------------------

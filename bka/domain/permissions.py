@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from bka.domain import workflow
 from bka.models import Analysis, User
-from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER
+from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER, MEMBER_REVIEWER
 
 VIEW = "view"
 EDIT = "edit"
 MANAGE_MEMBERS = "manage_members"
 CREATE = "create"
-ACTIONS = (VIEW, EDIT, MANAGE_MEMBERS, CREATE)
+COMMENT = "comment"
+RESOLVE_COMMENTS = "resolve_comments"
+REVIEW = "review"
+ACTIONS = (VIEW, EDIT, MANAGE_MEMBERS, CREATE, COMMENT, RESOLVE_COMMENTS, REVIEW)
 
 
 def member_role(user: User, analysis: Analysis) -> str | None:
@@ -22,6 +25,11 @@ def member_role(user: User, analysis: Analysis) -> str | None:
         if membership.user_id == user.id:
             return membership.role
     return None
+
+
+def _acting_reviewer(user: User, role: str | None) -> bool:
+    """The analysis's reviewer, who still holds the global reviewer role."""
+    return role == MEMBER_REVIEWER and user.is_reviewer
 
 
 def can(user: User | None, action: str, analysis: Analysis | None = None) -> bool:
@@ -41,7 +49,15 @@ def can(user: User | None, action: str, analysis: Analysis | None = None) -> boo
         )
     if action == MANAGE_MEMBERS:
         return role == MEMBER_OWNER or user.is_admin
+    if action == COMMENT:
+        return role in (MEMBER_OWNER, MEMBER_EDITOR, MEMBER_REVIEWER)
+    if action == RESOLVE_COMMENTS:
+        return role in (MEMBER_OWNER, MEMBER_EDITOR)
+    if action == REVIEW:
+        return _acting_reviewer(user, role) and analysis.status == workflow.IN_REVIEW
     if action.startswith("transition:"):
         move = workflow.transition(action.removeprefix("transition:"), analysis.status)
-        return move is not None and role in move.member_roles
+        if move is None or role not in move.member_roles:
+            return False
+        return role != MEMBER_REVIEWER or _acting_reviewer(user, role)
     raise ValueError(f"unknown action {action!r}")

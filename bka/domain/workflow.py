@@ -26,11 +26,6 @@ STATUS_LABELS = {
     CLOSED: _l("Closed"),
     SCREENED_OUT: _l("No BKA needed"),
 }
-TRANSITION_LABELS = {
-    "screen_out": _l("Concluded: no BKA needed"),
-    "reopen": _l("Reopened"),
-}
-
 # The team may change answers only while the analysis is in these states.
 EDITABLE_STATUSES = frozenset({DRAFT, CHANGES_REQUESTED})
 
@@ -43,10 +38,33 @@ class Transition:
     member_roles: frozenset[str]  # analysis membership roles allowed to make the move
 
 
+TEAM = frozenset({"owner", "editor"})
+REVIEWER = frozenset({"reviewer"})
+
+# Every allowed move: name, from, to, and the analysis membership roles that may make it.
 TRANSITIONS = (
-    Transition("screen_out", DRAFT, SCREENED_OUT, frozenset({"owner", "editor"})),
-    Transition("reopen", SCREENED_OUT, DRAFT, frozenset({"owner"})),
+    Transition("submit", DRAFT, IN_REVIEW, TEAM),
+    Transition("submit", CHANGES_REQUESTED, IN_REVIEW, TEAM),
+    Transition("return", IN_REVIEW, CHANGES_REQUESTED, REVIEWER),
+    Transition("sign_off", IN_REVIEW, APPROVED, REVIEWER),
+    Transition("sign_off_screened_out", IN_REVIEW, SCREENED_OUT, REVIEWER),
+    Transition("new_version", APPROVED, DRAFT, TEAM),
+    Transition("new_version", SCREENED_OUT, DRAFT, TEAM),
+    Transition("record_decision", APPROVED, DECIDED, TEAM),
+    Transition("start_follow_up", DECIDED, FOLLOW_UP, TEAM),
+    Transition("close", FOLLOW_UP, CLOSED, TEAM),
 )
+
+TRANSITION_LABELS = {
+    "submit": _l("Sent for review"),
+    "return": _l("Sent back for changes"),
+    "sign_off": _l("Signed off"),
+    "sign_off_screened_out": _l("Signed off: no BKA needed"),
+    "new_version": _l("New version opened"),
+    "record_decision": _l("Decision recorded"),
+    "start_follow_up": _l("Follow-up started"),
+    "close": _l("Closed"),
+}
 
 
 def transition(name: str, source: str) -> Transition | None:

@@ -74,7 +74,12 @@ MEASURE_STATUS = {
     "in_progress": _l("In progress"),
     "done": _l("Done"),
 }
-MEMBER_ROLE = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewer")}
+MEMBER_ROLE = {
+    "owner": _l("Owner"),
+    "editor": _l("Editor"),
+    "viewer": _l("Viewer"),
+    "reviewer": _l("Reviewer"),
+}
 GLOBAL_ROLE = {
     "member": _l("Team member"),
     "reviewer": _l("Reviewer"),
@@ -84,6 +89,7 @@ STEP_STATUS = {
     "not_started": _l("Not started"),
     "in_progress": _l("In progress"),
     "completed": _l("Completed"),
+    "needs_changes": _l("Needs changes"),
 }
 SCREENING_LEVEL = {
     "none": _l("No BKA needed"),

@@ -12,6 +12,7 @@ from bka.models.entries import (
     Measure,
 )
 from bka.models.history import EditLog, Revision
+from bka.models.review import Comment, DecisionRecord, ReviewRound, SignOff
 from bka.models.user import User
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "AuditEvent",
     "ChecklistRevision",
     "ChildGroup",
+    "Comment",
     "Consultation",
+    "DecisionRecord",
     "EditLog",
     "EvidenceSource",
     "Impact",
@@ -28,6 +31,8 @@ __all__ = [
     "Measure",
     "Membership",
     "Revision",
+    "ReviewRound",
+    "SignOff",
     "StepAnswer",
     "User",
 ]

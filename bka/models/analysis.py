@@ -15,7 +15,8 @@ from bka.models.user import User
 MEMBER_OWNER = "owner"
 MEMBER_EDITOR = "editor"
 MEMBER_VIEWER = "viewer"
-MEMBER_ROLES = (MEMBER_OWNER, MEMBER_EDITOR, MEMBER_VIEWER)
+MEMBER_REVIEWER = "reviewer"  # joins when the analysis is sent to them for review
+MEMBER_ROLES = (MEMBER_OWNER, MEMBER_EDITOR, MEMBER_VIEWER, MEMBER_REVIEWER)
 
 
 class Analysis(db.Model):

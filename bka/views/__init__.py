@@ -4,10 +4,11 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from bka.views import analyses, auth, entries, history, steps
+    from bka.views import analyses, auth, entries, history, lifecycle, steps
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(analyses.bp)
     app.register_blueprint(steps.bp)
     app.register_blueprint(entries.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(lifecycle.bp)

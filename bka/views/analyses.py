@@ -7,17 +7,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
+from bka.domain import lifecycle
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import EDIT, MANAGE_MEMBERS, can
-from bka.domain.progress import all_missing, completed_count, load_state, step_status
+from bka.domain.progress import completed_count, load_state, step_status
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
-from bka.i18n import current_language
 from bka.models import Membership
 from bka.security import form_checks_csrf
-from bka.views.helpers import library, load_analysis
+from bka.views.helpers import check_page_context, library, load_analysis
 
 bp = Blueprint("analyses", __name__)
 
@@ -65,7 +65,11 @@ def hub(analysis_id: int):
     analysis = load_analysis(analysis_id)
     checklists = ops.checklists_for(analysis)
     state = load_state(analysis, checklists)
-    steps = [(step, step_status(state, step.key)) for step in checklists.method.steps]
+    needs_changes = lifecycle.steps_needing_changes(analysis, state)
+    steps = [
+        (step, "needs_changes" if step.key in needs_changes else step_status(state, step.key))
+        for step in checklists.method.steps
+    ]
     return render_template(
         "analyses/hub.html",
         analysis=analysis,
@@ -75,6 +79,10 @@ def hub(analysis_id: int):
         screening=screening_result(state.step_answers("screening")),
         state=state,
         confirm_form=ConfirmForm(),
+        rounds=lifecycle.rounds_of(analysis),
+        open_round=lifecycle.current_round(analysis),
+        sign_off=lifecycle.active_sign_off(analysis),
+        decision=lifecycle.decision_of(analysis),
     )
 
 
@@ -103,18 +111,7 @@ def details(analysis_id: int):
 @login_required
 def check(analysis_id: int):
     analysis = load_analysis(analysis_id)
-    checklists = ops.checklists_for(analysis)
-    state = load_state(analysis, checklists)
-    return render_template(
-        "analyses/check.html",
-        analysis=analysis,
-        checklists=checklists,
-        state=state,
-        missing=all_missing(state),
-        statuses={step.key: step_status(state, step.key) for step in checklists.method.steps},
-        screening=screening_result(state.step_answers("screening")),
-        locale=current_language(),
-    )
+    return render_template("analyses/check.html", **check_page_context(analysis))
 
 
 @bp.route("/analyses/<int:analysis_id>/members", methods=["GET", "POST"])
@@ -155,36 +152,3 @@ def remove_member(analysis_id: int, membership_id: int):
         db.session.commit()
         flash(_l("The member is removed."), "success")
     return redirect(url_for("analyses.members", analysis_id=analysis.id))
-
-
-@bp.route("/analyses/<int:analysis_id>/screen-out", methods=["POST"])
-@login_required
-def screen_out(analysis_id: int):
-    analysis = load_analysis(analysis_id, "transition:screen_out")
-    try:
-        ops.screen_out(analysis, ops.checklists_for(analysis), current_user)
-    except ops.StepIncomplete:
-        flash(
-            _l(
-                "Explain why no child impact assessment is needed before you conclude the "
-                "screening."
-            ),
-            "error",
-        )
-        return redirect(url_for("steps.step", analysis_id=analysis.id, step_key="screening"))
-    except DomainError as error:
-        flash(str(error), "error")
-        return redirect(url_for("analyses.hub", analysis_id=analysis.id))
-    db.session.commit()
-    flash(_l("The analysis is concluded: no BKA is needed."), "success")
-    return redirect(url_for("analyses.hub", analysis_id=analysis.id))
-
-
-@bp.route("/analyses/<int:analysis_id>/reopen", methods=["POST"])
-@login_required
-def reopen(analysis_id: int):
-    analysis = load_analysis(analysis_id, "transition:reopen")
-    ops.apply_transition(analysis, "reopen", current_user)
-    db.session.commit()
-    flash(_l("The analysis is open for editing again."), "success")
-    return redirect(url_for("analyses.hub", analysis_id=analysis.id))

@@ -6,11 +6,16 @@ from flask import abort, current_app, flash
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from bka.domain import audit
+from bka.domain import audit, lifecycle
+from bka.domain.analyses import checklists_for
 from bka.domain.checklists import Library
 from bka.domain.permissions import VIEW, can
 from bka.domain.personnummer import fields_with_personnummer
+from bka.domain.progress import load_state, step_status
+from bka.domain.screening import screening_result
 from bka.extensions import db
+from bka.forms.review import SubmitForm
+from bka.i18n import current_language
 from bka.models import Analysis
 
 
@@ -56,3 +61,29 @@ def warn_about_personnummer(values: dict, form) -> None:
             ),
             "warning",
         )
+
+
+def submit_form() -> SubmitForm:
+    """The send-for-review form, offering every active reviewer except oneself."""
+    form = SubmitForm()
+    form.set_reviewers(
+        {user.id: user.name for user in lifecycle.reviewers() if user.id != current_user.id}
+    )
+    return form
+
+
+def check_page_context(analysis: Analysis, form: SubmitForm | None = None) -> dict:
+    """What check-your-answers shows: every answer, what is missing, and the submit form."""
+    checklists = checklists_for(analysis)
+    state = load_state(analysis, checklists)
+    return {
+        "analysis": analysis,
+        "checklists": checklists,
+        "state": state,
+        "missing": lifecycle.submission_missing(analysis, checklists),
+        "statuses": {step.key: step_status(state, step.key) for step in checklists.method.steps},
+        "screening": screening_result(state.step_answers("screening")),
+        "locale": current_language(),
+        "submit_form": form or submit_form(),
+        "form": form,
+    }

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
+from bka.domain import lifecycle
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.entries import kinds_for_step
 from bka.domain.permissions import EDIT, can
@@ -122,4 +123,6 @@ def step(analysis_id: int, step_key: str):
         else None,
         confirm_form=ConfirmForm(),
         locale=locale,
+        threads=lifecycle.comments_by_step(analysis),
+        needs_changes=step_key in lifecycle.steps_needing_changes(analysis, state),
     )

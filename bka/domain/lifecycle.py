@@ -1,0 +1,400 @@
+"""The analysis lifecycle: submit, review, send back, sign off, new version, decide, follow up.
+
+Every move goes through `transition()`, which checks the table in workflow.py and the user's
+role, stores a snapshot and writes an audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from bka.domain import audit, history, permissions, workflow
+from bka.domain.analyses import StepIncomplete, touch
+from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.errors import DomainError, FieldError
+from bka.domain.progress import all_missing, load_state, missing_for_step
+from bka.domain.screening import LEVEL_NONE
+from bka.extensions import db
+from bka.models import (
+    Analysis,
+    Comment,
+    DecisionRecord,
+    Membership,
+    ReviewRound,
+    Revision,
+    SignOff,
+    User,
+)
+from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER
+from bka.models.base import utcnow
+
+VERDICT_OK = "ok"
+VERDICT_CHANGES = "changes"
+VERDICTS = (VERDICT_OK, VERDICT_CHANGES)
+RUBRIC_ITEMS = (
+    "evidence_cited",
+    "children_heard",
+    "alternatives_analysed",
+    "conflicts_explicit",
+    "measures_owned",
+    "indicators_measurable",
+)
+RUBRIC_ANSWERS = ("yes", "partly", "no")
+# What the reviewer attests when signing; labels live with the forms.
+ATTESTATIONS = {
+    workflow.APPROVED: ("read_whole", "rights_and_children", "reasoning_sound", "this_version"),
+    workflow.SCREENED_OUT: ("read_whole", "no_children_affected", "this_version"),
+}
+DECISION_OUTCOMES = ("adopted", "adopted_with_changes", "rejected", "postponed")
+
+
+def transition(analysis: Analysis, checklists: Checklists, name: str, user: User) -> Revision:
+    """Make the move `name` if the table allows it for `user`; snapshot and audit it."""
+    move = workflow.transition(name, analysis.status)
+    if move is None or not permissions.can(user, f"transition:{name}", analysis):
+        raise DomainError(_l("That change of status is not possible now."))
+    source = analysis.status
+    analysis.status = move.target
+    touch(analysis, user)
+    revision = history.write_revision(analysis, checklists, user, name)
+    audit.record(
+        "transition",
+        actor=user,
+        object_type="analysis",
+        object_id=analysis.id,
+        details={
+            "transition": name,
+            "from": source,
+            "to": move.target,
+            "revision": revision.number,
+            "sha256": revision.sha256,
+        },
+    )
+    return revision
+
+
+def is_no_bka(analysis: Analysis) -> bool:
+    return analysis.screening_level == LEVEL_NONE
+
+
+def sign_off_transition(analysis: Analysis) -> str:
+    return "sign_off_screened_out" if is_no_bka(analysis) else "sign_off"
+
+
+def reviewers() -> list[User]:
+    """Active users with the global reviewer role, by name."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == "reviewer", User.active.is_(True)).order_by(User.name)
+        )
+    )
+
+
+def current_round(analysis: Analysis) -> ReviewRound | None:
+    return db.session.scalar(
+        select(ReviewRound).where(
+            ReviewRound.analysis_id == analysis.id, ReviewRound.outcome.is_(None)
+        )
+    )
+
+
+def rounds_of(analysis: Analysis) -> list[ReviewRound]:
+    return list(
+        db.session.scalars(
+            select(ReviewRound)
+            .where(ReviewRound.analysis_id == analysis.id)
+            .order_by(ReviewRound.number)
+        )
+    )
+
+
+def last_returned_round(analysis: Analysis) -> ReviewRound | None:
+    return db.session.scalar(
+        select(ReviewRound)
+        .where(ReviewRound.analysis_id == analysis.id, ReviewRound.outcome == "returned")
+        .order_by(ReviewRound.number.desc())
+        .limit(1)
+    )
+
+
+def submission_missing(analysis: Analysis, checklists: Checklists):
+    """What must be done before submitting: the screening alone for "no BKA needed"."""
+    state = load_state(analysis, checklists)
+    return missing_for_step(state, "screening") if is_no_bka(analysis) else all_missing(state)
+
+
+def submit_for_review(
+    analysis: Analysis, checklists: Checklists, user: User, reviewer: User
+) -> ReviewRound:
+    """Send the analysis to `reviewer`, who joins it with the reviewer role."""
+    missing = submission_missing(analysis, checklists)
+    if missing:
+        raise StepIncomplete(missing)
+    if reviewer is None or not reviewer.is_reviewer or not reviewer.active:
+        raise FieldError("reviewer", _l("Choose a reviewer from the list."))
+    membership = next((m for m in analysis.memberships if m.user_id == reviewer.id), None)
+    if membership is not None and membership.role in (MEMBER_OWNER, MEMBER_EDITOR):
+        raise FieldError(
+            "reviewer", _l("A member of the project team cannot review its own analysis.")
+        )
+    if membership is None:
+        analysis.memberships.append(Membership(user=reviewer, role="reviewer"))
+    else:
+        membership.role = "reviewer"
+    db.session.flush()
+    revision = transition(analysis, checklists, "submit", user)
+    number = (
+        db.session.scalar(
+            select(func.max(ReviewRound.number)).where(ReviewRound.analysis_id == analysis.id)
+        )
+        or 0
+    ) + 1
+    review = ReviewRound(
+        analysis_id=analysis.id,
+        number=number,
+        reviewer=reviewer,
+        submitted_by=user,
+        submitted_revision=revision,
+        verdicts={},
+        rubric={},
+    )
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
+def _record_review(
+    review: ReviewRound,
+    verdicts: dict,
+    rubric: dict,
+    reasons: str,
+    comments: dict[str, str],
+    reviewer: User,
+) -> None:
+    review.verdicts = {
+        key: value for key, value in verdicts.items() if key in STEP_KEYS and value in VERDICTS
+    }
+    review.rubric = {
+        key: value
+        for key, value in rubric.items()
+        if key in RUBRIC_ITEMS and value in RUBRIC_ANSWERS
+    }
+    review.reasons = reasons
+    review.completed_at = utcnow()
+    for step_key, body in comments.items():
+        if step_key in STEP_KEYS and body:
+            add_comment(review.analysis_id, reviewer, step_key, body, round_id=review.id)
+
+
+def return_for_changes(
+    analysis: Analysis,
+    checklists: Checklists,
+    reviewer: User,
+    *,
+    verdicts: dict,
+    rubric: dict,
+    reasons: str,
+    comments: dict[str, str],
+) -> ReviewRound:
+    """Send the analysis back to the team with reasons; the round stays visible."""
+    review = current_round(analysis)
+    if review is None:
+        raise DomainError(_l("There is no open review."))
+    if not reasons:
+        raise FieldError("reasons", _l("Explain what the team needs to change."))
+    _record_review(review, verdicts, rubric, reasons, comments, reviewer)
+    review.outcome = "returned"
+    transition(analysis, checklists, "return", reviewer)
+    return review
+
+
+def sign_off(
+    analysis: Analysis,
+    checklists: Checklists,
+    reviewer: User,
+    *,
+    verdicts: dict,
+    rubric: dict,
+    reasons: str,
+    comments: dict[str, str],
+    title: str,
+    statements: list[str],
+    locale: str,
+) -> SignOff:
+    """Sign this exact version: its snapshot's SHA-256 goes into the signature."""
+    review = current_round(analysis)
+    if review is None:
+        raise DomainError(_l("There is no open review."))
+    target = workflow.SCREENED_OUT if is_no_bka(analysis) else workflow.APPROVED
+    required = ATTESTATIONS[target]
+    if set(statements) != set(required):
+        raise FieldError("statements", _l("Confirm every statement before you sign."))
+    if not title:
+        raise FieldError("title", _l("Enter your role or title."))
+    if any(verdicts.get(step) == VERDICT_CHANGES for step in STEP_KEYS):
+        raise FieldError(
+            "verdicts", _l("A step is marked “needs changes”: send the analysis back instead.")
+        )
+    _record_review(review, verdicts, rubric, reasons, comments, reviewer)
+    review.outcome = "signed"
+    revision = transition(analysis, checklists, sign_off_transition(analysis), reviewer)
+    signature = SignOff(
+        analysis_id=analysis.id,
+        revision_id=revision.id,
+        analysis_version=analysis.version,
+        signer_id=reviewer.id,
+        signer_name=reviewer.name,
+        signer_title=title,
+        sha256=revision.sha256,
+        statements=list(required),
+        locale=locale,
+    )
+    db.session.add(signature)
+    audit.record(
+        "sign_off",
+        actor=reviewer,
+        object_type="analysis",
+        object_id=analysis.id,
+        details={"version": analysis.version, "sha256": revision.sha256},
+    )
+    db.session.flush()
+    return signature
+
+
+def active_sign_off(analysis: Analysis) -> SignOff | None:
+    return db.session.scalar(
+        select(SignOff)
+        .where(SignOff.analysis_id == analysis.id, SignOff.superseded_at.is_(None))
+        .order_by(SignOff.id.desc())
+        .limit(1)
+    )
+
+
+def sign_offs_of(analysis: Analysis) -> list[SignOff]:
+    return list(
+        db.session.scalars(
+            select(SignOff).where(SignOff.analysis_id == analysis.id).order_by(SignOff.id)
+        )
+    )
+
+
+def open_new_version(analysis: Analysis, checklists: Checklists, user: User) -> None:
+    """Editing a signed analysis: the signature is superseded and the version goes up."""
+    signature = active_sign_off(analysis)
+    if signature is not None:
+        signature.superseded_at = utcnow()
+    analysis.version += 1
+    transition(analysis, checklists, "new_version", user)
+
+
+def record_decision(
+    analysis: Analysis,
+    checklists: Checklists,
+    user: User,
+    *,
+    decision_body: str,
+    decided_on: date,
+    reference: str,
+    diarienummer: str,
+    outcome: str,
+    best_interests_weighing: str,
+) -> DecisionRecord:
+    if outcome not in DECISION_OUTCOMES:
+        raise FieldError("outcome", _l("Choose an outcome from the list."))
+    record = DecisionRecord(
+        analysis_id=analysis.id,
+        analysis_version=analysis.version,
+        decision_body=decision_body,
+        decided_on=decided_on,
+        reference=reference,
+        diarienummer=diarienummer or "",
+        outcome=outcome,
+        best_interests_weighing=best_interests_weighing,
+        recorded_by_id=user.id,
+    )
+    db.session.add(record)
+    if diarienummer and not analysis.diarienummer:
+        analysis.diarienummer = diarienummer
+    db.session.flush()
+    transition(analysis, checklists, "record_decision", user)
+    return record
+
+
+def decision_of(analysis: Analysis) -> DecisionRecord | None:
+    return db.session.scalar(
+        select(DecisionRecord)
+        .where(DecisionRecord.analysis_id == analysis.id)
+        .order_by(DecisionRecord.id.desc())
+        .limit(1)
+    )
+
+
+# --- comments -------------------------------------------------------------------------------------
+
+
+def add_comment(
+    analysis_id: int,
+    author: User,
+    step_key: str,
+    body: str,
+    *,
+    parent: Comment | None = None,
+    round_id: int | None = None,
+) -> Comment:
+    if step_key not in STEP_KEYS:
+        raise DomainError(_l("Unknown step."))
+    if not body:
+        raise FieldError("body", _l("Write a comment."))
+    comment = Comment(
+        analysis_id=analysis_id,
+        step_key=step_key,
+        author_id=author.id,
+        body=body,
+        parent_id=parent.id if parent else None,
+        round_id=round_id if parent is None else parent.round_id,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def resolve_comment(comment: Comment, user: User) -> None:
+    comment.resolved_at = utcnow()
+    comment.resolved_by_id = user.id
+    db.session.flush()
+
+
+def comments_by_step(analysis: Analysis) -> dict[str, list[tuple[Comment, list[Comment]]]]:
+    """Threads per step: each top-level comment with its replies, oldest first."""
+    comments = list(
+        db.session.scalars(
+            select(Comment).where(Comment.analysis_id == analysis.id).order_by(Comment.id)
+        )
+    )
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    threads: dict[str, list[tuple[Comment, list[Comment]]]] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            threads.setdefault(comment.step_key, []).append((comment, replies.get(comment.id, [])))
+    return threads
+
+
+def steps_needing_changes(analysis: Analysis, state) -> set[str]:
+    """Steps the last returned round marked, not yet saved again since it came back."""
+    if analysis.status != workflow.CHANGES_REQUESTED:
+        return set()
+    review = last_returned_round(analysis)
+    if review is None:
+        return set()
+    flagged = {step for step, verdict in review.verdicts.items() if verdict == VERDICT_CHANGES}
+    return {
+        step
+        for step in flagged
+        if step not in state.step_updated or state.step_updated[step][0] <= review.completed_at
+    }

@@ -1,0 +1,104 @@
+"""Review rounds, threaded comments per step, sign-offs and the recorded decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bka.extensions import db
+from bka.models.base import UTCDateTime, utcnow
+from bka.models.history import Revision
+from bka.models.user import User
+
+
+class ReviewRound(db.Model):
+    """One submission for review and what the reviewer made of it."""
+
+    __tablename__ = "review_round"
+    __table_args__ = (UniqueConstraint("analysis_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    submitted_revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verdicts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # step -> ok|changes
+    rubric: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # item -> yes|no|n/a
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(12))  # returned | signed | None (open)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    submitted_revision: Mapped[Revision] = relationship()
+
+
+class Comment(db.Model):
+    """A comment on one step; replies point at their parent; the team marks threads resolved."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("review_round.id"))
+    step_key: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+
+class SignOff(db.Model):
+    """A reviewer's signature on one exact version, identified by the SHA-256 of its snapshot."""
+
+    __tablename__ = "sign_off"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    analysis_version: Mapped[int] = mapped_column(Integer)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    signer_name: Mapped[str] = mapped_column(String(120))
+    signer_title: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64))
+    statements: Mapped[list[str]] = mapped_column(JSON, default=list)
+    locale: Mapped[str] = mapped_column(String(5))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    revision: Mapped[Revision] = relationship()
+
+
+class DecisionRecord(db.Model):
+    """The decision that was taken, and how the child's best interests were weighed in it."""
+
+    __tablename__ = "decision_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    analysis_version: Mapped[int] = mapped_column(Integer)
+    decision_body: Mapped[str] = mapped_column(String(200))
+    decided_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(200))
+    diarienummer: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(24))
+    best_interests_weighing: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,205 @@
+"""Submitting, reviewing, signing off, new versions, the decision, follow-up and comments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from bka.domain import analyses as ops
+from bka.domain import lifecycle
+from bka.domain.checklists import STEP_KEYS
+from bka.domain.errors import DomainError, FieldError
+from bka.domain.permissions import COMMENT, RESOLVE_COMMENTS, REVIEW
+from bka.domain.progress import all_missing, load_state
+from bka.extensions import db
+from bka.forms.review import CommentForm, DecisionForm, build_review_form
+from bka.i18n import current_language
+from bka.models import Comment, User
+from bka.security import form_checks_csrf
+from bka.views.helpers import check_page_context, load_analysis, submit_form
+
+bp = Blueprint("lifecycle", __name__, url_prefix="/analyses/<int:analysis_id>")
+
+
+def _hub(analysis_id: int):
+    return redirect(url_for("analyses.hub", analysis_id=analysis_id))
+
+
+@bp.route("/submit", methods=["POST"])
+@login_required
+@form_checks_csrf
+def submit(analysis_id: int):
+    analysis = load_analysis(analysis_id, "transition:submit")
+    checklists = ops.checklists_for(analysis)
+    form = submit_form()
+    if form.validate():
+        try:
+            lifecycle.submit_for_review(
+                analysis, checklists, current_user, db.session.get(User, form.reviewer.data)
+            )
+        except ops.StepIncomplete:
+            flash(_l("Some required items are missing; they are listed below."), "error")
+        except FieldError as error:
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(_l("The analysis is sent for review."), "success")
+            return _hub(analysis.id)
+    return render_template("analyses/check.html", **check_page_context(analysis, form))
+
+
+def _review_values(form) -> dict:
+    return {
+        "verdicts": {key: form[f"verdict__{key}"].data for key in STEP_KEYS},
+        "rubric": {key: form[f"rubric__{key}"].data for key in lifecycle.RUBRIC_ITEMS},
+        "reasons": form.reasons.data or "",
+        "comments": {key: form[f"comment__{key}"].data or "" for key in STEP_KEYS},
+    }
+
+
+@bp.route("/review", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def review(analysis_id: int):
+    analysis = load_analysis(analysis_id, REVIEW)
+    checklists = ops.checklists_for(analysis)
+    target = "screened_out" if lifecycle.is_no_bka(analysis) else "approved"
+    form = build_review_form(checklists, current_language(), target)
+    if form.validate_on_submit():
+        values = _review_values(form)
+        try:
+            if form.send_back.data:
+                lifecycle.return_for_changes(analysis, checklists, current_user, **values)
+                message = _l("The analysis is sent back to the team.")
+            else:
+                lifecycle.sign_off(
+                    analysis,
+                    checklists,
+                    current_user,
+                    **values,
+                    title=form.title.data or "",
+                    statements=form.statements.data,
+                    locale=current_language(),
+                )
+                message = _l("You have signed off the analysis.")
+        except FieldError as error:
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return _hub(analysis.id)
+    state = load_state(analysis, checklists)
+    return render_template(
+        "lifecycle/review.html",
+        analysis=analysis,
+        checklists=checklists,
+        state=state,
+        form=form,
+        rounds=lifecycle.rounds_of(analysis),
+        threads=lifecycle.comments_by_step(analysis),
+        missing=all_missing(state),
+        locale=current_language(),
+        no_bka=target == "screened_out",
+    )
+
+
+@bp.route("/new-version", methods=["POST"])
+@login_required
+def new_version(analysis_id: int):
+    analysis = load_analysis(analysis_id, "transition:new_version")
+    lifecycle.open_new_version(analysis, ops.checklists_for(analysis), current_user)
+    db.session.commit()
+    flash(_l("A new version is open for editing. The earlier sign-off is superseded."), "success")
+    return _hub(analysis.id)
+
+
+@bp.route("/decision", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def decision(analysis_id: int):
+    analysis = load_analysis(analysis_id, "transition:record_decision")
+    form = DecisionForm(diarienummer=analysis.diarienummer or "")
+    if form.validate_on_submit():
+        try:
+            lifecycle.record_decision(
+                analysis,
+                ops.checklists_for(analysis),
+                current_user,
+                decision_body=form.decision_body.data,
+                decided_on=form.decided_on.data,
+                reference=form.reference.data,
+                diarienummer=form.diarienummer.data,
+                outcome=form.outcome.data,
+                best_interests_weighing=form.best_interests_weighing.data,
+            )
+        except FieldError as error:
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(_l("The decision is recorded."), "success")
+            return _hub(analysis.id)
+    return render_template("lifecycle/decision.html", analysis=analysis, form=form)
+
+
+@bp.route("/transition/<name>", methods=["POST"])
+@login_required
+def simple_transition(analysis_id: int, name: str):
+    """Moves that need no form: starting follow-up and closing."""
+    if name not in ("start_follow_up", "close"):
+        abort(404)
+    analysis = load_analysis(analysis_id, f"transition:{name}")
+    lifecycle.transition(analysis, ops.checklists_for(analysis), name, current_user)
+    db.session.commit()
+    flash(_l("The status is changed."), "success")
+    return _hub(analysis.id)
+
+
+@bp.route("/comments", methods=["POST"])
+@login_required
+@form_checks_csrf
+def comment(analysis_id: int):
+    analysis = load_analysis(analysis_id, COMMENT)
+    form = CommentForm()
+    step_key = form.step_key.data if form.step_key.data in STEP_KEYS else "screening"
+    back = request.form.get("back") == "review"
+    if form.validate():
+        parent = None
+        if form.parent_id.data:
+            parent = db.session.get(Comment, form.parent_id.data)
+            if parent is None or parent.analysis_id != analysis.id:
+                abort(404)
+        try:
+            lifecycle.add_comment(
+                analysis.id, current_user, step_key, form.body.data, parent=parent
+            )
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_l("Your comment is added."), "success")
+    else:
+        flash(_l("Write a comment before you send it."), "error")
+    if back:
+        return redirect(
+            url_for("lifecycle.review", analysis_id=analysis.id) + f"#comments-{step_key}"
+        )
+    return redirect(
+        url_for("steps.step", analysis_id=analysis.id, step_key=step_key) + f"#comments-{step_key}"
+    )
+
+
+@bp.route("/comments/<int:comment_id>/resolve", methods=["POST"])
+@login_required
+def resolve(analysis_id: int, comment_id: int):
+    analysis = load_analysis(analysis_id, RESOLVE_COMMENTS)
+    thread = db.session.get(Comment, comment_id)
+    if thread is None or thread.analysis_id != analysis.id or thread.parent_id is not None:
+        abort(404)
+    lifecycle.resolve_comment(thread, current_user)
+    db.session.commit()
+    flash(_l("The comment is marked as resolved."), "success")
+    return redirect(
+        url_for("steps.step", analysis_id=analysis.id, step_key=thread.step_key)
+        + f"#comments-{thread.step_key}"
+    )
