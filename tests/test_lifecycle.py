@@ -1,0 +1,228 @@
+"""The whole lifecycle through HTTP with a team of two and a reviewer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bka import demo
+from bka.demo_content import ANALYSES
+from bka.domain import history
+from bka.extensions import db
+from bka.models import Analysis, AuditEvent, Comment, ReviewRound, Revision, SignOff, User
+
+SIGN_STATEMENTS = ["read_whole", "rights_and_children", "reasoning_sound", "this_version"]
+
+
+@pytest.fixture
+def team(app, make_user, make_browser, add_member):
+    owner = make_user(name="Tove Ägare")
+    editor = make_user(name="Erik Redigerare")
+    reviewer = make_user(role="reviewer", name="Gustav Granskare")
+    with app.test_request_context():
+        users = {
+            "team": db.session.get(User, owner.id),
+            "reviewer": db.session.get(User, reviewer.id),
+        }
+        spec = {**ANALYSES[0], "final_status": "draft", "members": []}
+        demo._load_analysis(app.extensions["bka_library"], spec, users)
+        db.session.commit()
+        analysis_id = db.session.scalar(db.select(Analysis.id))
+    add_member(analysis_id, editor, "editor")
+    browsers = {}
+    for key, user in (("owner", owner), ("editor", editor), ("reviewer", reviewer)):
+        browsers[key] = make_browser()
+        browsers[key].login(user)
+    return analysis_id, browsers, reviewer
+
+
+def status(app, analysis_id):
+    with app.app_context():
+        return db.session.get(Analysis, analysis_id).status
+
+
+def test_the_whole_lifecycle(app, team):
+    analysis_id, b, reviewer = team
+    base = f"/analyses/{analysis_id}"
+    check = b["owner"].get(f"{base}/check").get_data(as_text=True)
+    assert "Alla obligatoriska frågor är besvarade" in check
+    assert "Gustav Granskare" in check
+
+    # Submit: the reviewer joins; the team can no longer edit.
+    assert b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)}).status_code == 302
+    assert status(app, analysis_id) == "in_review"
+    assert b["editor"].post(f"{base}/steps/decision", {"proposal": "x"}).status_code == 403
+    assert b["editor"].get(f"{base}/review").status_code == 403
+    assert "Granska analysen" in b["reviewer"].get(base).get_data(as_text=True)
+
+    # Send back: reasons are required; verdicts and comments reach the team.
+    page = b["reviewer"].post(f"{base}/review", {"send_back": "1"})
+    assert page.status_code == 200
+    assert "Förklara vad arbetsgruppen behöver ändra." in page.get_data(as_text=True)
+    b["reviewer"].post(
+        f"{base}/review",
+        {
+            "send_back": "1",
+            "verdict__participation": "changes",
+            "comment__participation": "Redovisa vad barnen med tolk sa.",
+            "rubric__children_heard": "partly",
+            "reasons": "Steg 6 behöver kompletteras.",
+        },
+    )
+    assert status(app, analysis_id) == "changes_requested"
+    hub = b["owner"].get(base).get_data(as_text=True)
+    assert "Ändringar begärda" in hub and "Steg 6 behöver kompletteras." in hub
+    assert 'class="tag tag-needs_changes" id="status-participation"' in hub
+    step = b["owner"].get(f"{base}/steps/participation").get_data(as_text=True)
+    assert "Redovisa vad barnen med tolk sa." in step
+    assert "Granskaren begär ändringar i det här steget" in step
+
+    # The team replies, resolves the thread, fixes the step and resubmits.
+    with app.app_context():
+        thread_id = db.session.scalar(db.select(Comment.id).where(Comment.parent_id.is_(None)))
+    b["editor"].post(
+        f"{base}/comments",
+        {
+            "step_key": "participation",
+            "parent_id": thread_id,
+            "body": "Vi har lagt till tolkade samtal.",
+        },
+    )
+    b["owner"].post(f"{base}/comments/{thread_id}/resolve")
+    with app.app_context():
+        thread = db.session.get(Comment, thread_id)
+        assert thread.resolved_at is not None
+        assert (
+            db.session.scalar(db.select(Comment.body).where(Comment.parent_id == thread_id))
+            == "Vi har lagt till tolkade samtal."
+        )
+    answers = {
+        **ANALYSES[0]["answers"]["participation"],
+        "mark_completed": "y",
+        "save_later": "1",
+        "views_divergence": "Samtal med tolk har lagts till för barn med annat språk.",
+    }
+    assert b["editor"].post(f"{base}/steps/participation", answers).status_code == 302
+    assert "tag-needs_changes" not in b["owner"].get(base).get_data(as_text=True)
+    b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
+    assert status(app, analysis_id) == "in_review"
+
+    # Sign off: every statement is needed; the signature names this exact version.
+    refused = b["reviewer"].post(f"{base}/review", {"sign": "1", "title": "Barnrättsstrateg"})
+    assert "Bekräfta alla påståenden innan du godkänner." in refused.get_data(as_text=True)
+    b["reviewer"].post(
+        f"{base}/review",
+        {
+            "sign": "1",
+            "title": "Barnrättsstrateg",
+            "statements": SIGN_STATEMENTS,
+            "rubric__evidence_cited": "yes",
+        },
+    )
+    assert status(app, analysis_id) == "approved"
+    with app.app_context():
+        signature = db.session.scalar(db.select(SignOff))
+        revision = db.session.get(Revision, signature.revision_id)
+        assert signature.sha256 == revision.sha256 == history.sha256_of(revision.content)
+        assert revision.content["analysis"]["status"] == "approved"
+        assert (signature.signer_name, signature.signer_title) == (
+            "Gustav Granskare",
+            "Barnrättsstrateg",
+        )
+        assert [
+            r.outcome
+            for r in db.session.scalars(db.select(ReviewRound).order_by(ReviewRound.number))
+        ] == ["returned", "signed"]
+    hub = b["owner"].get(base).get_data(as_text=True)
+    assert signature.sha256 in hub and "Barnrättsstrateg" in hub
+    assert b["editor"].post(f"{base}/steps/decision", {"proposal": "x"}).status_code == 403
+
+    # Record the decision, follow up, close.
+    refused = b["editor"].post(f"{base}/decision", {"decision_body": "Regionstyrelsen"})
+    assert refused.status_code == 200 and "<title>Fel:" in refused.get_data(as_text=True)
+    b["editor"].post(
+        f"{base}/decision",
+        {
+            "decision_body": "Regionstyrelsen",
+            "decided_on": "2024-06-18",
+            "reference": "§ 142",
+            "outcome": "adopted_with_changes",
+            "best_interests_weighing": "Barnets bästa vägde tungt; villkor för driftstart.",
+        },
+    )
+    assert status(app, analysis_id) == "decided"
+    assert "§ 142" in b["owner"].get(base).get_data(as_text=True)
+    b["owner"].post(f"{base}/transition/start_follow_up")
+    assert status(app, analysis_id) == "follow_up"
+    b["owner"].post(f"{base}/transition/close")
+    assert status(app, analysis_id) == "closed"
+
+    # Every move is in the history and the audit log, and the chain holds.
+    with app.app_context():
+        reasons = [r.reason for r in history.revisions_of(db.session.get(Analysis, analysis_id))]
+        assert reasons == [
+            "submit",
+            "return",
+            "submit",
+            "sign_off",
+            "record_decision",
+            "start_follow_up",
+            "close",
+        ]
+        actions = list(db.session.scalars(db.select(AuditEvent.action)))
+        assert actions.count("transition") == 7 and actions.count("sign_off") == 1
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_editing_a_signed_analysis_opens_a_new_version(app, team):
+    analysis_id, b, reviewer = team
+    base = f"/analyses/{analysis_id}"
+    b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
+    b["reviewer"].post(
+        f"{base}/review", {"sign": "1", "title": "Granskare", "statements": SIGN_STATEMENTS}
+    )
+    assert status(app, analysis_id) == "approved"
+    assert b["editor"].get(f"{base}/new-version").status_code == 405  # never on GET
+    b["editor"].post(f"{base}/new-version")
+    with app.app_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        assert (analysis.status, analysis.version) == ("draft", 2)
+        signature = db.session.scalar(db.select(SignOff))
+        assert signature.superseded_at is not None and signature.analysis_version == 1
+    assert (
+        b["editor"]
+        .post(f"{base}/steps/decision", {"proposal": "Ny lydelse", "save_later": "1"})
+        .status_code
+        == 302
+    )
+
+
+def test_review_access_in_review(app, team, make_user, make_browser):
+    analysis_id, b, reviewer = team
+    base = f"/analyses/{analysis_id}"
+    b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
+    other_reviewer = make_browser()
+    other_reviewer.login(make_user(role="reviewer"))
+    admin = make_browser()
+    admin.login(make_user(role="admin"))
+    assert b["reviewer"].get(f"{base}/review").status_code == 200
+    assert other_reviewer.get(f"{base}/review").status_code == 404
+    assert admin.get(f"{base}/review").status_code == 403
+    assert b["owner"].get(f"{base}/review").status_code == 403
+    assert (
+        b["owner"]
+        .post(f"{base}/review", {"sign": "1", "title": "Jag själv", "statements": SIGN_STATEMENTS})
+        .status_code
+        == 403
+    )
+    assert status(app, analysis_id) == "in_review"
+
+
+def test_a_team_member_cannot_be_chosen_as_reviewer(app, team, make_user, add_member):
+    analysis_id, b, _reviewer = team
+    colleague = make_user(role="reviewer")
+    add_member(analysis_id, colleague, "editor")
+    page = b["owner"].post(f"/analyses/{analysis_id}/submit", {"reviewer": str(colleague.id)})
+    assert "En medlem i arbetsgruppen kan inte granska sin egen analys." in page.get_data(
+        as_text=True
+    )
+    assert status(app, analysis_id) == "draft"
