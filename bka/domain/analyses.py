@@ -40,6 +40,14 @@ from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER, MEMBER_VIEWER
 from bka.models.base import utcnow
 
 
+class SaveConflict(DomainError):
+    """Someone else saved the step after this user loaded it; nothing was written."""
+
+    def __init__(self, current: StepAnswer):
+        super().__init__("save conflict")
+        self.current = current
+
+
 class StepIncomplete(DomainError):
     """The step was saved as a draft but cannot be marked completed yet."""
 
@@ -186,16 +194,21 @@ def save_step(
     user: User,
     *,
     mark_completed: bool = False,
+    base_version: int | None = None,
 ) -> StepAnswer:
     """Store the step's answers as a draft; if asked, mark it completed when nothing is missing.
 
     The draft is saved even when completion is refused (StepIncomplete), so nothing is lost.
+    `base_version` is the lock version the user's form was loaded with (0: no saved answers);
+    if the step has changed since, SaveConflict is raised and nothing is written.
     """
     row = db.session.scalar(
         select(StepAnswer).where(
             StepAnswer.analysis_id == analysis.id, StepAnswer.step_key == step_key
         )
     )
+    if base_version is not None and row is not None and row.lock_version != base_version:
+        raise SaveConflict(row)
     if row is None:
         row = StepAnswer(analysis=analysis, step_key=step_key, updated_by=user, answers={})
         db.session.add(row)

@@ -43,6 +43,7 @@ class AnalysisState:
     checklists: Checklists
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     completed_flags: dict[str, bool] = field(default_factory=dict)
+    lock_versions: dict[str, int] = field(default_factory=dict)
     step_updated: dict[str, tuple[datetime, Any]] = field(default_factory=dict)
     entries: dict[str, list] = field(default_factory=dict)
 
@@ -59,6 +60,7 @@ def load_state(analysis: Analysis, checklists: Checklists) -> AnalysisState:
     for row in rows:
         state.answers[row.step_key] = row.answers or {}
         state.completed_flags[row.step_key] = row.completed
+        state.lock_versions[row.step_key] = row.lock_version
         state.step_updated[row.step_key] = (row.updated_at, row.updated_by)
     for name, kind in ENTRY_KINDS.items():
         state.entries[name] = list(

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     RadioField,
     StringField,
     SubmitField,
@@ -13,6 +14,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
 
 from bka.domain.checklists import Checklists, Question
 from bka.forms.base import BaseForm, MultiCheckboxField
@@ -68,6 +70,7 @@ def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs
             description=prompt.guidance.get(locale) if prompt.guidance else "",
             validators=[Optional(), Length(max=TEXTAREA_MAX)],
         )
+    fields["base_version"] = IntegerField(widget=HiddenInput(), validators=[Optional()])
     fields["mark_completed"] = BooleanField(_l("I have completed this step"))
     fields["save_continue"] = SubmitField(_l("Save and continue"))
     fields["save_later"] = SubmitField(_l("Save and come back later"))
@@ -77,5 +80,5 @@ def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs
 
 def question_fields(form: BaseForm) -> dict:
     """The answer values of a validated step form, without buttons and the CSRF token."""
-    skip = {"csrf_token", "mark_completed", "save_continue", "save_later"}
+    skip = {"csrf_token", "base_version", "mark_completed", "save_continue", "save_later"}
     return {field.name: field.data for field in form if field.name not in skip}

@@ -104,6 +104,10 @@ class StepAnswer(db.Model):
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # Optimistic locking: every save raises it; a save based on an older value is a conflict.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     analysis: Mapped[Analysis] = relationship(back_populates="step_answers")
     updated_by: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}

@@ -7,6 +7,9 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from bka.domain import analyses as ops
 from bka.domain import lifecycle
@@ -19,13 +22,16 @@ from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.step import build_step_form, question_fields
 from bka.i18n import current_language
+from bka.models import StepAnswer
 from bka.security import form_checks_csrf
 from bka.views.helpers import load_analysis, warn_about_personnummer
 
 bp = Blueprint("steps", __name__, url_prefix="/analyses/<int:analysis_id>/steps")
 
 
-def _form_data(checklists: Checklists, step_key: str, answers: dict, completed: bool) -> dict:
+def _form_data(
+    checklists: Checklists, step_key: str, answers: dict, completed: bool, lock_version: int
+) -> dict:
     """Stored answers as form data: ISO dates back to dates, suggested articles pre-ticked."""
     data = dict(answers)
     for question in checklists.method.step(step_key).questions:
@@ -38,12 +44,71 @@ def _form_data(checklists: Checklists, step_key: str, answers: dict, completed: 
         if question.kind == "articles" and value is None:
             data[question.key] = list(checklists.suggested_articles())
     data["mark_completed"] = completed
+    data["base_version"] = lock_version
     return data
 
 
 def _next_step(step_key: str) -> str | None:
     index = STEP_KEYS.index(step_key)
     return STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None
+
+
+def _save(analysis, checklists, step_key: str, form, locale: str):
+    """Save the step. Returns a redirect when saved, None when kept as an incomplete draft
+    (errors are on the form), or the newer StepAnswer when someone else saved in between."""
+    values = question_fields(form)
+    try:
+        ops.save_step(
+            analysis,
+            checklists,
+            step_key,
+            values,
+            current_user,
+            mark_completed=form.mark_completed.data,
+            base_version=form.base_version.data,
+        )
+        db.session.commit()
+    except ops.SaveConflict:
+        db.session.rollback()
+        return _current_row(analysis, step_key)
+    except (StaleDataError, IntegrityError):  # a concurrent save won the race
+        db.session.rollback()
+        return _current_row(analysis, step_key)
+    except ops.StepIncomplete as incomplete:
+        db.session.commit()  # the draft is kept even though the step is not complete
+        for item in incomplete.missing:
+            field = getattr(form, item.target, None)
+            message = item.describe(locale)
+            if field is not None:
+                field.errors = [*field.errors, message]
+            else:
+                form.form_errors.append(message)
+        form.mark_completed.data = False
+        _set_base_version(form, _current_row(analysis, step_key).lock_version)
+        flash(_l("Your answers are saved, but the step is not complete yet."), "warning")
+        return None
+    warn_about_personnummer(values, form)
+    flash(_l("Your answers are saved."), "success")
+    following = _next_step(step_key)
+    if form.save_continue.data and following:
+        return redirect(url_for("steps.step", analysis_id=analysis.id, step_key=following))
+    if form.save_continue.data:
+        return redirect(url_for("analyses.check", analysis_id=analysis.id))
+    return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+
+
+def _set_base_version(form, version: int) -> None:
+    """Point the re-rendered form at the newest saved version (raw_data wins when rendering)."""
+    form.base_version.data = version
+    form.base_version.raw_data = [str(version)]
+
+
+def _current_row(analysis, step_key: str) -> StepAnswer | None:
+    return db.session.scalar(
+        select(StepAnswer).where(
+            StepAnswer.analysis_id == analysis.id, StepAnswer.step_key == step_key
+        )
+    )
 
 
 @bp.route("/<step_key>", methods=["GET", "POST"])
@@ -66,46 +131,21 @@ def step(analysis_id: int, step_key: str):
             step_key,
             state.step_answers(step_key),
             state.completed_flags.get(step_key, False),
+            state.lock_versions.get(step_key, 0),
         ),
     )
+    conflict = None
     if form.is_submitted():
         if not editable:
             abort(403)
         if form.validate():
-            values = question_fields(form)
-            try:
-                ops.save_step(
-                    analysis,
-                    checklists,
-                    step_key,
-                    values,
-                    current_user,
-                    mark_completed=form.mark_completed.data,
-                )
-            except ops.StepIncomplete as incomplete:
-                db.session.commit()  # the draft is kept even though the step is not complete
-                for item in incomplete.missing:
-                    field = getattr(form, item.target, None)
-                    message = item.describe(locale)
-                    if field is not None:
-                        field.errors = [*field.errors, message]
-                    else:
-                        form.form_errors.append(message)
-                form.mark_completed.data = False
-                flash(_l("Your answers are saved, but the step is not complete yet."), "warning")
-                state = load_state(analysis, checklists)
-            else:
-                db.session.commit()
-                warn_about_personnummer(values, form)
-                flash(_l("Your answers are saved."), "success")
-                following = _next_step(step_key)
-                if form.save_continue.data and following:
-                    return redirect(
-                        url_for("steps.step", analysis_id=analysis.id, step_key=following)
-                    )
-                if form.save_continue.data:
-                    return redirect(url_for("analyses.check", analysis_id=analysis.id))
-                return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+            outcome = _save(analysis, checklists, step_key, form, locale)
+            if not isinstance(outcome, StepAnswer | None):
+                return outcome  # saved: redirect
+            conflict = outcome
+            if conflict is not None:  # saving again now deliberately replaces their version
+                _set_base_version(form, conflict.lock_version)
+            state = load_state(analysis, checklists)
     step_def = checklists.method.step(step_key)
     return render_template(
         "steps/step.html",
@@ -125,4 +165,8 @@ def step(analysis_id: int, step_key: str):
         locale=locale,
         threads=lifecycle.comments_by_step(analysis),
         needs_changes=step_key in lifecycle.steps_needing_changes(analysis, state),
-    )
+        conflict=conflict,
+        yours=ops.normalise_answers(checklists, step_key, question_fields(form))
+        if conflict
+        else None,
+    ), 409 if conflict else 200
