@@ -38,6 +38,14 @@ class Config:
     # Directory holding the checklist TOML files; None means the repository's checklists/.
     CHECKLIST_DIR: str | None = None
 
+    # Notification e-mail: off unless MAIL_SERVER is set.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "bka@localhost"
+
     PAGE_SIZE = 25
     TESTING = False
     REQUIRE_SECRET_KEY = False
@@ -76,6 +84,12 @@ ENV_OVERRIDES = {
         lambda v: v.lower() in {"1", "true", "yes"},
     ),
     "BKA_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", str),
+    "BKA_MAIL_SERVER": ("MAIL_SERVER", str),
+    "BKA_MAIL_PORT": ("MAIL_PORT", int),
+    "BKA_MAIL_USE_TLS": ("MAIL_USE_TLS", lambda v: v.lower() in {"1", "true", "yes"}),
+    "BKA_MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "BKA_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "BKA_MAIL_SENDER": ("MAIL_SENDER", str),
 }
 
 

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from bka.domain import permissions, workflow
+from bka.domain import notifications, permissions, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.history import DETAIL_FIELDS
@@ -68,6 +68,9 @@ def init_app(app: Flask) -> None:
     def helpers():
         return {
             "can": lambda action, analysis=None: permissions.can(current_user, action, analysis),
+            "unread_notifications": lambda: (
+                notifications.unread_count(current_user) if current_user.is_authenticated else 0
+            ),
             "current_language": current_language(),
             "languages": app.config["LANGUAGES"],
             "status_labels": workflow.STATUS_LABELS,

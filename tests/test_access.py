@@ -44,6 +44,8 @@ CASES = [
     ("GET", "/account", {}, SIGNED_IN),
     ("POST", "/account", {"locale": "en"}, SIGNED_IN),
     ("GET", "/", {}, SIGNED_IN),
+    ("GET", "/notifications", {}, SIGNED_IN),
+    ("POST", "/notifications/read", {}, SIGNED_IN),
     ("GET", "/analyses/new", {}, SIGNED_IN),
     (
         "POST",

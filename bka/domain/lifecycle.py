@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from bka.domain import audit, history, permissions, workflow
+from bka.domain import audit, history, notifications, permissions, workflow
 from bka.domain.analyses import StepIncomplete, touch
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.errors import DomainError, FieldError
@@ -163,6 +163,7 @@ def submit_for_review(
     )
     db.session.add(review)
     db.session.flush()
+    notifications.notify(notifications.REVIEW_ASSIGNED, analysis, user, reviewer=reviewer)
     return review
 
 
@@ -208,6 +209,7 @@ def return_for_changes(
     _record_review(review, verdicts, rubric, reasons, comments, reviewer)
     review.outcome = "returned"
     transition(analysis, checklists, "return", reviewer)
+    notifications.notify(notifications.RETURNED, analysis, reviewer)
     return review
 
 
@@ -260,6 +262,7 @@ def sign_off(
         object_id=analysis.id,
         details={"version": analysis.version, "sha256": revision.sha256},
     )
+    notifications.notify(notifications.SIGNED_OFF, analysis, reviewer)
     db.session.flush()
     return signature
 

@@ -12,6 +12,7 @@ from bka.models.entries import (
     Measure,
 )
 from bka.models.history import EditLog, Revision
+from bka.models.notification import Notification
 from bka.models.review import Comment, DecisionRecord, ReviewRound, SignOff
 from bka.models.user import User
 
@@ -30,6 +31,7 @@ __all__ = [
     "Indicator",
     "Measure",
     "Membership",
+    "Notification",
     "Revision",
     "ReviewRound",
     "SignOff",

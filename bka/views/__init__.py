@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from bka.views import analyses, auth, entries, history, lifecycle, steps
+    from bka.views import analyses, auth, entries, history, lifecycle, notifications, steps
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(analyses.bp)
@@ -12,3 +12,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(entries.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(lifecycle.bp)
+    app.register_blueprint(notifications.bp)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from bka import mail
 from bka.domain import analyses as ops
 from bka.domain import lifecycle
 from bka.domain.checklists import STEP_KEYS
@@ -44,6 +45,7 @@ def submit(analysis_id: int):
             form.add_domain_error(error)
         else:
             db.session.commit()
+            mail.deliver_new()
             flash(_l("The analysis is sent for review."), "success")
             return _hub(analysis.id)
     return render_template("analyses/check.html", **check_page_context(analysis, form))
@@ -87,6 +89,7 @@ def review(analysis_id: int):
             form.add_domain_error(error)
         else:
             db.session.commit()
+            mail.deliver_new()
             flash(message, "success")
             return _hub(analysis.id)
     state = load_state(analysis, checklists)

@@ -1,0 +1,66 @@
+"""Who is told what when the lifecycle moves; delivery by e-mail lives in bka/mail.py."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from bka.extensions import db
+from bka.models import Analysis, Notification, User
+from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER
+from bka.models.base import utcnow
+
+REVIEW_ASSIGNED = "review_assigned"
+RETURNED = "returned"
+SIGNED_OFF = "signed_off"
+KINDS = (REVIEW_ASSIGNED, RETURNED, SIGNED_OFF)
+PENDING = "bka_new_notifications"  # session.info key: created here, e-mailed after the commit
+
+
+def _team(analysis: Analysis) -> list[User]:
+    return [m.user for m in analysis.memberships if m.role in (MEMBER_OWNER, MEMBER_EDITOR)]
+
+
+def notify(
+    kind: str, analysis: Analysis, actor: User, reviewer: User | None = None
+) -> list[Notification]:
+    """Create the notifications for one lifecycle event; the actor is never told of their own."""
+    recipients = [reviewer] if kind == REVIEW_ASSIGNED else _team(analysis)
+    created = [
+        Notification(user_id=user.id, analysis_id=analysis.id, kind=kind, actor_id=actor.id)
+        for user in recipients
+        if user is not None and user.id != actor.id and user.active
+    ]
+    db.session.add_all(created)
+    db.session.flush()
+    db.session.info.setdefault(PENDING, []).extend(created)
+    return created
+
+
+def for_user(user: User, limit: int = 100) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

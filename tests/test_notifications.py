@@ -1,0 +1,115 @@
+"""Notifications in the app, and by e-mail through a real local SMTP server in each
+recipient's language."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes
+from email.header import decode_header, make_header
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from bka.extensions import db
+from bka.models import Notification
+from tests.test_lifecycle import SIGN_STATEMENTS
+from tests.test_lifecycle import team as team  # noqa: F401 - the fixture, reused
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SENDER="bka@region.example"
+    )
+    yield inbox
+    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    controller.stop()
+
+
+def subject(message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, team, smtp):
+    analysis_id, b, reviewer = team
+    base = f"/analyses/{analysis_id}"
+    with app.app_context():
+        from bka.models import User
+
+        db.session.get(User, reviewer.id).locale = "en"  # the reviewer reads English
+        db.session.commit()
+
+    b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
+    assert len(smtp.messages) == 1
+    recipients, message = smtp.messages[0]
+    assert recipients == [reviewer.email]
+    assert subject(message).startswith("Review requested: Införande av vårdinformationssystemet")
+    assert message["Content-Language"] == "en"
+    assert f"/analyses/{analysis_id}" in message.get_payload(decode=True).decode("utf-8")
+    page = b["reviewer"].get("/notifications").get_data(as_text=True)
+    assert "Tove Ägare asks you to review" in page  # the reviewer reads English
+    assert 'class="count">1<' in b["reviewer"].get("/").get_data(as_text=True)
+
+    b["reviewer"].post(f"{base}/review", {"send_back": "1", "reasons": "Komplettera steg 6."})
+    returned = [m for _, m in smtp.messages[1:]]
+    assert len(returned) == 2  # owner and editor, not the reviewer
+    assert all(subject(m).startswith("Skickad tillbaka för ändringar:") for m in returned)
+    body = returned[0].get_payload(decode=True).decode("utf-8")
+    assert "har skickat tillbaka barnkonsekvensanalysen" in body
+
+    b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
+    b["reviewer"].post(
+        f"{base}/review", {"sign": "1", "title": "Granskare", "statements": SIGN_STATEMENTS}
+    )
+    signed = [m for _, m in smtp.messages if subject(m).startswith("Godkänd:")]
+    assert len(signed) == 2
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                db.select(db.func.count(Notification.id)).where(Notification.emailed_at.is_(None))
+            )
+            == 0
+        )
+
+
+def test_mail_is_off_by_default_and_the_app_still_notifies(app, team):
+    analysis_id, b, reviewer = team
+    assert app.config["MAIL_SERVER"] is None
+    b["owner"].post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    page = b["reviewer"].get("/notifications").get_data(as_text=True)
+    assert "Tove Ägare ber dig granska" in page
+    b["reviewer"].post("/notifications/read")
+    assert 'class="count"' not in b["reviewer"].get("/").get_data(as_text=True)
+
+
+def test_an_unreachable_mail_server_does_not_break_the_workflow(app, team):
+    analysis_id, b, reviewer = team
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
+    try:
+        response = b["owner"].post(
+            f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)}
+        )
+    finally:
+        app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    assert response.status_code == 302
+    with app.app_context():
+        notification = db.session.scalar(db.select(Notification))
+        assert notification.emailed_at is None  # kept in the app, not marked as e-mailed
