@@ -10,6 +10,7 @@ from argon2.low_level import Type
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from bka.domain import audit
 from bka.domain.errors import FieldError
 from bka.extensions import db
 from bka.models import User
@@ -39,6 +40,7 @@ def create_user(
     password: str,
     role: str = "member",
     locale: str | None = None,
+    actor: User | None = None,
 ) -> User:
     if role not in GLOBAL_ROLES:
         raise FieldError("role", _l("Unknown role."))
@@ -58,6 +60,14 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    audit.record(
+        "user_created",
+        actor=actor,
+        actor_label=None if actor else "system",
+        object_type="user",
+        object_id=user.id,
+        details={"email": user.email, "role": role},
+    )
     return user
 
 
