@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, Length, Optional
 
 from bka.forms import choices
-from bka.forms.base import BaseForm
-
-
-def _required():
-    return InputRequired(message=_l("This field is required."))
+from bka.forms.base import BaseForm, required
 
 
 class DetailsForm(BaseForm):
     title = StringField(
         _l("Title of the decision"),
-        validators=[_required(), Length(max=200)],
+        validators=[required(), Length(max=200)],
         description=_l("For example “Införande av vårdinformationssystemet Millennium”."),
     )
     organisation = StringField(
         _l("Organisation or administration (förvaltning)"),
-        validators=[_required(), Length(max=200)],
+        validators=[required(), Length(max=200)],
     )
     diarienummer = StringField(
         _l("Case number (diarienummer)"),
@@ -37,7 +33,7 @@ class NewAnalysisForm(DetailsForm):
     decision_area = RadioField(
         _l("Decision area"),
         choices=choices.options(choices.AREA),
-        validators=[_required()],
+        validators=[required()],
         description=_l("Selects the checklist of prompts for this kind of decision."),
     )
     submit = SubmitField(_l("Start the analysis"))
@@ -46,13 +42,13 @@ class NewAnalysisForm(DetailsForm):
 class AddMemberForm(BaseForm):
     email = StringField(
         _l("E-mail address"),
-        validators=[_required(), Length(max=254), Email(_l("Enter a valid e-mail address."))],
+        validators=[required(), Length(max=254), Email(_l("Enter a valid e-mail address."))],
     )
     role = RadioField(
         _l("Role"),
         choices=choices.options({key: choices.MEMBER_ROLE[key] for key in ("editor", "viewer")}),
         default="editor",
-        validators=[_required()],
+        validators=[required()],
     )
     submit = SubmitField(_l("Add member"))
 

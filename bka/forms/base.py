@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
+from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bka.domain.errors import FieldError
@@ -13,6 +14,11 @@ SESSION_EXPIRED = _l(
     "Your session had expired, so nothing was saved. Your input is kept below: "
     "check it and save again."
 )
+
+
+def required():
+    """InputRequired with the project's own wording (translated like every message)."""
+    return InputRequired(message=_l("This field is required."))
 
 
 def clean_text(value):

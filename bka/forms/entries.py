@@ -13,17 +13,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from bka.forms import choices
-from bka.forms.base import BaseForm, MultiCheckboxField
+from bka.forms.base import BaseForm, MultiCheckboxField, required
 from bka.forms.step import TEXTAREA_MAX
 
 MAX_CHILDREN = 10_000_000
-
-
-def _required():
-    return InputRequired(message=_l("This field is required."))
 
 
 class EntryForm(BaseForm):
@@ -33,19 +29,19 @@ class EntryForm(BaseForm):
 class ChildGroupForm(EntryForm):
     label = StringField(
         _l("Name of the group"),
-        validators=[_required(), Length(max=200)],
+        validators=[required(), Length(max=200)],
         description=_l(
             "For example “Children aged 13–15 with their own care "
             "contacts”. Never name individual children."
         ),
     )
     age_band = RadioField(
-        _l("Age band"), choices=choices.options(choices.AGE_BAND), validators=[_required()]
+        _l("Age band"), choices=choices.options(choices.AGE_BAND), validators=[required()]
     )
     relation = RadioField(
         _l("How are these children affected?"),
         choices=choices.options(choices.RELATION),
-        validators=[_required()],
+        validators=[required()],
     )
     vulnerable_situations = MultiCheckboxField(
         _l("Vulnerable situations in this group"),
@@ -65,9 +61,9 @@ class EvidenceSourceForm(EntryForm):
     kind = RadioField(
         _l("Kind of source"),
         choices=choices.options(choices.EVIDENCE_KIND),
-        validators=[_required()],
+        validators=[required()],
     )
-    title = StringField(_l("Title"), validators=[_required(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[required(), Length(max=300)])
     reference = StringField(_l("Reference or link"), validators=[Optional(), Length(max=500)])
     findings = TextAreaField(
         _l("What the source shows"), validators=[Optional(), Length(max=TEXTAREA_MAX)]
@@ -76,13 +72,13 @@ class EvidenceSourceForm(EntryForm):
 
 class ConsultationForm(EntryForm):
     method = RadioField(
-        _l("Method"), choices=choices.options(choices.CONSULTATION_METHOD), validators=[_required()]
+        _l("Method"), choices=choices.options(choices.CONSULTATION_METHOD), validators=[required()]
     )
     children_count = IntegerField(
-        _l("Number of children"), validators=[_required(), NumberRange(1, 1_000_000)]
+        _l("Number of children"), validators=[required(), NumberRange(1, 1_000_000)]
     )
-    age_from = IntegerField(_l("Youngest age"), validators=[_required(), NumberRange(0, 17)])
-    age_to = IntegerField(_l("Oldest age"), validators=[_required(), NumberRange(0, 17)])
+    age_from = IntegerField(_l("Youngest age"), validators=[required(), NumberRange(0, 17)])
+    age_to = IntegerField(_l("Oldest age"), validators=[required(), NumberRange(0, 17)])
     held_on = DateField(_l("Date"), validators=[Optional()])
     adaptations = TextAreaField(
         _l("Adaptations"),
@@ -103,21 +99,21 @@ class ConsultationForm(EntryForm):
 
 
 class ImpactForm(EntryForm):
-    article = SelectField(_l("Convention article"), coerce=int, validators=[_required()])
-    child_group_id = SelectField(_l("Child group"), coerce=int, validators=[_required()])
+    article = SelectField(_l("Convention article"), coerce=int, validators=[required()])
+    child_group_id = SelectField(_l("Child group"), coerce=int, validators=[required()])
     direction = RadioField(
         _l("Effect on the right"),
         choices=choices.options(choices.DIRECTION),
-        validators=[_required()],
+        validators=[required()],
     )
     term = RadioField(
-        _l("Time frame"), choices=choices.options(choices.TERM), validators=[_required()]
+        _l("Time frame"), choices=choices.options(choices.TERM), validators=[required()]
     )
     severity = RadioField(
-        _l("Severity"), choices=choices.options(choices.SEVERITY), validators=[_required()]
+        _l("Severity"), choices=choices.options(choices.SEVERITY), validators=[required()]
     )
     likelihood = RadioField(
-        _l("Likelihood"), choices=choices.options(choices.LIKELIHOOD), validators=[_required()]
+        _l("Likelihood"), choices=choices.options(choices.LIKELIHOOD), validators=[required()]
     )
     explanation = TextAreaField(
         _l("Explanation"),
@@ -132,7 +128,7 @@ class ImpactForm(EntryForm):
 
 
 class AlternativeForm(EntryForm):
-    title = StringField(_l("Alternative"), validators=[_required(), Length(max=200)])
+    title = StringField(_l("Alternative"), validators=[required(), Length(max=200)])
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=TEXTAREA_MAX)]
     )
@@ -151,10 +147,10 @@ class AlternativeForm(EntryForm):
 
 
 class MeasureForm(EntryForm):
-    description = TextAreaField(_l("Measure"), validators=[_required(), Length(max=TEXTAREA_MAX)])
+    description = TextAreaField(_l("Measure"), validators=[required(), Length(max=TEXTAREA_MAX)])
     owner = StringField(
         _l("Owner"),
-        validators=[_required(), Length(max=200)],
+        validators=[required(), Length(max=200)],
         description=_l("A role or function, for example “Head of paediatrics”."),
     )
     due_date = DateField(_l("Due date"), validators=[Optional()])
@@ -162,12 +158,12 @@ class MeasureForm(EntryForm):
         _l("Status"),
         choices=choices.options(choices.MEASURE_STATUS),
         default="planned",
-        validators=[_required()],
+        validators=[required()],
     )
 
 
 class IndicatorForm(EntryForm):
-    name = StringField(_l("Indicator"), validators=[_required(), Length(max=300)])
+    name = StringField(_l("Indicator"), validators=[required(), Length(max=300)])
     baseline = StringField(_l("Baseline"), validators=[Optional(), Length(max=300)])
     target = StringField(_l("Target"), validators=[Optional(), Length(max=300)])
     source = StringField(_l("Data source"), validators=[Optional(), Length(max=300)])

@@ -14,12 +14,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from bka.domain.checklists import Checklists
 from bka.domain.lifecycle import ATTESTATIONS, RUBRIC_ITEMS
 from bka.forms import choices
-from bka.forms.base import BaseForm, MultiCheckboxField
+from bka.forms.base import BaseForm, MultiCheckboxField, required
 from bka.forms.step import TEXTAREA_MAX
 
 VERDICT = {"ok": _l("OK"), "changes": _l("Needs changes")}
@@ -56,15 +56,11 @@ assert set(RUBRIC) == set(RUBRIC_ITEMS)
 assert {key for keys in ATTESTATIONS.values() for key in keys} == set(ATTESTATION)
 
 
-def _required():
-    return InputRequired(message=_l("This field is required."))
-
-
 class SubmitForm(BaseForm):
     reviewer = SelectField(
         _l("Reviewer"),
         coerce=int,
-        validators=[_required()],
+        validators=[required()],
         description=_l("The reviewer examines the analysis and signs it off or sends it back."),
     )
     submit = SubmitField(_l("Send for review"))
@@ -113,30 +109,30 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
 class DecisionForm(BaseForm):
     decision_body = StringField(
         _l("Decision body"),
-        validators=[_required(), Length(max=200)],
+        validators=[required(), Length(max=200)],
         description=_l("For example “Regionstyrelsen” or a delegate."),
     )
-    decided_on = DateField(_l("Date of the decision"), validators=[_required()])
+    decided_on = DateField(_l("Date of the decision"), validators=[required()])
     reference = StringField(
         _l("Paragraph or protocol reference"),
-        validators=[_required(), Length(max=200)],
+        validators=[required(), Length(max=200)],
         description=_l("For example “§ 142, protokoll 2024-06-18”."),
     )
     diarienummer = StringField(
         _l("Case number (diarienummer)"), validators=[Optional(), Length(max=64)]
     )
     outcome = RadioField(
-        _l("Outcome"), choices=choices.options(DECISION_OUTCOME), validators=[_required()]
+        _l("Outcome"), choices=choices.options(DECISION_OUTCOME), validators=[required()]
     )
     best_interests_weighing = TextAreaField(
         _l("How the child's best interests were weighed in the decision"),
-        validators=[_required(), Length(max=TEXTAREA_MAX)],
+        validators=[required(), Length(max=TEXTAREA_MAX)],
     )
     submit = SubmitField(_l("Record the decision"))
 
 
 class CommentForm(BaseForm):
-    step_key = HiddenField(validators=[_required()])
+    step_key = HiddenField(validators=[required()])
     parent_id = IntegerField(validators=[Optional()])
-    body = TextAreaField(_l("Comment"), validators=[_required(), Length(max=TEXTAREA_MAX)])
+    body = TextAreaField(_l("Comment"), validators=[required(), Length(max=TEXTAREA_MAX)])
     submit = SubmitField(_l("Add comment"))
