@@ -39,7 +39,7 @@ bench: translations
 # Refresh messages.pot and the Swedish catalog after changing user-visible strings.
 extract-messages: install
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext \
-		--project bka -o $(POT) bka
+		--project bka -o $(POT) bka reports
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(POT) -d $(CATALOG_DIR)
 
 clean:

@@ -131,6 +131,35 @@ def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> No
     os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
 
 
+@click.command("report")
+@click.argument("analysis_id", type=int)
+@click.option(
+    "--kind",
+    type=click.Choice(["analysis", "follow-up", "child-summary"]),
+    default="analysis",
+    show_default=True,
+)
+@click.option("--lang", "locale", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def report_command(analysis_id: int, kind: str, locale: str, output: str) -> None:
+    """Render a report of ANALYSIS_ID as PDF to --output."""
+    from datetime import date
+
+    from bka import reporting
+    from bka.domain import analyses as ops
+    from bka.extensions import db
+    from bka.models import Analysis
+
+    analysis = db.session.get(Analysis, analysis_id)
+    if analysis is None:
+        raise click.UsageError(f"There is no analysis {analysis_id}.")
+    pdf = reporting.render(kind, analysis, ops.checklists_for(analysis), locale, date.today())
+    with open(output, "wb") as handle:
+        handle.write(pdf)
+    click.echo(f"Wrote {output} ({len(pdf)} bytes).")
+
+
 audit_group = AppGroup("audit", help="Inspect the audit log.")
 
 
@@ -152,6 +181,7 @@ def verify_audit() -> None:
 
 def register_commands(app) -> None:
     app.cli.add_command(audit_group)
+    app.cli.add_command(report_command)
     app.cli.add_command(checklists_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bka import reporting
 from bka.domain import analyses as ops
 from bka.domain import lifecycle
 from bka.domain.accounts import create_user, find_user, password_hasher
@@ -142,7 +143,7 @@ def _drive_lifecycle(analysis, checklists, target: str, owner: User, reviewer: U
             )
         elif move == "sign_off":
             target_status = "screened_out" if lifecycle.is_no_bka(analysis) else "approved"
-            lifecycle.sign_off(
+            reporting.sign_off_and_archive(
                 analysis,
                 checklists,
                 reviewer,

@@ -1,5 +1,22 @@
 """PDF rendering for bka, kept free of Flask and of the bka package.
 
-It takes plain data and a translation function and returns PDF bytes; the ruff configuration
-in this folder forbids importing Flask or bka here.
+It takes a plain `ReportData` and a gettext function for the report's language and returns PDF
+bytes; the ruff configuration in this folder forbids importing Flask or bka here.
 """
+
+from reports.data import ReportData
+from reports.render import render_analysis_report, render_child_summary, render_follow_up_report
+
+RENDERERS = {
+    "analysis": render_analysis_report,
+    "follow-up": render_follow_up_report,
+    "child-summary": render_child_summary,
+}
+
+__all__ = [
+    "RENDERERS",
+    "ReportData",
+    "render_analysis_report",
+    "render_child_summary",
+    "render_follow_up_report",
+]

@@ -55,6 +55,7 @@ def test_catalog_is_not_stale(tmp_path):
             "-o",
             str(pot),
             str(ROOT / "bka"),
+            str(ROOT / "reports"),
         ],
         check=True,
         capture_output=True,

@@ -156,3 +156,9 @@ ENTRY_ADD = {
 }
 LABELS["entry_kind"] = ENTRY_KIND
 LABELS["entry_add"] = ENTRY_ADD
+
+REVIEW_OUTCOME = {
+    "open": _l("In review"),
+    "returned": _l("Sent back for changes"),
+    "signed": _l("Signed off"),
+}

@@ -13,12 +13,13 @@ from bka.models.entries import (
 )
 from bka.models.history import EditLog, Revision
 from bka.models.notification import Notification
-from bka.models.review import Comment, DecisionRecord, ReviewRound, SignOff
+from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
 from bka.models.user import User
 
 __all__ = [
     "Alternative",
     "Analysis",
+    "ArchivedReport",
     "AuditEvent",
     "ChecklistRevision",
     "ChildGroup",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bka.extensions import db
@@ -80,8 +89,27 @@ class SignOff(db.Model):
     statements: Mapped[list[str]] = mapped_column(JSON, default=list)
     locale: Mapped[str] = mapped_column(String(5))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SHA-256 of the archived PDF of the signed version, in the signer's language.
+    report_sha256: Mapped[str | None] = mapped_column(String(64))
 
     revision: Mapped[Revision] = relationship()
+
+
+class ArchivedReport(db.Model):
+    """The analysis report of a signed version, rendered once at sign-off and kept as is."""
+
+    __tablename__ = "archived_report"
+    __table_args__ = (UniqueConstraint("sign_off_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sign_off_id: Mapped[int] = mapped_column(ForeignKey("sign_off.id", ondelete="CASCADE"))
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(5))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DecisionRecord(db.Model):

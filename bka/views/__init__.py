@@ -4,7 +4,16 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from bka.views import analyses, auth, entries, history, lifecycle, notifications, steps
+    from bka.views import (
+        analyses,
+        auth,
+        entries,
+        history,
+        lifecycle,
+        notifications,
+        reports,
+        steps,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(analyses.bp)
@@ -13,3 +22,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(history.bp)
     app.register_blueprint(lifecycle.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(reports.bp)

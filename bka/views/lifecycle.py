@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from bka import mail
+from bka import mail, reporting
 from bka.domain import analyses as ops
 from bka.domain import lifecycle
 from bka.domain.checklists import STEP_KEYS
@@ -75,7 +75,7 @@ def review(analysis_id: int):
                 lifecycle.return_for_changes(analysis, checklists, current_user, **values)
                 message = _l("The analysis is sent back to the team.")
             else:
-                lifecycle.sign_off(
+                reporting.sign_off_and_archive(
                     analysis,
                     checklists,
                     current_user,

@@ -1,0 +1,332 @@
+"""Turns a stored analysis version into reports.ReportData, in the report's own language.
+
+The report's language is chosen when rendering and does not follow the viewer's: labels come
+from the checklist snapshot and from the catalogs, both in `locale`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from babel.support import Translations
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from bka.domain import history, lifecycle
+from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.progress import load_state
+from bka.domain.screening import screening_result
+from bka.domain.workflow import STATUS_LABELS
+from bka.extensions import db
+from bka.forms import choices
+from bka.forms.review import ATTESTATION, VERDICT
+from bka.models import Analysis, ArchivedReport
+from reports import RENDERERS
+from reports.data import (
+    AlternativeRow,
+    Answer,
+    ArticleRow,
+    ChildGroupRow,
+    ConsultationRow,
+    ImpactRow,
+    IndicatorRow,
+    MeasureRow,
+    ReportData,
+    ReviewRow,
+    SignatureBlock,
+    StepSection,
+)
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+KINDS = tuple(RENDERERS)
+
+
+def translations(locale: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS_DIR), [locale], domain="messages")
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
+    if value in (None, "", []):
+        return ""
+    if question.kind == "articles":
+        return ", ".join(
+            f"{n}. {checklists.convention.article(n).title.get(locale)}" for n in value
+        )
+    if question.scale is not None:
+        keys = value if isinstance(value, list) else [value]
+        return ", ".join(question.scale.label_for(key, locale) for key in keys)
+    if question.kind == "date":
+        from babel.dates import format_date
+
+        day = _day(value)
+        return format_date(day, "long", locale=locale) if day else str(value)
+    return str(value)
+
+
+def _sections(content: dict, checklists: Checklists, locale: str) -> tuple[StepSection, ...]:
+    sections = []
+    for step in checklists.method.steps:
+        answers = content["answers"].get(step.key, {})
+        rows = [
+            Answer(q.label.get(locale), _answer_text(q, answers.get(q.key), checklists, locale))
+            for q in step.questions
+            if answers.get(q.key) not in (None, "", [])
+        ]
+        rows += [
+            Answer(p.text.get(locale), str(answers[f"prompt__{p.key}"]))
+            for p in checklists.pack.prompts_for(step.key)
+            if answers.get(f"prompt__{p.key}")
+        ]
+        if step.key == "evidence":
+            rows += [
+                Answer(
+                    f"{source['title']} ({str(choices.EVIDENCE_KIND[source['kind']])})",
+                    "\n".join(
+                        part for part in (source.get("reference"), source.get("findings")) if part
+                    ),
+                )
+                for source in content["entries"].get("evidence_sources", [])
+            ]
+        sections.append(
+            StepSection(
+                step.key, step.number, step.title.get(locale), step.purpose.get(locale), tuple(rows)
+            )
+        )
+    return tuple(sections)
+
+
+def build_report_data(
+    analysis: Analysis,
+    checklists: Checklists,
+    content: dict,
+    locale: str,
+    *,
+    printed_on: date,
+    signed: bool,
+) -> ReportData:
+    """ReportData for one snapshot `content` of `analysis`, in `locale`."""
+    entries = content["entries"]
+    details = content["analysis"]
+    with force_locale(locale):
+        label = lambda mapping, key: str(mapping.get(key, key))  # noqa: E731
+        groups = {g["id"]: g for g in entries.get("child_groups", [])}
+        convention = checklists.convention
+        decision = lifecycle.decision_of(analysis)
+        signature = lifecycle.active_sign_off(analysis) if signed else None
+        result = screening_result(content["answers"].get("screening", {}))
+        feedback = content["answers"].get("feedback", {})
+        return ReportData(
+            locale=locale,
+            title=details["title"],
+            organisation=details["organisation"],
+            decision_area=label(choices.AREA, details["decision_area"]),
+            diarienummer=details.get("diarienummer") or "",
+            status=label(STATUS_LABELS, details["status"]),
+            version=details["version"],
+            printed_on=printed_on,
+            decision_body=decision.decision_body
+            if decision
+            else str(content["answers"].get("decision", {}).get("decision_body", "")),
+            decision_date=decision.decided_on
+            if decision
+            else _day(details.get("planned_decision_date")),
+            screening_result=(
+                label(choices.SCREENING_LEVEL, result.level)
+                + ": "
+                + " ".join(str(reason) for reason in result.reasons)
+            )
+            if result
+            else "",
+            steps=_sections(content, checklists, locale),
+            child_groups=tuple(
+                ChildGroupRow(
+                    g["label"],
+                    label(choices.AGE_BAND, g["age_band"]),
+                    label(choices.RELATION, g["relation"]),
+                    ", ".join(
+                        label(choices.VULNERABLE, k) for k in g.get("vulnerable_situations") or []
+                    ),
+                    g.get("estimated_number"),
+                    g.get("number_source") or "",
+                )
+                for g in groups.values()
+            ),
+            articles=tuple(
+                ArticleRow(
+                    n,
+                    convention.article(n).title.get(locale),
+                    convention.article(n).summary.get(locale),
+                    convention.article(n).general_principle,
+                )
+                for n in content["answers"].get("rights", {}).get("engaged_articles", [])
+            ),
+            impacts=tuple(
+                sorted(
+                    (
+                        ImpactRow(
+                            i["article"],
+                            convention.article(i["article"]).title.get(locale),
+                            groups.get(i["child_group_id"], {}).get("label", ""),
+                            i["direction"],
+                            label(choices.DIRECTION, i["direction"]),
+                            label(choices.TERM, i["term"]),
+                            label(choices.SEVERITY, i["severity"]),
+                            label(choices.LIKELIHOOD, i["likelihood"]),
+                            i.get("explanation") or "",
+                        )
+                        for i in entries.get("impacts", [])
+                    ),
+                    key=lambda row: (row.article, row.group),
+                )
+            ),
+            direction_labels={key: str(value) for key, value in choices.DIRECTION.items()},
+            consultations=tuple(
+                ConsultationRow(
+                    label(choices.CONSULTATION_METHOD, c["method"]),
+                    c["children_count"],
+                    f"{c['age_from']}–{c['age_to']}",
+                    _day(c.get("held_on")),
+                    c.get("adaptations") or "",
+                    c.get("views") or "",
+                    c.get("influence") or "",
+                )
+                for c in entries.get("consultations", [])
+            ),
+            alternatives=tuple(
+                AlternativeRow(
+                    a["title"],
+                    a.get("description") or "",
+                    a.get("child_rights_assessment") or "",
+                    a.get("conflicts_of_interest") or "",
+                    bool(a.get("is_preferred")),
+                )
+                for a in entries.get("alternatives", [])
+            ),
+            measures=tuple(
+                MeasureRow(
+                    m["description"],
+                    m["owner"],
+                    _day(m.get("due_date")),
+                    label(choices.MEASURE_STATUS, m.get("status", "planned")),
+                )
+                for m in entries.get("measures", [])
+            ),
+            indicators=tuple(
+                IndicatorRow(
+                    i["name"],
+                    i.get("baseline") or "",
+                    i.get("target") or "",
+                    i.get("source") or "",
+                    i.get("responsible") or "",
+                    _day(i.get("measure_on")),
+                )
+                for i in entries.get("indicators", [])
+            ),
+            child_friendly_summary=str(feedback.get("child_friendly_summary", "")),
+            complaint_routes=str(feedback.get("complaint_routes", "")),
+            reviews=tuple(
+                ReviewRow(
+                    r.number,
+                    r.reviewer.name,
+                    {
+                        "returned": str(choices.REVIEW_OUTCOME["returned"]),
+                        "signed": str(choices.REVIEW_OUTCOME["signed"]),
+                    }.get(r.outcome or "", str(choices.REVIEW_OUTCOME["open"])),
+                    r.completed_at,
+                    tuple(
+                        (checklists.method.step(k).title.get(locale), label(VERDICT, v))
+                        for k, v in sorted(
+                            r.verdicts.items(), key=lambda kv: STEP_KEYS.index(kv[0])
+                        )
+                        if v == "changes"
+                    ),
+                    r.reasons,
+                )
+                for r in lifecycle.rounds_of(analysis)
+            ),
+            signature=SignatureBlock(
+                signature.signer_name,
+                signature.signer_title,
+                signature.signed_at,
+                signature.analysis_version,
+                signature.sha256,
+                tuple(label(ATTESTATION, key) for key in signature.statements),
+            )
+            if signature
+            else None,
+        )
+
+
+def current_content(analysis: Analysis, checklists: Checklists) -> dict:
+    return history.snapshot(load_state(analysis, checklists))
+
+
+def render(
+    kind: str, analysis: Analysis, checklists: Checklists, locale: str, printed_on: date
+) -> bytes:
+    """Render report `kind` of the analysis as it is now, in `locale`."""
+    if kind not in RENDERERS:
+        raise ValueError(f"unknown report kind {kind!r}")
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValueError(f"unsupported report language {locale!r}")
+    signed = lifecycle.active_sign_off(analysis) is not None
+    data = build_report_data(
+        analysis,
+        checklists,
+        current_content(analysis, checklists),
+        locale,
+        printed_on=printed_on,
+        signed=signed,
+    )
+    return RENDERERS[kind](data, translations(locale).gettext)
+
+
+def sign_off_and_archive(analysis: Analysis, checklists: Checklists, reviewer, **review) -> Any:
+    """Sign off, then render the signed version's analysis report in every language and keep
+    the bytes; the signature records the SHA-256 of the one in the signer's language."""
+    signature = lifecycle.sign_off(analysis, checklists, reviewer, **review)
+    content = signature.revision.content
+    for locale in current_app.config["LANGUAGES"]:
+        data = build_report_data(
+            analysis,
+            checklists,
+            content,
+            locale,
+            printed_on=signature.signed_at.date(),
+            signed=True,
+        )
+        pdf = RENDERERS["analysis"](data, translations(locale).gettext)
+        digest = hashlib.sha256(pdf).hexdigest()
+        db.session.add(
+            ArchivedReport(
+                sign_off_id=signature.id,
+                analysis_id=analysis.id,
+                locale=locale,
+                pdf=pdf,
+                sha256=digest,
+            )
+        )
+        if locale == signature.locale:
+            signature.report_sha256 = digest
+    db.session.flush()
+    return signature
+
+
+def archived_report(analysis: Analysis, locale: str) -> ArchivedReport | None:
+    """The archived analysis report of the current signed version, if there is one."""
+    signature = lifecycle.active_sign_off(analysis)
+    if signature is None:
+        return None
+    return db.session.scalar(
+        select(ArchivedReport).where(
+            ArchivedReport.sign_off_id == signature.id, ArchivedReport.locale == locale
+        )
+    )

@@ -1,0 +1,51 @@
+"""Downloading an analysis's reports as PDF, in a language chosen per download."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_login import current_user, login_required
+
+from bka import reporting
+from bka.domain import analyses as ops
+from bka.domain import audit
+from bka.extensions import db
+from bka.views.helpers import load_analysis
+
+bp = Blueprint("reports", __name__, url_prefix="/analyses/<int:analysis_id>/report")
+
+
+def _filename(title: str, kind: str, locale: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:60] or "analys"
+    return f"bka-{slug}-{kind}-{locale}.pdf"
+
+
+@bp.route("")
+@login_required
+def download(analysis_id: int):
+    analysis = load_analysis(analysis_id)
+    kind = request.args.get("kind", "analysis")
+    locale = request.args.get("lang", "sv")
+    if kind not in reporting.KINDS or locale not in current_app.config["LANGUAGES"]:
+        abort(404)
+    archived = reporting.archived_report(analysis, locale) if kind == "analysis" else None
+    if archived is not None:  # the signed version: exactly the bytes archived at sign-off
+        pdf = archived.pdf
+    else:
+        pdf = reporting.render(kind, analysis, ops.checklists_for(analysis), locale, date.today())
+    audit.record(
+        "export",
+        actor=current_user,
+        object_type="analysis",
+        object_id=analysis.id,
+        details={"kind": kind, "language": locale, "version": analysis.version},
+    )
+    db.session.commit()
+    filename = _filename(analysis.title, kind, locale)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,144 @@
+"""The plain data a report is rendered from. bka builds it; reports/ only reads it.
+
+Every text here is already in the report's language; dates are real dates, formatted by the
+renderer with Babel in that language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str  # plain text; the renderer escapes it
+
+
+@dataclass(frozen=True)
+class StepSection:
+    key: str
+    number: int
+    title: str
+    purpose: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class ChildGroupRow:
+    label: str
+    age_band: str
+    relation: str
+    vulnerable: str
+    estimated_number: int | None
+    number_source: str
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    number: int
+    title: str
+    summary: str
+    general_principle: bool
+
+
+@dataclass(frozen=True)
+class ImpactRow:
+    article: int
+    article_title: str
+    group: str
+    direction: str  # key: strengthens | weakens | neutral | unknown
+    direction_label: str
+    term: str
+    severity: str
+    likelihood: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    method: str
+    children_count: int
+    ages: str
+    held_on: date | None
+    adaptations: str
+    views: str
+    influence: str
+
+
+@dataclass(frozen=True)
+class AlternativeRow:
+    title: str
+    description: str
+    child_rights_assessment: str
+    conflicts_of_interest: str
+    preferred: bool
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    description: str
+    owner: str
+    due_date: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    name: str
+    baseline: str
+    target: str
+    source: str
+    responsible: str
+    measure_on: date | None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    number: int
+    reviewer: str
+    outcome: str
+    completed_at: datetime | None
+    verdicts: tuple[tuple[str, str], ...]  # (step title, verdict label)
+    reasons: str
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    signer_name: str
+    signer_title: str
+    signed_at: datetime
+    version: int
+    sha256: str
+    statements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One version of one analysis, ready to render."""
+
+    locale: str
+    title: str
+    organisation: str
+    decision_area: str
+    diarienummer: str
+    status: str
+    version: int
+    printed_on: date  # also the PDF's creation date, so the same data gives the same bytes
+    decision_body: str = ""
+    decision_date: date | None = None
+    screening_result: str = ""
+    steps: tuple[StepSection, ...] = ()
+    child_groups: tuple[ChildGroupRow, ...] = ()
+    articles: tuple[ArticleRow, ...] = ()
+    impacts: tuple[ImpactRow, ...] = ()
+    direction_labels: dict[str, str] = field(default_factory=dict, hash=False)
+    consultations: tuple[ConsultationRow, ...] = ()
+    alternatives: tuple[AlternativeRow, ...] = ()
+    measures: tuple[MeasureRow, ...] = ()
+    indicators: tuple[IndicatorRow, ...] = ()
+    child_friendly_summary: str = ""
+    complaint_routes: str = ""
+    reviews: tuple[ReviewRow, ...] = ()
+    signature: SignatureBlock | None = None

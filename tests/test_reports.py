@@ -1,0 +1,224 @@
+"""PDF reports: opened with pypdf and checked for text, structure, escaping and determinism."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from bka import demo, reporting
+from bka.demo_content import ANALYSES
+from bka.domain import analyses as ops
+from bka.extensions import db
+from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
+from tests.test_lifecycle import SIGN_STATEMENTS
+
+TRICKY = "Barn <b>fet</b> & </para> Łódź Čapek Øresund مرحبا"
+PRINTED = date(2024, 6, 20)
+
+
+@pytest.fixture
+def millennium(app, make_user):
+    owner = make_user(name="Tove Ägare")
+    reviewer = make_user(role="reviewer", name="Gustav Granskare")
+    spec = {
+        **ANALYSES[0],
+        "final_status": "draft",
+        "members": [],
+        "child_groups": [
+            *ANALYSES[0]["child_groups"],
+            {
+                "ref": "tricky",
+                "label": TRICKY,
+                "age_band": "6-12",
+                "relation": "user",
+                "vulnerable_situations": [],
+                "estimated_number": 12,
+                "number_source": "A & B <i>källa</i>",
+            },
+        ],
+        "impacts": [
+            *ANALYSES[0]["impacts"],
+            {
+                "article": 3,
+                "group": "tricky",
+                "direction": "unknown",
+                "term": "short",
+                "severity": "low",
+                "likelihood": "possible",
+                "explanation": "Okänt & oklart <script>",
+            },
+        ],
+    }
+    with app.test_request_context():
+        users = {
+            "team": db.session.get(User, owner.id),
+            "reviewer": db.session.get(User, reviewer.id),
+        }
+        demo._load_analysis(app.extensions["bka_library"], spec, users)
+        db.session.commit()
+        analysis_id = db.session.scalar(db.select(Analysis.id))
+    return analysis_id, owner, reviewer
+
+
+def render(app, analysis_id, kind="analysis", locale="sv") -> bytes:
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        return reporting.render(kind, analysis, ops.checklists_for(analysis), locale, PRINTED)
+
+
+def text_of(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace as one space (table cells wrap lines)."""
+    return " ".join(text.split())
+
+
+def test_analysis_report_in_swedish(app, millennium):
+    analysis_id, *_ = millennium
+    reader, text = text_of(render(app, analysis_id))
+    pages = len(reader.pages)
+    assert 15 <= pages <= 40
+    assert (
+        "Innehåll" in text and f"Sida 1 av {pages}" in text and f"Sida {pages} av {pages}" in text
+    )
+    library = app.extensions["bka_library"]
+    for step in library.method.steps:
+        assert f"{step.number}. {step.title.sv}" in text, step.key
+    for number in (3, 16, 24):
+        assert library.convention.article(number).title.sv in text
+    assert "Konsekvensmatris" in text and "▼ Försvagar" in text
+    assert "Västra Götalandsregionen" in text and "åtkomst" in text
+    metadata = reader.metadata
+    assert metadata.title == "Införande av vårdinformationssystemet Millennium"
+    assert metadata.author.startswith("Västra Götalandsregionen")
+    assert metadata.subject == "Barnkonsekvensanalys"
+    assert metadata["/CreationDate"].startswith("D:20240620")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    outline_titles = [item.title for item in reader.outline if hasattr(item, "title")]
+    assert "7. Konsekvensanalys" in outline_titles
+
+
+def test_analysis_report_in_english_is_independent_of_the_ui(app, millennium):
+    analysis_id, *_ = millennium
+    reader, text = text_of(render(app, analysis_id, locale="en"))
+    library = app.extensions["bka_library"]
+    assert "Contents" in text and f"Page 1 of {len(reader.pages)}" in text
+    assert f"7. {library.method.step('impacts').title.en}" in text
+    assert library.convention.article(16).title.en in text
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_user_text_is_escaped_and_any_script_renders(app, millennium):
+    analysis_id, *_ = millennium
+    _reader, text = text_of(render(app, analysis_id))
+    assert "Barn <b>fet</b> & </para> Łódź Čapek Øresund" in flat(text)
+    assert any("\u0600" <= char <= "\u06ff" for char in text)  # Arabic letters made it in
+    assert "A & B <i>källa</i>" in flat(text)
+    assert "Okänt & oklart <script>" in flat(text)
+
+
+def test_same_data_gives_the_same_bytes(app, millennium):
+    analysis_id, *_ = millennium
+    assert render(app, analysis_id) == render(app, analysis_id)
+
+
+def test_follow_up_report_and_child_summary(app, millennium):
+    analysis_id, *_ = millennium
+    _reader, follow_up = text_of(render(app, analysis_id, "follow-up"))
+    assert "Uppföljning av en barnkonsekvensanalys" in follow_up
+    for indicator in ANALYSES[0]["indicators"][:2]:
+        assert indicator["name"][:30] in follow_up.replace("\n", " ")
+    assert "Rättigheter att bevaka" in follow_up
+    reader, summary = text_of(render(app, analysis_id, "child-summary"))
+    assert len(reader.pages) <= 4
+    assert "Det här har vi bestämt" in summary
+    first_words = ANALYSES[0]["answers"]["feedback"]["child_friendly_summary"].split()[:4]
+    assert " ".join(first_words) in summary.replace("\n", " ")
+
+
+def test_download_route_by_role_and_export_audit(app, millennium, make_browser, make_user):
+    analysis_id, owner, _reviewer = millennium
+    browser = make_browser()
+    browser.login(owner)
+    response = browser.get(f"/analyses/{analysis_id}/report?kind=follow-up&lang=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"%PDF")
+    assert browser.get(f"/analyses/{analysis_id}/report?kind=poster").status_code == 404
+    assert browser.get(f"/analyses/{analysis_id}/report?lang=de").status_code == 404
+    stranger = make_browser()
+    stranger.login(make_user())
+    assert stranger.get(f"/analyses/{analysis_id}/report").status_code == 404
+    with app.app_context():
+        export = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "export"))
+        assert export.details == {"kind": "follow-up", "language": "en", "version": 1}
+
+
+def test_the_signed_version_is_archived_and_downloads_return_those_bytes(
+    app, millennium, make_browser
+):
+    analysis_id, owner, reviewer = millennium
+    team, signer = make_browser(), make_browser()
+    team.login(owner)
+    signer.login(reviewer)
+    team.post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    signer.post(
+        f"/analyses/{analysis_id}/review",
+        {"sign": "1", "title": "Granskare", "statements": SIGN_STATEMENTS},
+    )
+    with app.app_context():
+        signature = db.session.scalar(db.select(SignOff))
+        archived = {row.locale: row for row in db.session.scalars(db.select(ArchivedReport))}
+        assert set(archived) == {"sv", "en"}
+        assert signature.report_sha256 == archived["sv"].sha256
+        assert hashlib.sha256(archived["sv"].pdf).hexdigest() == archived["sv"].sha256
+        archived_bytes = archived["sv"].pdf
+    download = team.get(f"/analyses/{analysis_id}/report?kind=analysis&lang=sv")
+    assert download.data == archived_bytes
+    assert hashlib.sha256(download.data).hexdigest() == signature.report_sha256
+    _reader, text = text_of(download.data)
+    assert "Gustav Granskare" in text and signature.sha256 in text.replace("\n", "")
+
+
+def test_report_command(app, millennium, tmp_path):
+    analysis_id, *_ = millennium
+    output = tmp_path / "rapport.pdf"
+    result = app.test_cli_runner().invoke(
+        args=[
+            "report",
+            str(analysis_id),
+            "--kind",
+            "child-summary",
+            "--lang",
+            "en",
+            "--output",
+            str(output),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    _reader, text = text_of(output.read_bytes())
+    assert "What was decided" in text
+
+
+def test_reports_package_imports_neither_flask_nor_bka():
+    for path in (Path(__file__).resolve().parents[1] / "reports").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert name.split(".")[0] not in {"flask", "bka", "flask_babel"}, (path, name)
