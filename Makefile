@@ -35,6 +35,7 @@ test: translations lint
 
 bench: translations
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/reports.py
 
 # Refresh messages.pot and the Swedish catalog after changing user-visible strings.
 extract-messages: install

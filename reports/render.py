@@ -43,7 +43,6 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports.data import ReportData, StepSection
 
@@ -153,6 +152,7 @@ class _Document(BaseDocTemplate):
     ):
         self.data = data
         self.gettext = gettext
+        self.headings: list[tuple[str, int, str]] = []  # (text, page, bookmark key)
         super().__init__(
             buffer,
             pagesize=A4,
@@ -192,14 +192,40 @@ class _Document(BaseDocTemplate):
             self.canv.addOutlineEntry(
                 flowable.toc_text, flowable.toc_key, level=flowable.toc_level, closed=False
             )
-            self.notify(
-                "TOCEntry",
-                (flowable.toc_level, markup(flowable.toc_text), self.page, flowable.toc_key),
-            )
+            self.headings.append((flowable.toc_text, self.page, flowable.toc_key))
 
 
-def _canvas_class(data: ReportData, gettext: Gettext):
-    """A canvas that knows the page count at the end, for "Page X of Y", and the report date."""
+CONTENTS_PAGE = 2
+
+
+def _draw_contents(canvas, headings: list[tuple[str, int, str]]) -> None:
+    """The table of contents, drawn onto its reserved page once every heading's page is known;
+    each line links to its heading."""
+    left, right = 20 * mm, A4[0] - 20 * mm
+    y = A4[1] - 52 * mm
+    for text, page, key in headings:
+        canvas.setFont(FONT, 10)
+        canvas.setFillColor(INK)
+        title = (
+            text
+            if canvas.stringWidth(text, FONT, 10) < right - left - 20 * mm
+            else (text[:70] + "…")
+        )
+        canvas.drawString(left, y, title)
+        number = str(page)
+        canvas.drawRightString(right, y, number)
+        dots_from = left + canvas.stringWidth(title, FONT, 10) + 4
+        dots_to = right - canvas.stringWidth(number, FONT, 10) - 4
+        dot = canvas.stringWidth(" .", FONT, 10)
+        canvas.setFillColor(RULE)
+        canvas.drawString(dots_from, y, " ." * max(0, int((dots_to - dots_from) / dot)))
+        canvas.linkRect("", key, (left, y - 2, right, y + 10), relative=0, thickness=0)
+        y -= 7 * mm
+
+
+def _canvas_class(data: ReportData, gettext: Gettext, headings: list | None = None):
+    """A canvas that knows the page count at the end, for "Page X of Y", and the report date;
+    with `headings`, it also draws the table of contents on page 2."""
     moment = datetime(
         data.printed_on.year, data.printed_on.month, data.printed_on.day, tzinfo=UTC
     ).timestamp()
@@ -221,6 +247,8 @@ def _canvas_class(data: ReportData, gettext: Gettext):
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
+                if headings is not None and self._pageNumber == CONTENTS_PAGE:
+                    _draw_contents(self, headings)
                 self.setFont(FONT, 8)
                 self.setFillColor(MUTED)
                 self.drawRightString(
@@ -250,11 +278,8 @@ def _build(
     _register_fonts()
     buffer = io.BytesIO()
     document = _Document(buffer, data, gettext, subject, header=header)
-    canvas_class = _canvas_class(data, gettext)
-    if contents:
-        document.multiBuild(story, canvasmaker=canvas_class)
-    else:
-        document.build(story, canvasmaker=canvas_class)
+    canvas_class = _canvas_class(data, gettext, document.headings if contents else None)
+    document.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()
 
 
@@ -615,14 +640,10 @@ def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
     """The full analysis for the decision file: cover, contents, every step, sign-off."""
     styles = Styles()
     width = A4[0] - 40 * mm
-    contents = TableOfContents()
-    contents.levelStyles = [
-        ParagraphStyle("toc1", parent=styles.body, leftIndent=0, firstLineIndent=0),
-        ParagraphStyle("toc2", parent=styles.small, leftIndent=8 * mm, firstLineIndent=0),
-    ]
     subject = gettext("Child impact assessment")
     story: list = _cover(data, gettext, styles, subject)
-    story += [PageBreak(), Paragraph(markup(gettext("Contents")), styles.h1), contents, PageBreak()]
+    # Page 2 is reserved for the contents, drawn by the canvas when the pages are known.
+    story += [PageBreak(), Paragraph(markup(gettext("Contents")), styles.h1), PageBreak()]
     for section in data.steps:
         story.append(CondPageBreak(60 * mm))
         story.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -107,6 +108,11 @@ def test_analysis_report_in_swedish(app, millennium):
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     outline_titles = [item.title for item in reader.outline if hasattr(item, "title")]
     assert "7. Konsekvensanalys" in outline_titles
+    # The contents page names each step with the page its heading is really on.
+    contents = reader.pages[1].extract_text()
+    impacts_title = f"7. {library.method.step('impacts').title.sv}"
+    listed = int(re.search(re.escape(impacts_title) + r"[\s.]*(\d+)", contents).group(1))
+    assert impacts_title in reader.pages[listed - 1].extract_text()
 
 
 def test_analysis_report_in_english_is_independent_of_the_ui(app, millennium):

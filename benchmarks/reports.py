@@ -1,0 +1,79 @@
+"""Benchmark: render the analysis report of the full Millennium demo analysis (about 20 pages).
+
+Seeds a fresh SQLite database with the demo content, then renders the same report repeatedly
+(in-process, no HTTP) and prints p50/p95. Budget (DESIGN.md §9): under 400 ms at p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from flask_migrate import upgrade
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bka import create_app, demo, reporting  # noqa: E402
+from bka.demo_content import ANALYSES  # noqa: E402
+from bka.domain import analyses as ops  # noqa: E402
+from bka.extensions import db  # noqa: E402
+from bka.models import Analysis  # noqa: E402
+from reports import RENDERERS  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            {
+                "BKA_CONFIG_NAME": "testing",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            }
+        )
+        with app.app_context():
+            upgrade()
+        with app.test_request_context():
+            users = demo._users(app.config)
+            demo._load_analysis(
+                app.extensions["bka_library"], {**ANALYSES[0], "final_status": "draft"}, users
+            )
+            db.session.commit()
+            analysis = db.session.scalar(db.select(Analysis))
+            checklists = ops.checklists_for(analysis)
+            data = reporting.build_report_data(
+                analysis,
+                checklists,
+                reporting.current_content(analysis, checklists),
+                "sv",
+                printed_on=date(2024, 6, 20),
+                signed=False,
+            )
+            gettext = reporting.translations("sv").gettext
+            for kind, renderer in RENDERERS.items():
+                pdf = renderer(data, gettext)  # warm up fonts and caches
+                samples = []
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    renderer(data, gettext)
+                    samples.append((time.perf_counter() - started) * 1000)
+                ordered = sorted(samples)
+                p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+                pages = len(PdfReader(io.BytesIO(pdf)).pages)
+                print(
+                    f"render {kind:<14} {pages:>3} pages  n={len(samples):<3} "
+                    f"p50={statistics.median(ordered):7.1f} ms  p95={p95:7.1f} ms  "
+                    f"({len(pdf) // 1024} KiB)"
+                )
+
+
+if __name__ == "__main__":
+    main()
