@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from flask_sqlalchemy.session import Session as SqlaSession
 
 
 def create_app(config: str | dict[str, Any] | None = None) -> Flask:
@@ -15,6 +16,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from bka.config import config_from_environment
     from bka.database import init_database
     from bka.domain.checklists import load_library
+    from bka.domain.tallies import install as install_tallies
     from bka.extensions import babel, csrf, login_manager
     from bka.views import register_blueprints
 
@@ -30,6 +32,8 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
 
     security.init_secret_key(app)
     init_database(app)
+    # The administrators' overview reads tallies that every commit keeps current.
+    install_tallies(SqlaSession)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -57,10 +57,18 @@ def form_checks_csrf(view):
 
 def init_app(app: Flask) -> None:
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        """The session names the user and their session version: disabling raises the version,
+        so sessions started before it no longer load anyone."""
         from bka.models import User
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"

@@ -13,8 +13,9 @@ from bka.models.entries import (
 )
 from bka.models.history import EditLog, Revision
 from bka.models.notification import Notification
+from bka.models.overview import OverviewTally
 from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
-from bka.models.user import User
+from bka.models.user import Organisation, User
 
 __all__ = [
     "Alternative",
@@ -33,6 +34,8 @@ __all__ = [
     "Measure",
     "Membership",
     "Notification",
+    "Organisation",
+    "OverviewTally",
     "Revision",
     "ReviewRound",
     "SignOff",

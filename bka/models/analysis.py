@@ -24,6 +24,12 @@ class Analysis(db.Model):
     __table_args__ = (
         Index("ix_analysis_status_updated", "status", "updated_at"),
         Index("ix_analysis_diarienummer", "diarienummer"),
+        # Keyset pagination of the administrators' list: newest first, per common filter.
+        Index("ix_analysis_updated", "updated_at", "id"),
+        Index("ix_analysis_organisation_updated", "organisation", "updated_at", "id"),
+        Index("ix_analysis_year_updated", "year", "updated_at", "id"),
+        Index("ix_analysis_area_updated", "decision_area", "updated_at", "id"),
+        Index("ix_analysis_heard_updated", "children_heard", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,6 +43,13 @@ class Analysis(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Derived from the screening answers on every save; stored for lists and overviews.
     screening_level: Mapped[str | None] = mapped_column(String(12))
+    # Kept current by bka.domain.overview on every commit, for the administrators' overview:
+    # the year the analysis counts in, whether children were heard, lower-cased search text and
+    # what the analysis last added to the overview tallies (so a change can be subtracted).
+    year: Mapped[int | None] = mapped_column(Integer)
+    children_heard: Mapped[str | None] = mapped_column(String(8))
+    search_text: Mapped[str] = mapped_column(String(300), default="")
+    tally: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The exact checklist content the analysis was started with (immutable snapshots).
     method_revision_id: Mapped[int] = mapped_column(ForeignKey("checklist_revision.id"))
     convention_revision_id: Mapped[int] = mapped_column(ForeignKey("checklist_revision.id"))

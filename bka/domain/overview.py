@@ -1,0 +1,432 @@
+"""The administrators' overview: aggregates across all analyses, and the keyset-paged list.
+
+Aggregates come from `overview_tally` (kept current by bka.domain.tallies), so they cost the
+same with a hundred analyses or a hundred thousand. Only what depends on today's date (due and
+overdue follow-up) and the free-text reasons are read live, through indexes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from bka.domain import tallies, workflow
+from bka.domain.entries import AGE_BANDS
+from bka.models import Analysis, Indicator, Measure, OverviewTally, ReviewRound, StepAnswer
+
+PAGE_SIZE = 50
+OPEN_MEASURE_STATUSES = ("planned", "in_progress")
+DUE_SOON_DAYS = 30
+# Follow-up is no longer expected of analyses in these states.
+_NO_FOLLOW_UP = (workflow.CLOSED, workflow.SCREENED_OUT)
+
+
+@dataclass(frozen=True)
+class Filters:
+    organisation: str | None = None
+    year: int | None = None
+    decision_area: str | None = None
+    status: str | None = None
+    reviewer_id: int | None = None
+    search: str | None = None  # the list only: titles and diarienummer
+
+    def dimension_clauses(self, columns) -> list:
+        """WHERE clauses on the overview's dimensions, for the tally table or the analyses."""
+        clauses = []
+        for name in tallies.DIMENSIONS:
+            value = getattr(self, name)
+            if value is not None and value != "":
+                clauses.append(getattr(columns, name) == value)
+        return clauses
+
+
+@dataclass(frozen=True)
+class NotHeard:
+    analysis_id: int
+    title: str
+    organisation: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    organisation: str
+    measures_overdue: int = 0
+    measures_due: int = 0
+    checkpoints_overdue: int = 0
+    checkpoints_due: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    article: int
+    strengthens: int
+    weakens: int
+    neutral: int
+    unknown: int
+
+
+@dataclass
+class Overview:
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_organisation: dict[str, int] = field(default_factory=dict)
+    by_area: dict[str, int] = field(default_factory=dict)
+    by_year: dict[int, int] = field(default_factory=dict)
+    metrics: dict[str, Counter] = field(default_factory=dict)
+    not_heard: list[NotHeard] = field(default_factory=list)
+    follow_up: list[FollowUpRow] = field(default_factory=list)
+
+    def metric(self, name: str) -> Counter:
+        return self.metrics.get(name, Counter())
+
+    @property
+    def screening(self) -> Counter:
+        return self.metric("screening")
+
+    @property
+    def heard(self) -> Counter:
+        return self.metric("heard")
+
+    @property
+    def heard_considered(self) -> int:
+        """Analyses where hearing children was called for: everything not screened out."""
+        return sum(n for key, n in self.heard.items() if key != "not_applicable")
+
+    @property
+    def heard_share(self) -> float | None:
+        considered = self.heard_considered
+        return self.heard["yes"] / considered if considered else None
+
+    @property
+    def articles(self) -> list[ArticleRow]:
+        """Engaged articles, most often weakened first, then most often strengthened."""
+        numbers = {
+            int(key)
+            for direction in ("strengthens", "weakens", "neutral", "unknown")
+            for key in self.metric(direction)
+        }
+        rows = [
+            ArticleRow(
+                number,
+                *(self.metric(d)[str(number)] for d in ("strengthens", "weakens")),
+                *(self.metric(d)[str(number)] for d in ("neutral", "unknown")),
+            )
+            for number in numbers
+        ]
+        return sorted(rows, key=lambda row: (-row.weakens, -row.strengthens, row.article))
+
+    def top_articles(self, direction: str, limit: int = 10) -> list[tuple[int, int]]:
+        counts = self.metric(direction)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], int(item[0])))
+        return [(int(key), n) for key, n in ranked[:limit] if n]
+
+    def heat_map(self, limit: int = 10) -> list[tuple[int, list[int]]]:
+        """Negative impacts by article (rows, most weakened first) and age band (columns)."""
+        cells = self.metric("weakens_cell")
+        return [
+            (article, [cells[f"{article}:{band}"] for band in AGE_BANDS])
+            for article, _ in self.top_articles("weakens", limit)
+        ]
+
+    @property
+    def rubric(self) -> dict[str, Counter]:
+        result: dict[str, Counter] = {}
+        for key, n in self.metric("rubric").items():
+            item, _, answer = key.partition(":")
+            result.setdefault(item, Counter())[answer] += n
+        return result
+
+    @property
+    def median_rounds_to_signoff(self) -> float | None:
+        return _median(self.metric("rounds_to_signoff"))
+
+    @property
+    def median_days_to_signoff(self) -> float | None:
+        return _median(self.metric("days_to_signoff"))
+
+    @property
+    def median_days_to_decision(self) -> float | None:
+        return _median(self.metric("days_to_decision"))
+
+    @property
+    def signed_off(self) -> int:
+        return sum(self.metric("days_to_signoff").values())
+
+    @property
+    def decided(self) -> int:
+        return sum(self.metric("days_to_decision").values())
+
+
+def _median(histogram: Counter) -> float | None:
+    """The median of values stored as a histogram {"value": how many}."""
+    values = sorted((int(key), n) for key, n in histogram.items() if n > 0)
+    count = sum(n for _, n in values)
+    if not count:
+        return None
+    wanted = [(count - 1) // 2, count // 2]
+    found: list[int] = []
+    seen = 0
+    for value, n in values:
+        while len(found) < 2 and wanted[len(found)] < seen + n:
+            found.append(value)
+        seen += n
+    return (found[0] + found[1]) / 2
+
+
+def build(session: Session, filters: Filters, today: date) -> Overview:
+    """Every aggregate of the overview for the filtered analyses."""
+    overview = Overview()
+    if filters.reviewer_id:
+        by_dimensions, totals = _reviewer_counts(session, filters)
+    else:
+        by_dimensions, totals = _tally_counts(session, filters)
+    for (organisation, year, area, status), n in by_dimensions:
+        overview.total += n
+        for bucket, key in (
+            (overview.by_status, status),
+            (overview.by_organisation, organisation),
+            (overview.by_area, area),
+            (overview.by_year, year),
+        ):
+            bucket[key] = bucket.get(key, 0) + n
+    overview.by_status = {
+        s: overview.by_status[s] for s in workflow.STATUSES if s in overview.by_status
+    }
+    overview.by_organisation = dict(
+        sorted(overview.by_organisation.items(), key=lambda item: (-item[1], item[0]))
+    )
+    overview.by_area = dict(sorted(overview.by_area.items(), key=lambda item: (-item[1], item[0])))
+    overview.by_year = dict(sorted(overview.by_year.items()))
+    for (metric, key), n in totals.items():
+        if metric != "analyses" and n:
+            overview.metrics.setdefault(metric, Counter())[key] += n
+    overview.not_heard = _not_heard(session, filters)
+    overview.follow_up = _follow_up(session, filters, today)
+    return overview
+
+
+def _tally_counts(session: Session, filters: Filters):
+    table = OverviewTally.__table__
+    clauses = filters.dimension_clauses(table.c)
+    by_dimensions = session.execute(
+        select(
+            table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
+        ).where(table.c.metric == "analyses", *clauses)
+    ).all()
+    totals = session.execute(
+        select(table.c.metric, table.c.key, func.sum(table.c.n))
+        .where(*clauses)
+        .group_by(table.c.metric, table.c.key)
+    ).all()
+    return (
+        [(tuple(row[:4]), row[4]) for row in by_dimensions],
+        {(metric, key): int(n) for metric, key, n in totals},
+    )
+
+
+def _reviewer_counts(session: Session, filters: Filters):
+    """A reviewer's analyses are few: sum their stored contributions directly."""
+    reviewed = select(ReviewRound.analysis_id).where(ReviewRound.reviewer_id == filters.reviewer_id)
+    rows = session.scalars(
+        select(Analysis.tally).where(
+            Analysis.id.in_(reviewed), *filters.dimension_clauses(Analysis)
+        )
+    )
+    by_dimensions: Counter[tuple] = Counter()
+    totals: Counter[tuple[str, str]] = Counter()
+    for tally in rows:
+        if not tally:
+            continue
+        dims = tally["dimensions"]
+        by_dimensions[tuple(dims[name] for name in tallies.DIMENSIONS)] += 1
+        for name, n in tally["counts"].items():
+            metric, _, key = name.partition(":")
+            totals[(metric, key)] += n
+    return list(by_dimensions.items()), dict(totals)
+
+
+def _analysis_clauses(filters: Filters) -> list:
+    clauses = filters.dimension_clauses(Analysis)
+    if filters.reviewer_id:
+        clauses.append(
+            Analysis.id.in_(
+                select(ReviewRound.analysis_id).where(
+                    ReviewRound.reviewer_id == filters.reviewer_id
+                )
+            )
+        )
+    return clauses
+
+
+def _not_heard(session: Session, filters: Filters, limit: int = 10) -> list[NotHeard]:
+    """The latest reasons recorded where children were not heard."""
+    rows = session.execute(
+        select(Analysis.id, Analysis.title, Analysis.organisation, StepAnswer.answers)
+        .join(
+            StepAnswer,
+            (StepAnswer.analysis_id == Analysis.id) & (StepAnswer.step_key == "participation"),
+        )
+        .where(Analysis.children_heard == "no", *_analysis_clauses(filters))
+        .order_by(Analysis.updated_at.desc(), Analysis.id.desc())
+        .limit(limit)
+    )
+    return [
+        NotHeard(
+            row.id, row.title, row.organisation, (row.answers or {}).get("not_heard_reason", "")
+        )
+        for row in rows
+    ]
+
+
+def _follow_up(session: Session, filters: Filters, today: date) -> list[FollowUpRow]:
+    """Measures not yet done and follow-up checkpoints, due soon or overdue, per organisation."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    clauses = [Analysis.status.not_in(_NO_FOLLOW_UP), *_analysis_clauses(filters)]
+    counts: dict[str, Counter] = {}
+    for column, kind, extra in (
+        (Measure.due_date, "measures", [Measure.status.in_(OPEN_MEASURE_STATUSES)]),
+        (Indicator.measure_on, "checkpoints", []),
+    ):
+        model = column.class_
+        rows = session.execute(
+            select(
+                Analysis.organisation,
+                func.sum(case((column < today, 1), else_=0)),
+                func.sum(case((column >= today, 1), else_=0)),
+            )
+            .join(Analysis, Analysis.id == model.analysis_id)
+            .where(column.is_not(None), column <= soon, *extra, *clauses)
+            .group_by(Analysis.organisation)
+        )
+        for organisation, overdue, due in rows:
+            bucket = counts.setdefault(organisation, Counter())
+            bucket[f"{kind}_overdue"] += int(overdue or 0)
+            bucket[f"{kind}_due"] += int(due or 0)
+    return [
+        FollowUpRow(organisation, **dict(bucket))
+        for organisation, bucket in sorted(
+            counts.items(),
+            key=lambda item: (
+                -(item[1]["measures_overdue"] + item[1]["checkpoints_overdue"]),
+                item[0],
+            ),
+        )
+    ]
+
+
+# --- the keyset-paged list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in the list: the (updated_at, id) of a row, newest first."""
+
+    updated_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{self.updated_at.isoformat()}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str | None) -> Cursor | None:
+        """None for a missing or malformed token: a bad link shows the first page."""
+        if not token:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            stamp, _, number = raw.partition("|")
+            updated_at = datetime.fromisoformat(stamp)
+            if updated_at.tzinfo is None:
+                return None
+            return cls(updated_at, int(number))
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            return None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    next: Cursor | None
+    previous: Cursor | None
+
+
+LIST_COLUMNS = (
+    Analysis.id,
+    Analysis.title,
+    Analysis.organisation,
+    Analysis.decision_area,
+    Analysis.diarienummer,
+    Analysis.status,
+    Analysis.year,
+    Analysis.screening_level,
+    Analysis.children_heard,
+    Analysis.updated_at,
+)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _list_query(filters: Filters):
+    query = select(*LIST_COLUMNS).where(*_analysis_clauses(filters))
+    if filters.search:
+        pattern = f"%{_escape_like(filters.search.casefold().strip())}%"
+        query = query.where(Analysis.search_text.like(pattern, escape="\\"))
+    return query
+
+
+def list_page(
+    session: Session,
+    filters: Filters,
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page of analyses, newest first, seeking from a cursor: no OFFSET, so every page
+    costs the same however deep it is."""
+    key = tuple_(Analysis.updated_at, Analysis.id)
+    query = _list_query(filters)
+    if before is not None:
+        rows = session.execute(
+            query.where(key > tuple_(before.updated_at, before.id))
+            .order_by(Analysis.updated_at.asc(), Analysis.id.asc())
+            .limit(size + 1)
+        ).all()
+        more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return Page(rows, _cursor(rows[-1]) if rows else None, _cursor(rows[0]) if more else None)
+    if after is not None:
+        query = query.where(key < tuple_(after.updated_at, after.id))
+    rows = session.execute(
+        query.order_by(Analysis.updated_at.desc(), Analysis.id.desc()).limit(size + 1)
+    ).all()
+    more = len(rows) > size
+    rows = rows[:size]
+    previous = _cursor(rows[0]) if after is not None and rows else None
+    return Page(rows, _cursor(rows[-1]) if more else None, previous)
+
+
+def _cursor(row) -> Cursor:
+    return Cursor(row.updated_at, row.id)
+
+
+def all_rows(session: Session, filters: Filters, chunk: int = 1000) -> Iterator:
+    """Every filtered analysis, newest first, fetched a chunk at a time (for exports)."""
+    after = None
+    while True:
+        page = list_page(session, filters, after=after, size=chunk)
+        yield from page.rows
+        if page.next is None:
+            return
+        after = page.next

@@ -1,0 +1,347 @@
+"""Keep the overview tallies in step with the analyses, inside the same transaction.
+
+Every commit that touched an analysis (its answers, entries, reviews, sign-offs or decision)
+recomputes that analysis's contribution to the overview: a small dict of counts such as
+"weakens:16" or "rubric:children_heard:partly". The contribution is stored on the analysis,
+and the difference from the previous one is added to `overview_tally`, whose rows are keyed by
+the overview's dimensions (organisation, year, decision area, status). The overview then sums a
+few thousand tally rows instead of scanning every analysis, impact and review.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, event, func, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from bka.domain import workflow
+from bka.models import (
+    Analysis,
+    ChildGroup,
+    Consultation,
+    DecisionRecord,
+    Impact,
+    Indicator,
+    Measure,
+    OverviewTally,
+    ReviewRound,
+    SignOff,
+    StepAnswer,
+)
+
+# Changes to these rows can change what an analysis adds to the overview.
+TRACKED = (
+    Analysis,
+    StepAnswer,
+    ChildGroup,
+    Consultation,
+    Impact,
+    Indicator,
+    Measure,
+    ReviewRound,
+    SignOff,
+    DecisionRecord,
+)
+DIMENSIONS = ("organisation", "year", "decision_area", "status")
+_DIRTY = "bka_overview_dirty"
+_CHUNK = 500
+
+
+@dataclass
+class Facts:
+    """What the overview needs to know about one analysis, loaded in bulk."""
+
+    id: int
+    title: str
+    diarienummer: str | None
+    organisation: str
+    decision_area: str
+    status: str
+    screening_level: str | None
+    created_at: datetime
+    planned_decision_date: date | None
+    children_heard: str | None = None
+    impacts: list[tuple[int, str, str, str, list[str]]] = field(default_factory=list)
+    consultations: list[int] = field(default_factory=list)
+    rounds: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)
+    first_signed_at: datetime | None = None
+    decided_on: date | None = None
+    measure_statuses: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        """The year the analysis counts in: its decision's, else the planned one's, else start."""
+        when = self.decided_on or self.planned_decision_date or self.created_at
+        return when.year
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.title} {self.diarienummer or ''}".casefold()[:300]
+
+
+def contribution(facts: Facts) -> dict[str, int]:
+    """The counts one analysis adds to the overview, keyed "metric:key"."""
+    counts: Counter[str] = Counter({"analyses:": 1})
+    counts[f"screening:{facts.screening_level or 'unset'}"] += 1
+    if facts.status == workflow.SCREENED_OUT or facts.screening_level == "none":
+        counts["heard:not_applicable"] += 1
+    else:
+        counts[f"heard:{facts.children_heard or 'unanswered'}"] += 1
+    # Articles, age bands, relations and situations count once per analysis and direction.
+    seen: set[str] = set()
+    for article, direction, age_band, relation, situations in facts.impacts:
+        seen.add(f"{direction}:{article}")
+        if direction == "weakens":
+            seen.add(f"weakens_age:{age_band}")
+            seen.add(f"weakens_relation:{relation}")
+            seen.add(f"weakens_cell:{article}:{age_band}")
+            seen.update(f"weakens_situation:{situation}" for situation in situations)
+    counts.update(seen)
+    if facts.consultations:
+        counts["consultations:"] += len(facts.consultations)
+        counts["children_consulted:"] += sum(facts.consultations)
+    for _number, outcome, rubric in facts.rounds:
+        if outcome is None:
+            continue
+        counts[f"round_outcome:{outcome}"] += 1
+        for item, answer in rubric.items():
+            counts[f"rubric:{item}:{answer}"] += 1
+    signed_rounds = [number for number, outcome, _ in facts.rounds if outcome == "signed"]
+    if signed_rounds:
+        counts[f"rounds_to_signoff:{min(signed_rounds)}"] += 1
+    if facts.first_signed_at is not None:
+        days = (facts.first_signed_at.date() - facts.created_at.date()).days
+        counts[f"days_to_signoff:{max(days, 0)}"] += 1
+    if facts.decided_on is not None:
+        days = (facts.decided_on - facts.created_at.date()).days
+        counts[f"days_to_decision:{max(days, 0)}"] += 1
+    for status in facts.measure_statuses:
+        counts[f"measure_status:{status}"] += 1
+    return dict(counts)
+
+
+def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
+    """Facts for the given analyses, with one query per related table."""
+    ids = list(ids)
+    facts: dict[int, Facts] = {}
+    for row in session.execute(
+        select(
+            Analysis.id,
+            Analysis.title,
+            Analysis.diarienummer,
+            Analysis.organisation,
+            Analysis.decision_area,
+            Analysis.status,
+            Analysis.screening_level,
+            Analysis.created_at,
+            Analysis.planned_decision_date,
+        ).where(Analysis.id.in_(ids))
+    ):
+        facts[row.id] = Facts(*row)
+    if not facts:
+        return facts
+    ids = list(facts)
+    for analysis_id, answers in session.execute(
+        select(StepAnswer.analysis_id, StepAnswer.answers).where(
+            StepAnswer.analysis_id.in_(ids), StepAnswer.step_key == "participation"
+        )
+    ):
+        heard = (answers or {}).get("children_heard")
+        facts[analysis_id].children_heard = heard if isinstance(heard, str) else None
+    for row in session.execute(
+        select(
+            Impact.analysis_id,
+            Impact.article,
+            Impact.direction,
+            ChildGroup.age_band,
+            ChildGroup.relation,
+            ChildGroup.vulnerable_situations,
+        )
+        .join(ChildGroup, ChildGroup.id == Impact.child_group_id)
+        .where(Impact.analysis_id.in_(ids))
+    ):
+        facts[row[0]].impacts.append((row[1], row[2], row[3], row[4], list(row[5] or [])))
+    for analysis_id, count in session.execute(
+        select(Consultation.analysis_id, Consultation.children_count).where(
+            Consultation.analysis_id.in_(ids)
+        )
+    ):
+        facts[analysis_id].consultations.append(count or 0)
+    for analysis_id, number, outcome, rubric in session.execute(
+        select(
+            ReviewRound.analysis_id, ReviewRound.number, ReviewRound.outcome, ReviewRound.rubric
+        ).where(ReviewRound.analysis_id.in_(ids))
+    ):
+        facts[analysis_id].rounds.append((number, outcome, dict(rubric or {})))
+    for analysis_id, signed_at in session.execute(
+        select(SignOff.analysis_id, func.min(SignOff.signed_at))
+        .where(SignOff.analysis_id.in_(ids))
+        .group_by(SignOff.analysis_id)
+    ):
+        facts[analysis_id].first_signed_at = _as_datetime(signed_at)
+    for analysis_id, decided_on in session.execute(
+        select(DecisionRecord.analysis_id, func.min(DecisionRecord.decided_on))
+        .where(DecisionRecord.analysis_id.in_(ids))
+        .group_by(DecisionRecord.analysis_id)
+    ):
+        facts[analysis_id].decided_on = decided_on
+    for analysis_id, status in session.execute(
+        select(Measure.analysis_id, Measure.status).where(Measure.analysis_id.in_(ids))
+    ):
+        facts[analysis_id].measure_statuses.append(status)
+    return facts
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """func.min() bypasses the UTCDateTime type on SQLite, which then hands back a string."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _tally_rows(dimensions: dict[str, Any], counts: dict[str, int], sign: int):
+    for name, n in counts.items():
+        metric, _, key = name.partition(":")
+        yield (*(dimensions[dim] for dim in DIMENSIONS), metric, key), sign * n
+
+
+def refresh(session: Session, ids: Iterable[int]) -> None:
+    """Recompute the contributions of these analyses and move the tallies by the difference."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        previous = dict(
+            session.execute(
+                select(Analysis.id, Analysis.tally).where(Analysis.id.in_(chunk)).with_for_update()
+            ).all()
+        )
+        facts = load_facts(session, chunk)
+        deltas: Counter[tuple] = Counter()
+        updates = []
+        for analysis_id in chunk:
+            old = previous.get(analysis_id)
+            if old:
+                for key, n in _tally_rows(old["dimensions"], old["counts"], -1):
+                    deltas[key] += n
+            current = facts.get(analysis_id)
+            if current is None:
+                continue
+            dimensions = {dim: getattr(current, dim) for dim in DIMENSIONS}
+            counts = contribution(current)
+            for key, n in _tally_rows(dimensions, counts, 1):
+                deltas[key] += n
+            updates.append(
+                {
+                    "b_id": analysis_id,
+                    "year": current.year,
+                    "children_heard": current.children_heard,
+                    "search_text": current.search_text,
+                    "tally": {"dimensions": dimensions, "counts": counts},
+                }
+            )
+        _write_analyses(session, updates)
+        _apply(session, {key: n for key, n in deltas.items() if n})
+
+
+def forget(session: Session, tallies: Iterable[dict]) -> None:
+    """Subtract the contributions of deleted analyses."""
+    deltas: Counter[tuple] = Counter()
+    for tally in tallies:
+        for key, n in _tally_rows(tally["dimensions"], tally["counts"], -1):
+            deltas[key] += n
+    _apply(session, {key: n for key, n in deltas.items() if n})
+
+
+def _write_analyses(session: Session, updates: list[dict]) -> None:
+    if not updates:
+        return
+    table = Analysis.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            year=bindparam("year"),
+            children_heard=bindparam("children_heard"),
+            search_text=bindparam("search_text"),
+            tally=bindparam("tally"),
+        )
+        .execution_options(synchronize_session=False),
+        updates,
+    )
+
+
+def _apply(session: Session, deltas: dict[tuple, int]) -> None:
+    """Add the deltas to the tally rows (an upsert), then drop rows that fell to zero."""
+    if not deltas:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = OverviewTally.__table__
+    columns = (*DIMENSIONS, "metric", "key")
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(columns), set_={"n": table.c.n + statement.excluded.n}
+    )
+    rows = [dict(zip(columns, key, strict=True), n=n) for key, n in sorted(deltas.items())]
+    session.execute(statement, rows)
+    touched = {key[: len(DIMENSIONS)] for key in deltas}
+    session.execute(
+        delete(table).where(
+            table.c.n == 0,
+            tuple_(*(table.c[dim] for dim in DIMENSIONS)).in_(sorted(touched)),
+        )
+    )
+
+
+def rebuild(session: Session) -> int:
+    """Recompute every tally from scratch (after a migration or a bulk import)."""
+    session.execute(delete(OverviewTally.__table__))
+    session.execute(update(Analysis.__table__).values(tally=None))
+    ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id)))
+    refresh(session, ids)
+    return len(ids)
+
+
+def _analysis_id_of(instance) -> int | None:
+    if isinstance(instance, Analysis):
+        return instance.id
+    return getattr(instance, "analysis_id", None)
+
+
+def _collect(session: Session, _flush_context) -> None:
+    dirty = session.info.setdefault(_DIRTY, {"ids": set(), "deleted": []})
+    for instance in (*session.new, *session.dirty):
+        if isinstance(instance, TRACKED):
+            analysis_id = _analysis_id_of(instance)
+            if analysis_id is not None:
+                dirty["ids"].add(analysis_id)
+    for instance in session.deleted:
+        if isinstance(instance, Analysis):
+            if instance.tally:
+                dirty["deleted"].append(instance.tally)
+            dirty["ids"].discard(instance.id)
+        elif isinstance(instance, TRACKED) and _analysis_id_of(instance) is not None:
+            dirty["ids"].add(_analysis_id_of(instance))
+
+
+def _refresh_before_commit(session: Session) -> None:
+    session.flush()
+    while (dirty := session.info.pop(_DIRTY, None)) and (dirty["ids"] or dirty["deleted"]):
+        forget(session, dirty["deleted"])
+        refresh(session, dirty["ids"])
+        session.flush()
+
+
+def install(session_class: type[Session]) -> None:
+    """Listen on the application's session class (called once by create_app)."""
+    if not event.contains(session_class, "after_flush", _collect):
+        event.listen(session_class, "after_flush", _collect)
+        event.listen(session_class, "before_commit", _refresh_before_commit)

@@ -1,0 +1,31 @@
+"""Pre-aggregated counts behind the administrators' overview.
+
+One row per combination of the overview's dimensions (organisation, year, decision area,
+status) and a metric key; bka.domain.overview keeps the rows in step with the analyses, so the
+overview sums a few thousand rows instead of scanning every analysis, impact and review.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bka.extensions import db
+
+
+class OverviewTally(db.Model):
+    __tablename__ = "overview_tally"
+    __table_args__ = (
+        UniqueConstraint("organisation", "year", "decision_area", "status", "metric", "key"),
+        Index("ix_overview_tally_metric", "metric", "key", "n"),
+        Index("ix_overview_tally_year", "year", "metric", "key", "n"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    decision_area: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20))
+    metric: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))
+    n: Mapped[int] = mapped_column(Integer)

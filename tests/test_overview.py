@@ -1,0 +1,317 @@
+"""The administrators' overview on a small, known data set: every aggregate checked by hand,
+the tallies kept current by commits, and a rebuild from scratch agreeing with them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bka.domain import overview, tallies
+from bka.extensions import db
+from bka.models import (
+    Analysis,
+    ChildGroup,
+    DecisionRecord,
+    Impact,
+    Measure,
+    OverviewTally,
+    ReviewRound,
+    Revision,
+    SignOff,
+    StepAnswer,
+)
+
+TODAY = date(2025, 6, 1)
+CREATED = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
+
+
+def _impact(analysis, article, direction, age_band, situations=()):
+    group = ChildGroup(
+        analysis_id=analysis.id,
+        label=f"Barn {age_band}",
+        age_band=age_band,
+        relation="user",
+        vulnerable_situations=list(situations),
+        number_source="",
+    )
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(
+        Impact(
+            analysis_id=analysis.id,
+            article=article,
+            child_group_id=group.id,
+            direction=direction,
+            term="short",
+            severity="medium",
+            likelihood="likely",
+        )
+    )
+
+
+def _round(analysis, reviewer, number, outcome, rubric, revision):
+    db.session.add(
+        ReviewRound(
+            analysis_id=analysis.id,
+            number=number,
+            reviewer_id=reviewer.id,
+            submitted_by_id=analysis.created_by_id,
+            submitted_revision_id=revision.id,
+            rubric=rubric,
+            outcome=outcome,
+            completed_at=CREATED,
+        )
+    )
+
+
+@pytest.fixture
+def known(app, make_user, make_analysis):
+    """Four analyses in two organisations; returns their ids and the two reviewers."""
+    owner = make_user()
+    reviewer = make_user(role="reviewer")
+    other_reviewer = make_user(role="reviewer")
+    ids = {
+        "a1": make_analysis(
+            owner, title="Journal A1", organisation="Region A", diarienummer="RA 2025-17"
+        ),
+        "a2": make_analysis(owner, title="Journal A2", organisation="Region A"),
+        "b1": make_analysis(owner, area="education", title="Skola B1", organisation="Kommun B"),
+        "b2": make_analysis(owner, area="education", title="Skola B2", organisation="Kommun B"),
+    }
+    with app.app_context():
+        get = {key: db.session.get(Analysis, value) for key, value in ids.items()}
+        for analysis in get.values():
+            analysis.created_at = CREATED
+            analysis.planned_decision_date = date(2025, 9, 1)
+        a1, a2, b1, b2 = get["a1"], get["a2"], get["b1"], get["b2"]
+        a1.status, a1.screening_level = "decided", "in_depth"
+        a2.status, a2.screening_level = "draft", "simplified"
+        b1.status, b1.screening_level = "screened_out", "none"
+        b1.planned_decision_date = date(2024, 5, 1)
+        b2.status, b2.screening_level = "closed", "in_depth"
+        for analysis, heard, reason in (
+            (a1, "yes", ""),
+            (a2, "no", "Tidsbrist inför beslutet"),
+            (b2, "yes", ""),
+        ):
+            answers = {"children_heard": heard}
+            if reason:
+                answers["not_heard_reason"] = reason
+            db.session.add(
+                StepAnswer(
+                    analysis_id=analysis.id,
+                    step_key="participation",
+                    answers=answers,
+                    updated_by_id=owner.id,
+                )
+            )
+        _impact(a1, 16, "weakens", "13-15", ["lgbtq"])
+        _impact(a1, 24, "strengthens", "0-17")
+        _impact(a2, 16, "weakens", "0-1")
+        _impact(a2, 3, "neutral", "6-12")
+        revision = Revision(
+            analysis_id=a1.id,
+            number=1,
+            analysis_version=1,
+            reason="submitted",
+            actor_id=owner.id,
+            content={},
+            sha256="0" * 64,
+        )
+        db.session.add(revision)
+        db.session.flush()
+        _round(a1, reviewer, 1, "returned", {"children_heard": "partly"}, revision)
+        _round(a1, reviewer, 2, "signed", {"children_heard": "yes"}, revision)
+        _round(b2, other_reviewer, 1, "signed", {"children_heard": "yes"}, revision)
+        db.session.add(
+            SignOff(
+                analysis_id=a1.id,
+                revision_id=revision.id,
+                analysis_version=1,
+                signer_id=reviewer.id,
+                signer_name="Granskare",
+                signer_title="Barnrättsstrateg",
+                signed_at=CREATED + timedelta(days=10),
+                sha256="0" * 64,
+                statements=[],
+                locale="sv",
+            )
+        )
+        db.session.add(
+            DecisionRecord(
+                analysis_id=a1.id,
+                analysis_version=1,
+                decision_body="Regionstyrelsen",
+                decided_on=CREATED.date() + timedelta(days=20),
+                reference="§ 1",
+                outcome="adopted",
+                best_interests_weighing="Vägt.",
+                recorded_by_id=owner.id,
+            )
+        )
+        for analysis, status, due in (
+            (a1, "planned", TODAY - timedelta(days=1)),
+            (a1, "done", TODAY - timedelta(days=1)),
+            (a1, "in_progress", TODAY + timedelta(days=10)),
+            (a1, "planned", TODAY + timedelta(days=90)),
+            (b2, "planned", TODAY - timedelta(days=3)),  # closed: no follow-up expected
+        ):
+            db.session.add(
+                Measure(
+                    analysis_id=analysis.id,
+                    description="Åtgärd",
+                    owner="Ansvarig",
+                    due_date=due,
+                    status=status,
+                )
+            )
+        db.session.commit()
+    return ids, reviewer, other_reviewer
+
+
+def _build(app, **filters):
+    with app.app_context():
+        return overview.build(db.session, overview.Filters(**filters), TODAY)
+
+
+def test_counts_by_status_organisation_area_and_year(app, known):
+    result = _build(app)
+    assert result.total == 4
+    assert result.by_status == {"draft": 1, "decided": 1, "closed": 1, "screened_out": 1}
+    assert result.by_organisation == {"Kommun B": 2, "Region A": 2}
+    assert result.by_area == {"digital": 2, "education": 2}
+    # a1 counts in its decision's year; b1 in its planned year; the others in 2025 as planned.
+    assert result.by_year == {2024: 1, 2025: 3}
+    assert result.screening == {"in_depth": 2, "simplified": 1, "none": 1}
+
+
+def test_children_heard_share_and_reasons(app, known):
+    ids, *_ = known
+    result = _build(app)
+    assert result.heard == {"yes": 2, "no": 1, "not_applicable": 1}
+    assert result.heard_share == pytest.approx(2 / 3)
+    assert [(row.analysis_id, row.reason) for row in result.not_heard] == [
+        (ids["a2"], "Tidsbrist inför beslutet")
+    ]
+
+
+def test_articles_groups_and_heat_map(app, known):
+    result = _build(app)
+    assert result.top_articles("weakens") == [(16, 2)]
+    assert result.top_articles("strengthens") == [(24, 1)]
+    assert result.articles[0] == overview.ArticleRow(16, 0, 2, 0, 0)
+    assert {row.article for row in result.articles} == {3, 16, 24}
+    assert result.metric("weakens_age") == {"13-15": 1, "0-1": 1}
+    assert result.metric("weakens_situation") == {"lgbtq": 1}
+    heat = dict(result.heat_map())
+    assert heat[16] == [1, 0, 0, 1, 0, 0]  # columns follow AGE_BANDS: 0-1 ... 13-15 ...
+
+
+def test_review_quality_and_lead_times(app, known):
+    result = _build(app)
+    assert result.rubric == {"children_heard": {"partly": 1, "yes": 2}}
+    assert result.metric("rounds_to_signoff") == {"2": 1, "1": 1}
+    assert result.median_rounds_to_signoff == 1.5
+    assert result.median_days_to_signoff == 10
+    assert result.median_days_to_decision == 20
+    assert result.signed_off == 1 and result.decided == 1
+
+
+def test_follow_up_due_and_overdue_per_organisation(app, known):
+    result = _build(app)
+    assert result.follow_up == [
+        overview.FollowUpRow("Region A", measures_overdue=1, measures_due=1)
+    ]
+    assert result.metric("measure_status") == {"planned": 3, "done": 1, "in_progress": 1}
+
+
+def test_filters(app, known):
+    ids, reviewer, other_reviewer = known
+    assert _build(app, organisation="Kommun B").total == 2
+    assert _build(app, organisation="Kommun B").heard_share == 1
+    assert _build(app, year=2024).by_organisation == {"Kommun B": 1}
+    assert _build(app, decision_area="digital", status="draft").total == 1
+    by_reviewer = _build(app, reviewer_id=reviewer.id)
+    assert by_reviewer.total == 1
+    assert by_reviewer.by_organisation == {"Region A": 1}
+    assert by_reviewer.median_rounds_to_signoff == 2
+    assert by_reviewer.follow_up == [
+        overview.FollowUpRow("Region A", measures_overdue=1, measures_due=1)
+    ]
+    assert _build(app, reviewer_id=other_reviewer.id, organisation="Region A").total == 0
+
+
+def _tally_table(app):
+    with app.app_context():
+        return sorted(
+            (row.organisation, row.year, row.decision_area, row.status, row.metric, row.key, row.n)
+            for row in db.session.scalars(select(OverviewTally))
+        )
+
+
+def test_commits_keep_tallies_current_and_rebuild_agrees(app, known):
+    ids, *_ = known
+    with app.app_context():
+        impact = db.session.scalar(
+            select(Impact).where(Impact.analysis_id == ids["a2"], Impact.article == 16)
+        )
+        impact.direction = "strengthens"
+        db.session.get(Analysis, ids["b2"]).organisation = "Region A"
+        db.session.commit()
+    result = _build(app)
+    assert result.top_articles("weakens") == [(16, 1)]
+    assert result.metric("strengthens") == {"16": 1, "24": 1}
+    assert result.by_organisation == {"Region A": 3, "Kommun B": 1}
+    incremental = _tally_table(app)
+    assert all(row[-1] > 0 for row in incremental)
+    with app.app_context():
+        assert tallies.rebuild(db.session) == 4
+        db.session.commit()
+    assert _tally_table(app) == incremental
+
+
+def test_deleting_an_analysis_removes_its_counts(app, known):
+    ids, *_ = known
+    with app.app_context():
+        db.session.delete(db.session.get(Analysis, ids["a2"]))
+        db.session.commit()
+    result = _build(app)
+    assert result.total == 3
+    assert result.not_heard == []
+    assert result.top_articles("weakens") == [(16, 1)]
+
+
+def test_list_pages_by_keyset_and_search(app, known):
+    ids, reviewer, _ = known
+    with app.app_context():
+        filters = overview.Filters()
+        first = overview.list_page(db.session, filters, size=3)
+        assert len(first.rows) == 3 and first.previous is None and first.next is not None
+        second = overview.list_page(db.session, filters, after=first.next, size=3)
+        assert len(second.rows) == 1 and second.next is None
+        back = overview.list_page(db.session, filters, before=second.previous, size=3)
+        assert [row.id for row in back.rows] == [row.id for row in first.rows]
+        seen = [row.id for row in first.rows + second.rows]
+        assert sorted(seen) == sorted(ids.values())
+        found = overview.list_page(db.session, overview.Filters(search="ra 2025"))
+        assert [row.id for row in found.rows] == [ids["a1"]]
+        assert overview.list_page(db.session, overview.Filters(search="100%_")).rows == []
+        reviewed = overview.list_page(db.session, overview.Filters(reviewer_id=reviewer.id))
+        assert [row.id for row in reviewed.rows] == [ids["a1"]]
+        assert len(list(overview.all_rows(db.session, filters, chunk=2))) == 4
+
+
+@pytest.mark.parametrize("token", ["", "nonsense", "!!!", "MjAyNXwx", "bm90LWEtZGF0ZXwx"])
+def test_malformed_cursors_mean_the_first_page(token):
+    assert overview.Cursor.decode(token) is None
+
+
+def test_median_of_a_histogram():
+    from collections import Counter
+
+    assert overview._median(Counter()) is None
+    assert overview._median(Counter({"5": 1})) == 5
+    assert overview._median(Counter({"1": 2, "9": 1})) == 1
+    assert overview._median(Counter({"1": 1, "3": 1, "10": 2})) == 6.5
