@@ -128,7 +128,14 @@ _MILLENNIUM = {
         },
         "rights": {
             "engaged_articles": [2, 3, 4, 5, 6, 8, 9, 12, 13, 16, 17, 18, 19, 20, 22, 23, 24, 30],
-            "gc14_elements": ["views", "identity", "family", "protection", "vulnerability", "health"],
+            "gc14_elements": [
+                "views",
+                "identity",
+                "family",
+                "protection",
+                "vulnerability",
+                "health",
+            ],
             "general_comments": (
                 "Allmän kommentar nr 14 om barnets bästa, nr 12 om rätten att bli hörd, nr 15 om "
                 "hälsa, nr 20 om ungdomar (bland annat konfidentiell tillgång till vård) och nr 25 om "
@@ -617,167 +624,395 @@ _MILLENNIUM = {
     ],
     "impacts": [
         # Nyfödda och spädbarn
-        {"article": 6, "group": "newborns", "direction": "weakens", "term": "short",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "Fel i vikt, tillväxtkurvor eller viktbaserade doser vid migreringen kan ge "
-                        "direkt skada hos nyfödda."},
-        {"article": 24, "group": "newborns", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "En gemensam journal från förlossning till neonatalvård och barnhälsovård "
-                        "minskar risken att information tappas mellan vårdgivare."},
-        {"article": 18, "group": "newborns", "direction": "neutral", "term": "both",
-         "severity": "low", "likelihood": "likely",
-         "explanation": "Vårdnadshavarnas möjlighet att följa spädbarnets vård via 1177 behålls, "
-                        "förutsatt att ombudsåtkomsten förs över korrekt."},
+        {
+            "article": 6,
+            "group": "newborns",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "Fel i vikt, tillväxtkurvor eller viktbaserade doser vid migreringen kan ge "
+            "direkt skada hos nyfödda.",
+        },
+        {
+            "article": 24,
+            "group": "newborns",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "En gemensam journal från förlossning till neonatalvård och barnhälsovård "
+            "minskar risken att information tappas mellan vårdgivare.",
+        },
+        {
+            "article": 18,
+            "group": "newborns",
+            "direction": "neutral",
+            "term": "both",
+            "severity": "low",
+            "likelihood": "likely",
+            "explanation": "Vårdnadshavarnas möjlighet att följa spädbarnets vård via 1177 behålls, "
+            "förutsatt att ombudsåtkomsten förs över korrekt.",
+        },
         # Barn 1–5 år
-        {"article": 24, "group": "small_children", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Lägre kapacitet under driftstarten ger längre väntetider på barnmottagningar "
-                        "och barnakut, samtidigt som RS-virussäsongen börjar."},
-        {"article": 6, "group": "small_children", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Vaccinationer och allergier som inte migreras rätt kan leda till felaktig "
-                        "behandling."},
-        {"article": 18, "group": "small_children", "direction": "strengthens", "term": "long",
-         "severity": "low", "likelihood": "likely",
-         "explanation": "Samlad information i 1177 gör det lättare för vårdnadshavare att hålla reda "
-                        "på barnets besök och behandlingar."},
+        {
+            "article": 24,
+            "group": "small_children",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Lägre kapacitet under driftstarten ger längre väntetider på barnmottagningar "
+            "och barnakut, samtidigt som RS-virussäsongen börjar.",
+        },
+        {
+            "article": 6,
+            "group": "small_children",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Vaccinationer och allergier som inte migreras rätt kan leda till felaktig "
+            "behandling.",
+        },
+        {
+            "article": 18,
+            "group": "small_children",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "low",
+            "likelihood": "likely",
+            "explanation": "Samlad information i 1177 gör det lättare för vårdnadshavare att hålla reda "
+            "på barnets besök och behandlingar.",
+        },
         # Barn 6–12 år
-        {"article": 12, "group": "school_children", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Ett strukturerat fält för barnets inställning och mognad gör det lättare att "
-                        "dokumentera och ta hänsyn till barnets åsikt."},
-        {"article": 17, "group": "school_children", "direction": "strengthens", "term": "long",
-         "severity": "low", "likelihood": "likely",
-         "explanation": "Texterna i 1177 skrivs om efter användartestet så att barn förstår vem som "
-                        "kan läsa journalen."},
-        {"article": 16, "group": "school_children", "direction": "neutral", "term": "both",
-         "severity": "low", "likelihood": "likely",
-         "explanation": "Vårdnadshavares åtkomst till och med 12 år är oförändrad; inga nya grupper "
-                        "får läsa journalen."},
-        {"article": 24, "group": "school_children", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Längre väntetider till BUP och neuropsykiatriska utredningar under "
-                        "omställningen."},
+        {
+            "article": 12,
+            "group": "school_children",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Ett strukturerat fält för barnets inställning och mognad gör det lättare att "
+            "dokumentera och ta hänsyn till barnets åsikt.",
+        },
+        {
+            "article": 17,
+            "group": "school_children",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "low",
+            "likelihood": "likely",
+            "explanation": "Texterna i 1177 skrivs om efter användartestet så att barn förstår vem som "
+            "kan läsa journalen.",
+        },
+        {
+            "article": 16,
+            "group": "school_children",
+            "direction": "neutral",
+            "term": "both",
+            "severity": "low",
+            "likelihood": "likely",
+            "explanation": "Vårdnadshavares åtkomst till och med 12 år är oförändrad; inga nya grupper "
+            "får läsa journalen.",
+        },
+        {
+            "article": 24,
+            "group": "school_children",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Längre väntetider till BUP och neuropsykiatriska utredningar under "
+            "omställningen.",
+        },
         # 13–15 år
-        {"article": 16, "group": "teens_13_15", "direction": "weakens", "term": "both",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "Om åtkomstreglerna byggs fel kan vårdnadshavare få se känsliga besök, till "
-                        "exempel på ungdomsmottagningen."},
-        {"article": 17, "group": "teens_13_15", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Glappet i egen åtkomst mellan 13 och 16 år består, och unga och familjer "
-                        "saknar information efter akuta händelser."},
-        {"article": 12, "group": "teens_13_15", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Rutinen för åtkomst efter menprövning förtydligas, så att den unges egen "
-                        "vilja får större genomslag."},
-        {"article": 5, "group": "teens_13_15", "direction": "unknown", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Hur vårdnadshavares vägledning balanseras mot den unges växande självständighet "
-                        "beror på kommande nationella regler."},
-        {"article": 24, "group": "teens_13_15", "direction": "weakens", "term": "long",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "Oro för insyn i en gemensam journal kan få unga att avstå från "
-                        "ungdomsmottagningen och BUP."},
+        {
+            "article": 16,
+            "group": "teens_13_15",
+            "direction": "weakens",
+            "term": "both",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "Om åtkomstreglerna byggs fel kan vårdnadshavare få se känsliga besök, till "
+            "exempel på ungdomsmottagningen.",
+        },
+        {
+            "article": 17,
+            "group": "teens_13_15",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Glappet i egen åtkomst mellan 13 och 16 år består, och unga och familjer "
+            "saknar information efter akuta händelser.",
+        },
+        {
+            "article": 12,
+            "group": "teens_13_15",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Rutinen för åtkomst efter menprövning förtydligas, så att den unges egen "
+            "vilja får större genomslag.",
+        },
+        {
+            "article": 5,
+            "group": "teens_13_15",
+            "direction": "unknown",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Hur vårdnadshavares vägledning balanseras mot den unges växande självständighet "
+            "beror på kommande nationella regler.",
+        },
+        {
+            "article": 24,
+            "group": "teens_13_15",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "Oro för insyn i en gemensam journal kan få unga att avstå från "
+            "ungdomsmottagningen och BUP.",
+        },
         # 16–17 år
-        {"article": 16, "group": "teens_16_17", "direction": "weakens", "term": "both",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Fler vårdgivare och anställda kan tekniskt öppna journalen, vilket kräver "
-                        "behörighetsstyrning och loggkontroll."},
-        {"article": 17, "group": "teens_16_17", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Den egna åtkomsten i 1177 blir mer komplett när all vård dokumenteras i samma "
-                        "system."},
-        {"article": 3, "group": "teens_16_17", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Allvarliga provsvar kan synas i 1177 innan någon har pratat med den unge, om "
-                        "fördröjning inte konfigureras."},
-        {"article": 24, "group": "teens_16_17", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Unga med kroniska sjukdomar riskerar sämre samordning vid övergången till "
-                        "vuxenvården under omställningen."},
+        {
+            "article": 16,
+            "group": "teens_16_17",
+            "direction": "weakens",
+            "term": "both",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Fler vårdgivare och anställda kan tekniskt öppna journalen, vilket kräver "
+            "behörighetsstyrning och loggkontroll.",
+        },
+        {
+            "article": 17,
+            "group": "teens_16_17",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Den egna åtkomsten i 1177 blir mer komplett när all vård dokumenteras i samma "
+            "system.",
+        },
+        {
+            "article": 3,
+            "group": "teens_16_17",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Allvarliga provsvar kan synas i 1177 innan någon har pratat med den unge, om "
+            "fördröjning inte konfigureras.",
+        },
+        {
+            "article": 24,
+            "group": "teens_16_17",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Unga med kroniska sjukdomar riskerar sämre samordning vid övergången till "
+            "vuxenvården under omställningen.",
+        },
         # Skyddade personuppgifter
-        {"article": 16, "group": "protected", "direction": "weakens", "term": "both",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "En blockering eller försegling som inte följer med kan ge en förövare tillgång "
-                        "till barnets journal."},
-        {"article": 19, "group": "protected", "direction": "weakens", "term": "both",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "En röjd adress via kallelser eller brev kan utsätta barnet för våld; skadan "
-                        "går inte att göra ogjord."},
-        {"article": 8, "group": "protected", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Sekretessmarkering och skyddad folkbokföring måste föras över korrekt för att "
-                        "barnets identitetsuppgifter ska vara skyddade."},
-        {"article": 3, "group": "protected", "direction": "weakens", "term": "short",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "Barnets bästa kräver att driftstarten villkoras av att alla skyddsmarkeringar "
-                        "är kontrollerade."},
+        {
+            "article": 16,
+            "group": "protected",
+            "direction": "weakens",
+            "term": "both",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "En blockering eller försegling som inte följer med kan ge en förövare tillgång "
+            "till barnets journal.",
+        },
+        {
+            "article": 19,
+            "group": "protected",
+            "direction": "weakens",
+            "term": "both",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "En röjd adress via kallelser eller brev kan utsätta barnet för våld; skadan "
+            "går inte att göra ogjord.",
+        },
+        {
+            "article": 8,
+            "group": "protected",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Sekretessmarkering och skyddad folkbokföring måste föras över korrekt för att "
+            "barnets identitetsuppgifter ska vara skyddade.",
+        },
+        {
+            "article": 3,
+            "group": "protected",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "Barnets bästa kräver att driftstarten villkoras av att alla skyddsmarkeringar "
+            "är kontrollerade.",
+        },
         # Kroniskt sjuka barn
-        {"article": 6, "group": "chronic", "direction": "weakens", "term": "short",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "Avbrott i behandlingsplaner och läkemedelslistor vid driftstart kan vara "
-                        "livshotande för barn med till exempel diabetes eller hemrespirator."},
-        {"article": 24, "group": "chronic", "direction": "strengthens", "term": "long",
-         "severity": "high", "likelihood": "likely",
-         "explanation": "En samlad journal ger färre upprepade prover och anamneser och bättre "
-                        "samordning mellan sjukhus, primärvård och habilitering."},
-        {"article": 23, "group": "chronic", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Barn med funktionsnedsättning slipper upprepa sin historia och får bättre "
-                        "förutsättningar för en samordnad plan."},
-        {"article": 18, "group": "chronic", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "När vård flyttas till andra sjukhus under driftstarten får familjerna längre "
-                        "resor och tyngre samordningsansvar."},
+        {
+            "article": 6,
+            "group": "chronic",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "Avbrott i behandlingsplaner och läkemedelslistor vid driftstart kan vara "
+            "livshotande för barn med till exempel diabetes eller hemrespirator.",
+        },
+        {
+            "article": 24,
+            "group": "chronic",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "high",
+            "likelihood": "likely",
+            "explanation": "En samlad journal ger färre upprepade prover och anamneser och bättre "
+            "samordning mellan sjukhus, primärvård och habilitering.",
+        },
+        {
+            "article": 23,
+            "group": "chronic",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Barn med funktionsnedsättning slipper upprepa sin historia och får bättre "
+            "förutsättningar för en samordnad plan.",
+        },
+        {
+            "article": 18,
+            "group": "chronic",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "När vård flyttas till andra sjukhus under driftstarten får familjerna längre "
+            "resor och tyngre samordningsansvar.",
+        },
         # Barn som anhöriga
-        {"article": 3, "group": "relatives", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Ett obligatoriskt fält om minderåriga barn vid inskrivning av vuxna gör att "
-                        "barnen uppmärksammas oftare."},
-        {"article": 19, "group": "relatives", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Barn till vuxna som utövar våld eller har missbruk upptäcks tidigare när "
-                        "frågan finns i mallarna."},
-        {"article": 9, "group": "relatives", "direction": "neutral", "term": "long",
-         "severity": "low", "likelihood": "possible",
-         "explanation": "Stöd till kontakt med en förälder som vårdas länge påverkas inte av "
-                        "systemet i sig utan av rutinerna runt det."},
-        {"article": 24, "group": "relatives", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Om fälten inte byggs in före driftstart tappas den påminnelse som finns i "
-                        "dag i vuxenpsykiatrins mallar."},
+        {
+            "article": 3,
+            "group": "relatives",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Ett obligatoriskt fält om minderåriga barn vid inskrivning av vuxna gör att "
+            "barnen uppmärksammas oftare.",
+        },
+        {
+            "article": 19,
+            "group": "relatives",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Barn till vuxna som utövar våld eller har missbruk upptäcks tidigare när "
+            "frågan finns i mallarna.",
+        },
+        {
+            "article": 9,
+            "group": "relatives",
+            "direction": "neutral",
+            "term": "long",
+            "severity": "low",
+            "likelihood": "possible",
+            "explanation": "Stöd till kontakt med en förälder som vårdas länge påverkas inte av "
+            "systemet i sig utan av rutinerna runt det.",
+        },
+        {
+            "article": 24,
+            "group": "relatives",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Om fälten inte byggs in före driftstart tappas den påminnelse som finns i "
+            "dag i vuxenpsykiatrins mallar.",
+        },
         # Reservnummer
-        {"article": 2, "group": "reserve_numbers", "direction": "weakens", "term": "both",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Barn med reservnummer kan inte använda e-tjänsterna i 1177 och riskerar "
-                        "sämre tillgång än andra barn."},
-        {"article": 8, "group": "reserve_numbers", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Dubbla eller splittrade journaler vid migreringen kan göra att barnets "
-                        "vårdhistorik förloras."},
-        {"article": 22, "group": "reserve_numbers", "direction": "weakens", "term": "short",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Asylsökande barn som flyttas mellan boenden är särskilt beroende av att "
-                        "journalen följer med."},
-        {"article": 30, "group": "reserve_numbers", "direction": "unknown", "term": "long",
-         "severity": "low", "likelihood": "possible",
-         "explanation": "Det är oklart om uppgifter om språk och tolkbehov, inklusive minoritetsspråk, "
-                        "förs över korrekt."},
+        {
+            "article": 2,
+            "group": "reserve_numbers",
+            "direction": "weakens",
+            "term": "both",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Barn med reservnummer kan inte använda e-tjänsterna i 1177 och riskerar "
+            "sämre tillgång än andra barn.",
+        },
+        {
+            "article": 8,
+            "group": "reserve_numbers",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Dubbla eller splittrade journaler vid migreringen kan göra att barnets "
+            "vårdhistorik förloras.",
+        },
+        {
+            "article": 22,
+            "group": "reserve_numbers",
+            "direction": "weakens",
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Asylsökande barn som flyttas mellan boenden är särskilt beroende av att "
+            "journalen följer med.",
+        },
+        {
+            "article": 30,
+            "group": "reserve_numbers",
+            "direction": "unknown",
+            "term": "long",
+            "severity": "low",
+            "likelihood": "possible",
+            "explanation": "Det är oklart om uppgifter om språk och tolkbehov, inklusive minoritetsspråk, "
+            "förs över korrekt.",
+        },
         # Placerade och ensamkommande barn
-        {"article": 20, "group": "in_care", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Familjehemsföräldrar syns inte i systemet, och barnet kan sakna någon som "
-                        "kan agera för det digitalt."},
-        {"article": 22, "group": "in_care", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "God man och särskilt förordnad vårdnadshavare modelleras inte, vilket kan "
-                        "fördröja samtycken och information."},
-        {"article": 16, "group": "in_care", "direction": "weakens", "term": "both",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Fel person kan få ombudsåtkomst om uppgifter om vårdnad inte uppdateras när "
-                        "barnet placeras."},
+        {
+            "article": 20,
+            "group": "in_care",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Familjehemsföräldrar syns inte i systemet, och barnet kan sakna någon som "
+            "kan agera för det digitalt.",
+        },
+        {
+            "article": 22,
+            "group": "in_care",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "God man och särskilt förordnad vårdnadshavare modelleras inte, vilket kan "
+            "fördröja samtycken och information.",
+        },
+        {
+            "article": 16,
+            "group": "in_care",
+            "direction": "weakens",
+            "term": "both",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Fel person kan få ombudsåtkomst om uppgifter om vårdnad inte uppdateras när "
+            "barnet placeras.",
+        },
     ],
     "alternatives": [
         {
@@ -1063,15 +1298,33 @@ _HALLAND_BARNAKUT = {
         },
     ],
     "impacts": [
-        {"article": 24, "group": "night_patients", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Längre resväg till akutvård nattetid, särskilt för familjer utan bil."},
-        {"article": 2, "group": "night_patients", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Skillnaden i tillgång mellan norra och södra Halland ökar."},
-        {"article": 6, "group": "neonates", "direction": "strengthens", "term": "long",
-         "severity": "high", "likelihood": "likely",
-         "explanation": "Samlad neonatalvård med tillgång till neonatolog dygnet runt ger säkrare vård för de minsta barnen."},
+        {
+            "article": 24,
+            "group": "night_patients",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Längre resväg till akutvård nattetid, särskilt för familjer utan bil.",
+        },
+        {
+            "article": 2,
+            "group": "night_patients",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Skillnaden i tillgång mellan norra och södra Halland ökar.",
+        },
+        {
+            "article": 6,
+            "group": "neonates",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "high",
+            "likelihood": "likely",
+            "explanation": "Samlad neonatalvård med tillgång till neonatolog dygnet runt ger säkrare vård för de minsta barnen.",
+        },
     ],
 }
 
@@ -1214,15 +1467,33 @@ _GOTEBORG_SKOLA = {
         },
     ],
     "impacts": [
-        {"article": 28, "group": "pupils_new_school", "direction": "neutral", "term": "long",
-         "severity": "low", "likelihood": "likely",
-         "explanation": "Undervisningen bedöms bli likvärdig, och mindre klasser kan gynna lärandet."},
-        {"article": 31, "group": "pupils_lose_transport", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Längre skolväg tar tid från fritidsaktiviteter efter skolan."},
-        {"article": 6, "group": "pupils_lose_transport", "direction": "weakens", "term": "long",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "Skolvägen passerar en korsning utan planskild passage."},
+        {
+            "article": 28,
+            "group": "pupils_new_school",
+            "direction": "neutral",
+            "term": "long",
+            "severity": "low",
+            "likelihood": "likely",
+            "explanation": "Undervisningen bedöms bli likvärdig, och mindre klasser kan gynna lärandet.",
+        },
+        {
+            "article": 31,
+            "group": "pupils_lose_transport",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Längre skolväg tar tid från fritidsaktiviteter efter skolan.",
+        },
+        {
+            "article": 6,
+            "group": "pupils_lose_transport",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "Skolvägen passerar en korsning utan planskild passage.",
+        },
     ],
 }
 
@@ -1357,15 +1628,33 @@ _MOLNDAL_PLAN = {
         },
     ],
     "impacts": [
-        {"article": 31, "group": "teens", "direction": "weakens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "En del av den yta där unga träffas bebyggs; en mindre belyst mötesplats ersätter den."},
-        {"article": 6, "group": "pupils", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "En upphöjd passage och lägre hastighet gör skolvägen säkrare."},
-        {"article": 24, "group": "preschool", "direction": "unknown", "term": "long",
-         "severity": "medium", "likelihood": "possible",
-         "explanation": "Bullerutredningen för förskolegården är inte klar."},
+        {
+            "article": 31,
+            "group": "teens",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "En del av den yta där unga träffas bebyggs; en mindre belyst mötesplats ersätter den.",
+        },
+        {
+            "article": 6,
+            "group": "pupils",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "En upphöjd passage och lägre hastighet gör skolvägen säkrare.",
+        },
+        {
+            "article": 24,
+            "group": "preschool",
+            "direction": "unknown",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "possible",
+            "explanation": "Bullerutredningen för förskolegården är inte klar.",
+        },
     ],
 }
 
@@ -1459,12 +1748,24 @@ _TROLLHATTAN_BISTAND = {
         },
     ],
     "impacts": [
-        {"article": 27, "group": "moving", "direction": "weakens", "term": "long",
-         "severity": "high", "likelihood": "possible",
-         "explanation": "En flytt kan innebära byte av skola och förlust av kamrater och fritidsaktiviteter."},
-        {"article": 31, "group": "long_term", "direction": "strengthens", "term": "long",
-         "severity": "medium", "likelihood": "likely",
-         "explanation": "Ett fast belopp för fritidsaktiviteter gör det lättare för barn att delta."},
+        {
+            "article": 27,
+            "group": "moving",
+            "direction": "weakens",
+            "term": "long",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "En flytt kan innebära byte av skola och förlust av kamrater och fritidsaktiviteter.",
+        },
+        {
+            "article": 31,
+            "group": "long_term",
+            "direction": "strengthens",
+            "term": "long",
+            "severity": "medium",
+            "likelihood": "likely",
+            "explanation": "Ett fast belopp för fritidsaktiviteter gör det lättare för barn att delta.",
+        },
     ],
 }
 

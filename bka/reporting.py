@@ -11,13 +11,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import Translations
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from bka import overview_tables
 from bka.domain import history, lifecycle
-from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.checklists import STEP_KEYS, Checklists, Convention
+from bka.domain.overview import Overview
 from bka.domain.progress import load_state
 from bka.domain.screening import screening_result
 from bka.domain.workflow import STATUS_LABELS
@@ -26,10 +30,12 @@ from bka.forms import choices
 from bka.forms.review import ATTESTATION, VERDICT
 from bka.models import Analysis, ArchivedReport
 from reports import RENDERERS
+from reports import render_barnbokslut as render_barnbokslut_pdf
 from reports.data import (
     AlternativeRow,
     Answer,
     ArticleRow,
+    BarnbokslutData,
     ChildGroupRow,
     ConsultationRow,
     ImpactRow,
@@ -39,6 +45,7 @@ from reports.data import (
     ReviewRow,
     SignatureBlock,
     StepSection,
+    TableData,
 )
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -64,8 +71,6 @@ def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
         keys = value if isinstance(value, list) else [value]
         return ", ".join(question.scale.label_for(key, locale) for key in keys)
     if question.kind == "date":
-        from babel.dates import format_date
-
         day = _day(value)
         return format_date(day, "long", locale=locale) if day else str(value)
     return str(value)
@@ -330,3 +335,41 @@ def archived_report(analysis: Analysis, locale: str) -> ArchivedReport | None:
             ArchivedReport.sign_off_id == signature.id, ArchivedReport.locale == locale
         )
     )
+
+
+def render_barnbokslut(
+    result: Overview,
+    convention: Convention,
+    locale: str,
+    printed_on: date,
+    organisation: str | None,
+    year: int,
+) -> bytes:
+    """The yearly barnbokslut for one organisation (or all) as a PDF in `locale`."""
+    gettext = translations(locale).gettext
+    number = lambda value: format_decimal(value, locale=locale)  # noqa: E731
+    tables = overview_tables.tables(result, convention, locale)
+    weakened = tuple(
+        (overview_tables.article_label(convention, article, locale), count)
+        for article, count in result.top_articles("weakens")
+    )
+    whom = organisation or gettext("All organisations")
+    data = BarnbokslutData(
+        locale=locale,
+        title=gettext("Barnbokslut %(year)d: %(organisation)s")
+        % {"year": year, "organisation": whom},
+        organisation=whom,
+        year=year,
+        printed_on=printed_on,
+        introduction=gettext(
+            "How the child impact assessments of %(year)d were made: how many, whether children "
+            "were heard, which rights of the child were most often weakened or strengthened, how "
+            "the reviews went and whether follow-up is on time. Figures from bka on %(date)s."
+        )
+        % {"year": year, "date": format_date(printed_on, "long", locale=locale)},
+        key_figures=tuple(overview_tables.key_figures(result, number, locale)),
+        tables=tuple(TableData(t.title, t.headers, t.rows) for t in tables),
+        chart_title=gettext("Articles most often weakened (number of analyses)"),
+        chart=weakened,
+    )
+    return render_barnbokslut_pdf(data, gettext)

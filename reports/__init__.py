@@ -4,7 +4,8 @@ It takes a plain `ReportData` and a gettext function for the report's language a
 bytes; the ruff configuration in this folder forbids importing Flask or bka here.
 """
 
-from reports.data import ReportData
+from reports.barnbokslut import render_barnbokslut
+from reports.data import BarnbokslutData, ReportData
 from reports.render import render_analysis_report, render_child_summary, render_follow_up_report
 
 RENDERERS = {
@@ -15,7 +16,9 @@ RENDERERS = {
 
 __all__ = [
     "RENDERERS",
+    "BarnbokslutData",
     "ReportData",
+    "render_barnbokslut",
     "render_analysis_report",
     "render_child_summary",
     "render_follow_up_report",

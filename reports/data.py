@@ -142,3 +142,26 @@ class ReportData:
     complaint_routes: str = ""
     reviews: tuple[ReviewRow, ...] = ()
     signature: SignatureBlock | None = None
+
+
+@dataclass(frozen=True)
+class TableData:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple, ...]  # a label first, then numbers or text
+
+
+@dataclass(frozen=True)
+class BarnbokslutData:
+    """The yearly child-rights account across analyses, for one organisation or all."""
+
+    locale: str
+    title: str
+    organisation: str
+    year: int
+    printed_on: date
+    introduction: str
+    key_figures: tuple[tuple[str, str], ...]
+    tables: tuple[TableData, ...]
+    chart_title: str = ""
+    chart: tuple[tuple[str, int], ...] = ()  # (label, value): most often weakened articles

@@ -28,6 +28,12 @@ def analysis_rule(expected):
     return {"anonymous": LOGIN, "other": HIDDEN, "reviewer": HIDDEN, **expected}
 
 
+ADMINS = {
+    "anonymous": LOGIN,
+    **{role: FORBIDDEN for role in ROLES if role not in ("anonymous", "admin")},
+    "admin": OK,
+}
+USER_DATA = {"name": "Ny Användare", "email": "ny@example.se", "role": "member", "active": "y"}
 SIGNED_IN = {"anonymous": LOGIN, **{role: OK for role in ROLES if role != "anonymous"}}
 EVERYONE = dict.fromkeys(ROLES, OK)
 
@@ -95,6 +101,23 @@ CASES = [
         analysis_rule(EDITORS),
     ),
     ("POST", "/analyses/{a}/comments/{c}/resolve", {}, analysis_rule(EDITORS)),
+    ("GET", "/admin/", {}, ADMINS),
+    ("GET", "/admin/analyses", {}, ADMINS),
+    ("GET", "/admin/export/analyses.csv", {}, ADMINS),
+    ("GET", "/admin/barnbokslut?year=2025&lang=sv", {}, ADMINS),
+    ("GET", "/admin/users", {}, ADMINS),
+    ("GET", "/admin/users/new", {}, ADMINS),
+    (
+        "POST",
+        "/admin/users/new",
+        {**USER_DATA, "email": "ny2@example.se", "password": "ett långt lösenord"},
+        ADMINS,
+    ),
+    ("GET", "/admin/users/{u}", {}, ADMINS),
+    ("POST", "/admin/users/{u}", USER_DATA, ADMINS),
+    ("GET", "/admin/organisations", {}, ADMINS),
+    ("POST", "/admin/organisations", {"name": "Region Test"}, ADMINS),
+    ("GET", "/admin/checklists", {}, ADMINS),
 ]
 
 
@@ -105,7 +128,7 @@ def setting(app, make_user, make_analysis, add_member):
         for role in ROLES
         if role != "anonymous"
     }
-    make_user(email="ny@example.se")
+    listed_user = make_user(email="ny@example.se")
     analysis_id = make_analysis(users["owner"])
     add_member(analysis_id, users["editor"], "editor")
     add_member(analysis_id, users["viewer"], "viewer")
@@ -140,6 +163,7 @@ def setting(app, make_user, make_analysis, add_member):
         "g": group_id,
         "m": viewer_membership,
         "e": edit_id,
+        "u": listed_user.id,
     }
 
 
@@ -182,6 +206,9 @@ def test_every_route_is_covered(app):
             .replace("{c}", "<int:comment_id>")
             .replace("/transition/start_follow_up", "/transition/<name>")
             .replace("/steps/decision", "/steps/<step_key>")
+            .replace("{u}", "<int:user_id>")
+            .replace("/export/analyses.csv", "/export/<what>.<fmt>")
+            .split("?")[0]
         )
         normalised.add((method, url))
     for rule in app.url_map.iter_rules():

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bka.domain import audit
 from bka.domain.errors import FieldError
 from bka.extensions import db
-from bka.models import User
+from bka.models import Organisation, User
 from bka.models.user import GLOBAL_ROLES
 
 MIN_PASSWORD_LENGTH = 12
@@ -41,6 +41,7 @@ def create_user(
     role: str = "member",
     locale: str | None = None,
     actor: User | None = None,
+    organisation: Organisation | None = None,
 ) -> User:
     if role not in GLOBAL_ROLES:
         raise FieldError("role", _l("Unknown role."))
@@ -57,6 +58,7 @@ def create_user(
         password_hash=hasher.hash(password),
         role=role,
         locale=locale,
+        organisation=organisation,
     )
     db.session.add(user)
     db.session.flush()
@@ -97,3 +99,68 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     if key not in _dummy_hashes:
         _dummy_hashes[key] = hasher.hash("not a real password")
     return _dummy_hashes[key]
+
+
+def update_user(
+    user: User,
+    actor: User,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    organisation: Organisation | None,
+    active: bool,
+) -> None:
+    """An administrator's change to an account. Disabling ends the user's sessions at once;
+    administrators cannot lock themselves out."""
+    if role not in GLOBAL_ROLES:
+        raise FieldError("role", _l("Unknown role."))
+    if user.id == actor.id and role != user.role:
+        raise FieldError("role", _l("You cannot change your own role. Ask another administrator."))
+    if user.id == actor.id and not active:
+        raise FieldError("active", _l("You cannot disable your own account."))
+    other = find_user(email)
+    if other is not None and other.id != user.id:
+        raise FieldError("email", _l("A user with that e-mail address already exists."))
+    before = _account_details(user)
+    user.name = name.strip()
+    user.email = email.strip().lower()
+    user.role = role
+    user.organisation = organisation
+    if user.active and not active:
+        user.session_version += 1
+    user.active = active
+    after = _account_details(user)
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changed:
+        audit.record(
+            "user_updated", actor=actor, object_type="user", object_id=user.id, details=changed
+        )
+    db.session.flush()
+
+
+def _account_details(user: User) -> dict:
+    return {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "organisation": user.organisation.name if user.organisation else None,
+        "active": user.active,
+    }
+
+
+def create_organisation(name: str, actor: User) -> Organisation:
+    name = name.strip()
+    if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
+        raise FieldError("name", _l("That organisation is already in the list."))
+    organisation = Organisation(name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(
+        "organisation_created",
+        actor=actor,
+        object_type="organisation",
+        object_id=organisation.id,
+        details={"name": name},
+    )
+    return organisation

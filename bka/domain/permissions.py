@@ -17,7 +17,8 @@ CREATE = "create"
 COMMENT = "comment"
 RESOLVE_COMMENTS = "resolve_comments"
 REVIEW = "review"
-ACTIONS = (VIEW, EDIT, MANAGE_MEMBERS, CREATE, COMMENT, RESOLVE_COMMENTS, REVIEW)
+ADMINISTER = "administer"  # the administrators' area: overview, exports, users, checklists
+ACTIONS = (VIEW, EDIT, MANAGE_MEMBERS, CREATE, COMMENT, RESOLVE_COMMENTS, REVIEW, ADMINISTER)
 
 
 def member_role(user: User, analysis: Analysis) -> str | None:
@@ -38,6 +39,8 @@ def can(user: User | None, action: str, analysis: Analysis | None = None) -> boo
         return False
     if action == CREATE:
         return True
+    if action == ADMINISTER:
+        return user.is_admin
     if analysis is None:
         raise ValueError(f"action {action!r} needs an analysis")
     role = member_role(user, analysis)

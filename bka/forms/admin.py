@@ -1,0 +1,123 @@
+"""Forms of the administrators' area: overview filters, users and organisations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, NumberRange, Optional
+
+from bka.domain import workflow
+from bka.domain.accounts import MIN_PASSWORD_LENGTH
+from bka.forms import choices
+from bka.forms.base import BaseForm, required
+
+ANY = SelectChoice("", _l("All"))
+
+
+class FilterForm(BaseForm):
+    """The overview's and the list's filters, read from the query string (GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            Optional(),
+            NumberRange(min=1990, max=2100, message=_l("Enter a year such as 2025.")),
+        ],
+    )
+    decision_area = SelectField(
+        _l("Decision area"), choices=[ANY, *choices.options(choices.AREA)], validators=[Optional()]
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[ANY, *choices.options(workflow.STATUS_LABELS)],
+        validators=[Optional()],
+    )
+    reviewer = SelectField(_l("Reviewer"), validators=[Optional()])
+    q = StringField(_l("Search by title or case number"), validators=[Optional(), Length(max=200)])
+
+    def set_options(self, organisations: list[str], reviewers: dict[int, str]) -> None:
+        self.organisation.choices = [ANY, *(SelectChoice(name, name) for name in organisations)]
+        self.reviewer.choices = [
+            ANY,
+            *(SelectChoice(str(user_id), name) for user_id, name in reviewers.items()),
+        ]
+
+
+class UserForm(BaseForm):
+    name = StringField(_l("Name"), validators=[required(), Length(max=120)])
+    email = StringField(
+        _l("E-mail address"),
+        validators=[required(), Length(max=254), Email(_l("Enter a valid e-mail address."))],
+    )
+    role = RadioField(
+        _l("Role"),
+        choices=choices.options(choices.GLOBAL_ROLE),
+        default="member",
+        validators=[required()],
+    )
+    organisation = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    active = BooleanField(
+        _l("Active: the user may log in"),
+        default=True,
+        description=_l("Disabling a user ends all of their sessions at once."),
+    )
+    submit = SubmitField(_l("Save"))
+
+    def set_organisations(self, organisations: dict[int, str]) -> None:
+        self.organisation.choices = [
+            SelectChoice(0, _l("No organisation")),
+            *(SelectChoice(key, name) for key, name in organisations.items()),
+        ]
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[required(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=_l(
+            "At least %(count)d characters. Give it to the user in a safe way; they can change "
+            "it under Account.",
+            count=MIN_PASSWORD_LENGTH,
+        ),
+    )
+    submit = SubmitField(_l("Create user"))
+
+
+class OrganisationForm(BaseForm):
+    name = StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)])
+    submit = SubmitField(_l("Add organisation"))
+
+
+class BarnbokslutForm(BaseForm):
+    """Which yearly barnbokslut to render (GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            required(),
+            NumberRange(min=1990, max=2100, message=_l("Enter a year such as 2025.")),
+        ],
+    )
+    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    lang = RadioField(
+        _l("Language of the report"),
+        choices=choices.options(choices.LANGUAGE),
+        default="sv",
+        validators=[required()],
+    )

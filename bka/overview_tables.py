@@ -1,0 +1,221 @@
+"""The overview's aggregates as labelled tables, in one language.
+
+One source for everything that shows the aggregates as rows: the data tables beside the charts,
+the CSV and XLSX exports of the aggregates and the yearly barnbokslut PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from bka.domain.checklists import Convention
+from bka.domain.entries import AGE_BANDS
+from bka.domain.overview import Overview
+from bka.domain.workflow import STATUS_LABELS
+from bka.forms import choices
+from bka.forms.review import RUBRIC, RUBRIC_ANSWER
+
+HEARD = {
+    "yes": _l("Yes, children were heard"),
+    "no": _l("No, children were not heard"),
+    "unsure": _l("Unsure"),
+    "unanswered": _l("Not answered yet"),
+    "not_applicable": _l("Not applicable (no BKA needed)"),
+}
+SCREENING = {**choices.SCREENING_LEVEL, "unset": _l("Screening not done yet")}
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple, ...]  # first cell a label, then numbers (or text)
+
+
+def _counts(key: str, title: str, heading: str, items: Iterable[tuple[str, int]]) -> Table:
+    return Table(key, title, (heading, _("Analyses")), tuple((label, n) for label, n in items))
+
+
+def article_label(convention: Convention, number: int, locale: str) -> str:
+    try:
+        title = convention.article(number).title.get(locale)
+    except IndexError:
+        return _("Article %(number)d", number=number)
+    return _("Article %(number)d: %(title)s", number=number, title=title)
+
+
+def tables(overview: Overview, convention: Convention, locale: str) -> list[Table]:
+    """Every aggregate table of the overview, labelled in `locale`."""
+    with force_locale(locale):
+        return _tables(overview, convention, locale)
+
+
+def _label(mapping: dict, key) -> str:
+    return str(mapping.get(key, key))
+
+
+def _tables(overview: Overview, convention: Convention, locale: str) -> list[Table]:
+    article = lambda number: article_label(convention, number, locale)  # noqa: E731
+    result = [
+        _counts(
+            "status",
+            _("Analyses by status"),
+            _("Status"),
+            ((_label(STATUS_LABELS, key), n) for key, n in overview.by_status.items()),
+        ),
+        _counts(
+            "organisation",
+            _("Analyses by organisation"),
+            _("Organisation"),
+            overview.by_organisation.items(),
+        ),
+        _counts(
+            "decision_area",
+            _("Analyses by decision area"),
+            _("Decision area"),
+            ((_label(choices.AREA, key), n) for key, n in overview.by_area.items()),
+        ),
+        _counts(
+            "year",
+            _("Analyses by year"),
+            _("Year"),
+            ((str(year), n) for year, n in overview.by_year.items()),
+        ),
+        _counts(
+            "screening",
+            _("Screening outcomes"),
+            _("Outcome"),
+            ((_label(SCREENING, key), n) for key, n in sorted(overview.screening.items())),
+        ),
+        _counts(
+            "heard",
+            _("Were children heard?"),
+            _("Answer"),
+            ((_label(HEARD, key), overview.heard[key]) for key in HEARD if overview.heard[key]),
+        ),
+        Table(
+            "articles",
+            _("Convention articles by direction of impact"),
+            (
+                _("Article"),
+                *(str(choices.DIRECTION[key]) for key in choices.DIRECTION),
+            ),
+            tuple(
+                (article(row.article), row.strengthens, row.weakens, row.neutral, row.unknown)
+                for row in overview.articles
+            ),
+        ),
+        Table(
+            "heat_map",
+            _("Negative impacts by article and age band"),
+            (_("Article"), *(str(choices.AGE_BAND[band]) for band in AGE_BANDS)),
+            tuple((article(number), *cells) for number, cells in overview.heat_map()),
+        ),
+        _counts(
+            "weakens_age",
+            _("Child groups affected negatively, by age"),
+            _("Age band"),
+            (
+                (_label(choices.AGE_BAND, key), overview.metric("weakens_age")[key])
+                for key in AGE_BANDS
+                if overview.metric("weakens_age")[key]
+            ),
+        ),
+        _counts(
+            "weakens_situation",
+            _("Child groups affected negatively, by vulnerable situation"),
+            _("Situation"),
+            (
+                (_label(choices.VULNERABLE, key), n)
+                for key, n in overview.metric("weakens_situation").most_common()
+            ),
+        ),
+        Table(
+            "rubric",
+            _("Review rubric results (completed review rounds)"),
+            (_("Question"), *(str(label) for label in RUBRIC_ANSWER.values())),
+            tuple(
+                (
+                    str(RUBRIC[item]),
+                    *(overview.rubric.get(item, {}).get(a, 0) for a in RUBRIC_ANSWER),
+                )
+                for item in RUBRIC
+            ),
+        ),
+        _counts(
+            "rounds_to_signoff",
+            _("Review rounds before sign-off"),
+            _("Rounds"),
+            (
+                (key, n)
+                for key, n in sorted(
+                    overview.metric("rounds_to_signoff").items(), key=lambda item: int(item[0])
+                )
+            ),
+        ),
+        Table(
+            "follow_up",
+            _("Follow-up due and overdue, per organisation"),
+            (
+                _("Organisation"),
+                _("Measures overdue"),
+                _("Measures due within 30 days"),
+                _("Follow-up dates passed"),
+                _("Follow-up dates within 30 days"),
+            ),
+            tuple(
+                (
+                    row.organisation,
+                    row.measures_overdue,
+                    row.measures_due,
+                    row.checkpoints_overdue,
+                    row.checkpoints_due,
+                )
+                for row in overview.follow_up
+            ),
+        ),
+    ]
+    return result
+
+
+def key_figures(overview: Overview, format_number: Callable, locale: str) -> list[tuple[str, str]]:
+    """The headline numbers, as (label, formatted value) in `locale`."""
+    with force_locale(locale):
+        share = overview.heard_share
+        none = _("no data")
+
+        def days(value):
+            return none if value is None else _("%(days)s days", days=format_number(value))
+
+        return [
+            (_("Analyses"), format_number(overview.total)),
+            (
+                _("Children heard"),
+                none
+                if share is None
+                else _(
+                    "%(share)s of %(count)s analyses where it applies",
+                    share=f"{format_number(round(share * 100))} %",
+                    count=format_number(overview.heard_considered),
+                ),
+            ),
+            (_("Signed off"), format_number(overview.signed_off)),
+            (_("Median time from start to sign-off"), days(overview.median_days_to_signoff)),
+            (_("Median time from start to decision"), days(overview.median_days_to_decision)),
+            (
+                _("Median review rounds before sign-off"),
+                none
+                if overview.median_rounds_to_signoff is None
+                else format_number(overview.median_rounds_to_signoff),
+            ),
+            (
+                _("Children taking part in consultations"),
+                format_number(overview.metric("children_consulted")[""]),
+            ),
+        ]

@@ -1,0 +1,96 @@
+"""The yearly barnbokslut: what the year's child impact assessments show, across analyses.
+
+Built from the same building blocks as the analysis report (fonts, styles, header, "Page X of
+Y", deterministic output); the data arrives as plain `BarnbokslutData`.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+from reports.data import BarnbokslutData, TableData
+from reports.render import (
+    BRAND,
+    FONT,
+    INK,
+    Gettext,
+    Styles,
+    _build,
+    _date,
+    _Heading,
+    _table,
+    markup,
+)
+
+WIDTH = 170 * mm
+
+
+def _bar_chart(title: str, rows: tuple[tuple[str, int], ...]) -> Drawing:
+    """Horizontal bars with the value written beside each: the numbers never depend on colour."""
+    bar_height, gap, label_width = 11, 5, 70 * mm
+    height = len(rows) * (bar_height + gap) + 18
+    drawing = Drawing(WIDTH, height)
+    drawing.add(String(0, height - 10, title, fontName=FONT, fontSize=9, fillColor=INK))
+    largest = max((value for _, value in rows), default=0) or 1
+    span = WIDTH - label_width - 20 * mm
+    for index, (label, value) in enumerate(rows):
+        y = height - 18 - (index + 1) * (bar_height + gap) + gap
+        text = label
+        while stringWidth(text, FONT, 8) > label_width - 6 and len(text) > 1:
+            text = text[:-2] + "…"
+        drawing.add(String(0, y + 2, text, fontName=FONT, fontSize=8, fillColor=INK))
+        length = span * value / largest
+        drawing.add(Rect(label_width, y, length, bar_height, fillColor=BRAND, strokeColor=None))
+        drawing.add(String(label_width + length + 4, y + 2, str(value), fontName=FONT, fontSize=8))
+    return drawing
+
+
+def _section(table: TableData, styles: Styles, index: int) -> list:
+    heading = _Heading(table.title, styles.h2, 0, f"table-{index}")
+    if not table.rows:
+        return [heading, Paragraph("–", styles.body)]
+    columns = len(table.headers)
+    first = WIDTH * (0.5 if columns > 2 else 0.7)
+    widths = [first, *([(WIDTH - first) / (columns - 1)] * (columns - 1))]
+    rows = [
+        [markup(header) for header in table.headers],
+        *([markup(row[0]), *(markup(cell) for cell in row[1:])] for row in table.rows),
+    ]
+    right = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    return [heading, _table(rows, widths, styles, extra=right), Spacer(1, 3 * mm)]
+
+
+def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
+    styles = Styles()
+    story: list = [
+        Spacer(1, 20 * mm),
+        Paragraph(markup(gettext("Barnbokslut")), styles.purpose),
+        Paragraph(markup(data.title), styles.cover_title),
+        Paragraph(
+            f"<b>{markup(gettext('Organisation'))}:</b> {markup(data.organisation)}",
+            styles.cover_line,
+        ),
+        Paragraph(
+            f"<b>{markup(gettext('Printed'))}:</b> {markup(_date(data.printed_on, data.locale))}",
+            styles.cover_line,
+        ),
+        Spacer(1, 6 * mm),
+        Paragraph(markup(data.introduction), styles.body),
+        _Heading(gettext("Key figures"), styles.h2, 0, "key-figures"),
+        _table(
+            [
+                [markup(gettext("Figure")), markup(gettext("Value"))],
+                *([markup(label), markup(value)] for label, value in data.key_figures),
+            ],
+            [WIDTH * 0.55, WIDTH * 0.45],
+            styles,
+        ),
+    ]
+    if data.chart:
+        story.append(KeepTogether([Spacer(1, 4 * mm), _bar_chart(data.chart_title, data.chart)]))
+    for index, table in enumerate(data.tables):
+        story += _section(table, styles, index)
+    return _build(story, data, gettext, gettext("Barnbokslut"))
