@@ -43,6 +43,8 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
+from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from reports.data import ReportData, StepSection
 
@@ -137,10 +139,27 @@ class Styles:
 
 
 class Para(Paragraph):
-    """A Paragraph that remembers its last wrap: tables wrap every cell to size the rows, again
-    for each part split onto a page, and once more to draw it; all with the same width."""
+    """A Paragraph that is quicker to make and to lay out, with the same result.
+
+    Text without any markup (most table cells) skips the HTML parser: ReportLab's own parser
+    builds the same fragments from a one-node tree. And the paragraph remembers its last wrap:
+    a table wraps every cell to size its rows, again for each part split onto a page, and once
+    more to draw it, all at the same width."""
 
     _wrapped: tuple | None = None
+
+    def _setup(self, text, style, bulletText, frags, cleaner):  # noqa: N803 - ReportLab's names
+        if frags is None and text and "<" not in text and "&" not in text:
+            plain = cleaner(text)
+            if plain:
+                parser = ParaParser()
+                parser.caseSensitive = self.caseSensitive
+                style, frags, bullet_frags = parser.tt_parse(("para", None, [plain], None), style)
+                if frags is not None:
+                    text = plain
+                    textTransformFrags(frags, style)
+                    bulletText = bullet_frags or bulletText
+        super()._setup(text, style, bulletText, frags, cleaner)
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
         memo = self._wrapped
