@@ -1,6 +1,7 @@
 """ReportLab rendering: ReportData and a gettext function in, PDF bytes out.
 
-Only ReportLab, Babel and the standard library are imported here (enforced by reports/.ruff.toml).
+Only ReportLab, Babel, the standard library and, for right-to-left scripts, python-bidi and
+arabic-reshaper are imported here (Flask and bka are banned by reports/.ruff.toml).
 Every piece of user text passes through `markup()` before it meets ReportLab's paragraph markup.
 The same data gives the same bytes: ReportLab runs in invariant mode and the PDF's dates are the
 report's own date.
@@ -17,8 +18,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from arabic_reshaper import reshape
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from bidi.algorithm import get_display
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -64,6 +67,9 @@ EFFECT_STYLE = {
     "unknown": (colors.HexColor("#fff1c7"), colors.HexColor("#8a5a00"), "?"),
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+# presentation forms), which PDF text must carry in the order they are drawn.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def _register_fonts() -> None:
@@ -75,9 +81,19 @@ def _register_fonts() -> None:
         )
 
 
+def visual(text: str) -> str:
+    """Text in the order it is drawn. Lines with right-to-left letters are reordered by the
+    Unicode bidi algorithm, Arabic letters in their joined forms; other text is left alone.
+    (A right-to-left run that ReportLab wraps onto a second line keeps the order of a line.)"""
+    if not _RTL.search(text):
+        return text
+    return "\n".join(get_display(reshape(line)) for line in text.split("\n"))
+
+
 def markup(text: object) -> str:
-    """User text made safe for ReportLab's paragraph markup; line breaks kept."""
-    cleaned = _CONTROL.sub("", "" if text is None else str(text))
+    """User text made safe for ReportLab's paragraph markup, right-to-left runs in the order
+    they are drawn; line breaks kept."""
+    cleaned = visual(_CONTROL.sub("", "" if text is None else str(text)))
     return html.escape(cleaned, quote=False).replace("\n", "<br/>")
 
 
@@ -213,9 +229,9 @@ class _Document(BaseDocTemplate):
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         title = self.data.title if len(self.data.title) <= 90 else self.data.title[:87] + "…"
-        canvas.drawString(self.leftMargin, A4[1] - 13 * mm, title)
+        canvas.drawString(self.leftMargin, A4[1] - 13 * mm, visual(title))
         canvas.drawRightString(
-            A4[0] - self.rightMargin, A4[1] - 13 * mm, self.data.organisation[:60]
+            A4[0] - self.rightMargin, A4[1] - 13 * mm, visual(self.data.organisation[:60])
         )
         canvas.setStrokeColor(RULE)
         canvas.line(self.leftMargin, A4[1] - 15 * mm, A4[0] - self.rightMargin, A4[1] - 15 * mm)
@@ -238,7 +254,8 @@ def _draw_contents(canvas, headings: list[tuple[str, int, str]]) -> None:
     each line links to its heading."""
     left, right = 20 * mm, A4[0] - 20 * mm
     y = A4[1] - 52 * mm
-    for text, page, key in headings:
+    for heading, page, key in headings:
+        text = visual(heading)
         canvas.setFont(FONT, 10)
         canvas.setFillColor(INK)
         title = (

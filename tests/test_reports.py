@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import io
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from bka.extensions import db
 from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
 from reports import ReportData, render_analysis_report
 from reports.data import Answer, MeasureRow
-from reports.render import Para, Styles
+from reports.render import Para, Styles, markup, visual
 from tests.test_lifecycle import SIGN_STATEMENTS
 
 TRICKY = "Barn <b>fet</b> & </para> Łódź Čapek Øresund مرحبا"
@@ -145,7 +146,7 @@ def test_user_text_is_escaped_and_any_script_renders(app, millennium):
     analysis_id, *_ = millennium
     _reader, text = text_of(render(app, analysis_id))
     assert "Barn <b>fet</b> & </para> Łódź Čapek Øresund" in flat(text)
-    assert any("\u0600" <= char <= "\u06ff" for char in text)  # Arabic letters made it in
+    assert "مرحبا" in unicodedata.normalize("NFKC", text)  # Arabic letters made it in, joined
     assert "A & B <i>källa</i>" in flat(text)
     assert "Okänt & oklart <script>" in flat(text)
 
@@ -328,3 +329,28 @@ def test_quick_paragraphs_draw_exactly_like_reportlabs(text):
 
     widths = (40, 300, 40, 40)  # a rewrap at a new width is not served from memory
     assert drawn(Para, widths) == drawn(Paragraph, widths)
+
+
+def test_right_to_left_text_is_drawn_in_visual_order_and_joined(app, millennium):
+    analysis_id, *_ = millennium
+    data = report_data(app, analysis_id, "en")
+    name, hebrew = "فاطمة محمد", "שלום"
+    first = data.child_groups[0]
+    data = dataclasses.replace(
+        data,
+        title=f"Rapport {name}",
+        child_groups=(dataclasses.replace(first, label=f"{name} och {hebrew}"), *data.child_groups),
+    )
+    _reader, text = text_of(render_analysis_report(data, reporting.translations("en").gettext))
+    # The Arabic letters are drawn in their joined forms (presentation forms), right to left:
+    # a reader that undoes both gets the name back as it was typed.
+    assert any("\ufe70" <= char <= "\ufefc" for char in text)
+    assert f"Rapport {name}" in unicodedata.normalize("NFKC", text)
+    assert "םולש" in text or hebrew in text
+
+
+def test_visual_order_only_touches_right_to_left_lines():
+    swedish = "Barn <b>fet</b> & Łódź (12)"
+    assert visual(swedish) is swedish
+    assert visual("Barn שלום עולם slut\nrad två") == "Barn םלוע םולש slut\nrad två"
+    assert markup("a < שלום") == "a &lt; םולש"
