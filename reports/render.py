@@ -1,6 +1,7 @@
 """ReportLab rendering: ReportData and a gettext function in, PDF bytes out.
 
-Only ReportLab, Babel and the standard library are imported here (enforced by reports/.ruff.toml).
+Only ReportLab, Babel, the standard library and, for right-to-left scripts, python-bidi and
+arabic-reshaper are imported here (Flask and bka are banned by reports/.ruff.toml).
 Every piece of user text passes through `markup()` before it meets ReportLab's paragraph markup.
 The same data gives the same bytes: ReportLab runs in invariant mode and the PDF's dates are the
 report's own date.
@@ -17,8 +18,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from arabic_reshaper import reshape
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from bidi.algorithm import get_display
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -43,6 +46,8 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
+from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from reports.data import ReportData, StepSection
 
@@ -62,6 +67,9 @@ EFFECT_STYLE = {
     "unknown": (colors.HexColor("#fff1c7"), colors.HexColor("#8a5a00"), "?"),
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+# presentation forms), which PDF text must carry in the order they are drawn.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def _register_fonts() -> None:
@@ -73,9 +81,19 @@ def _register_fonts() -> None:
         )
 
 
+def visual(text: str) -> str:
+    """Text in the order it is drawn. Lines with right-to-left letters are reordered by the
+    Unicode bidi algorithm, Arabic letters in their joined forms; other text is left alone.
+    (A right-to-left run that ReportLab wraps onto a second line keeps the order of a line.)"""
+    if not _RTL.search(text):
+        return text
+    return "\n".join(get_display(reshape(line)) for line in text.split("\n"))
+
+
 def markup(text: object) -> str:
-    """User text made safe for ReportLab's paragraph markup; line breaks kept."""
-    cleaned = _CONTROL.sub("", "" if text is None else str(text))
+    """User text made safe for ReportLab's paragraph markup, right-to-left runs in the order
+    they are drawn; line breaks kept."""
+    cleaned = visual(_CONTROL.sub("", "" if text is None else str(text)))
     return html.escape(cleaned, quote=False).replace("\n", "<br/>")
 
 
@@ -136,7 +154,40 @@ class Styles:
         )
 
 
-class _Heading(Paragraph):
+class Para(Paragraph):
+    """A Paragraph that is quicker to make and to lay out, with the same result.
+
+    Text without any markup (most table cells) skips the HTML parser: ReportLab's own parser
+    builds the same fragments from a one-node tree. And the paragraph remembers its last wrap:
+    a table wraps every cell to size its rows, again for each part split onto a page, and once
+    more to draw it, all at the same width."""
+
+    _wrapped: tuple | None = None
+
+    def _setup(self, text, style, bulletText, frags, cleaner):  # noqa: N803 - ReportLab's names
+        if frags is None and text and "<" not in text and "&" not in text:
+            plain = cleaner(text)
+            if plain:
+                parser = ParaParser()
+                parser.caseSensitive = self.caseSensitive
+                style, frags, bullet_frags = parser.tt_parse(("para", None, [plain], None), style)
+                if frags is not None:
+                    text = plain
+                    textTransformFrags(frags, style)
+                    bulletText = bullet_frags or bulletText
+        super()._setup(text, style, bulletText, frags, cleaner)
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        memo = self._wrapped
+        if memo is not None and memo[0] == availWidth and self.__dict__.get("blPara") is memo[1]:
+            self.width, self.height = memo[2], memo[3]
+            return memo[2], memo[3]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.__dict__.get("blPara"), self.width, self.height)
+        return size
+
+
+class _Heading(Para):
     """A heading that becomes a table-of-contents entry and a PDF bookmark."""
 
     def __init__(self, text: str, style, level: int, key: str):
@@ -178,9 +229,9 @@ class _Document(BaseDocTemplate):
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         title = self.data.title if len(self.data.title) <= 90 else self.data.title[:87] + "…"
-        canvas.drawString(self.leftMargin, A4[1] - 13 * mm, title)
+        canvas.drawString(self.leftMargin, A4[1] - 13 * mm, visual(title))
         canvas.drawRightString(
-            A4[0] - self.rightMargin, A4[1] - 13 * mm, self.data.organisation[:60]
+            A4[0] - self.rightMargin, A4[1] - 13 * mm, visual(self.data.organisation[:60])
         )
         canvas.setStrokeColor(RULE)
         canvas.line(self.leftMargin, A4[1] - 15 * mm, A4[0] - self.rightMargin, A4[1] - 15 * mm)
@@ -203,7 +254,8 @@ def _draw_contents(canvas, headings: list[tuple[str, int, str]]) -> None:
     each line links to its heading."""
     left, right = 20 * mm, A4[0] - 20 * mm
     y = A4[1] - 52 * mm
-    for text, page, key in headings:
+    for heading, page, key in headings:
+        text = visual(heading)
         canvas.setFont(FONT, 10)
         canvas.setFillColor(INK)
         title = (
@@ -293,11 +345,11 @@ def _date(value, locale: str) -> str:
 def _table(rows: list[list], widths: list[float], styles: Styles, *, extra=()) -> LongTable:
     """A table that repeats its header row and splits cleanly across pages."""
     wrapped = [
-        [cell if not isinstance(cell, str) else Paragraph(cell, styles.cell) for cell in row]
+        [cell if not isinstance(cell, str) else Para(cell, styles.cell) for cell in row]
         for row in rows
     ]
     wrapped[0] = [
-        Paragraph(cell, styles.cell_bold) if isinstance(cell, str) else cell for cell in rows[0]
+        Para(cell, styles.cell_bold) if isinstance(cell, str) else cell for cell in rows[0]
     ]
     table = LongTable(wrapped, colWidths=widths, repeatRows=1, splitByRow=1)
     table.setStyle(
@@ -322,8 +374,8 @@ def _answers(section: StepSection, styles: Styles) -> list:
         story.append(
             KeepTogether(
                 [
-                    Paragraph(markup(answer.question), styles.question),
-                    Paragraph(markup(answer.answer) or "–", styles.body),
+                    Para(markup(answer.question), styles.question),
+                    Para(markup(answer.answer) or "–", styles.body),
                 ]
             )
         )
@@ -332,9 +384,7 @@ def _answers(section: StepSection, styles: Styles) -> list:
 
 def _effect_cell(direction: str, label: str, styles: Styles) -> Paragraph:
     _background, ink, symbol = EFFECT_STYLE.get(direction, EFFECT_STYLE["unknown"])
-    return Paragraph(
-        f'<font color="{ink.hexval()}">{symbol}</font> {markup(label)}', styles.cell_bold
-    )
+    return Para(f'<font color="{ink.hexval()}">{symbol}</font> {markup(label)}', styles.cell_bold)
 
 
 def _impact_chart(data: ReportData, gettext: Gettext, width: float) -> Drawing:
@@ -395,7 +445,7 @@ def _structured(
     locale = data.locale
     story: list = []
     if section.key == "children" and data.child_groups:
-        story.append(Paragraph(markup(gettext("Child groups")), styles.h2))
+        story.append(Para(markup(gettext("Child groups")), styles.h2))
         rows = [
             [
                 gettext("Group"),
@@ -422,7 +472,7 @@ def _structured(
             )
         story.append(_table(rows, [w * width for w in (0.26, 0.1, 0.16, 0.26, 0.22)], styles))
     if section.key == "rights" and data.articles:
-        story.append(Paragraph(markup(gettext("Convention articles engaged")), styles.h2))
+        story.append(Para(markup(gettext("Convention articles engaged")), styles.h2))
         rows = [[gettext("Article"), gettext("Summary")]]
         for article in data.articles:
             rows.append(
@@ -430,7 +480,7 @@ def _structured(
             )
         story.append(_table(rows, [0.3 * width, 0.7 * width], styles))
     if section.key == "participation" and data.consultations:
-        story.append(Paragraph(markup(gettext("Consultations with children")), styles.h2))
+        story.append(Para(markup(gettext("Consultations with children")), styles.h2))
         for item in data.consultations:
             heading = gettext("%(method)s, %(count)d children aged %(ages)s") % {
                 "method": item.method,
@@ -438,7 +488,7 @@ def _structured(
                 "ages": item.ages,
             }
             story.append(
-                Paragraph(f"<b>{markup(heading)}</b> – {_date(item.held_on, locale)}", styles.body)
+                Para(f"<b>{markup(heading)}</b> – {_date(item.held_on, locale)}", styles.body)
             )
             for label, text in (
                 (gettext("Adaptations"), item.adaptations),
@@ -446,9 +496,9 @@ def _structured(
                 (gettext("How it changed the proposal"), item.influence),
             ):
                 if text:
-                    story.append(Paragraph(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
+                    story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
     if section.key == "impacts" and data.impacts:
-        story.append(Paragraph(markup(gettext("Impact matrix")), styles.h2))
+        story.append(Para(markup(gettext("Impact matrix")), styles.h2))
         rows = [
             [
                 gettext("Article"),
@@ -478,12 +528,12 @@ def _structured(
         story.append(_impact_chart(data, gettext, width))
     if section.key == "alternatives":
         if data.alternatives:
-            story.append(Paragraph(markup(gettext("Alternatives")), styles.h2))
+            story.append(Para(markup(gettext("Alternatives")), styles.h2))
             for alternative in data.alternatives:
                 title = markup(alternative.title)
                 if alternative.preferred:
                     title += f" ({markup(gettext('proposed'))})"
-                story.append(Paragraph(f"<b>{title}</b>", styles.body))
+                story.append(Para(f"<b>{title}</b>", styles.body))
                 for label, text in (
                     (gettext("Description"), alternative.description),
                     (
@@ -493,9 +543,7 @@ def _structured(
                     (gettext("Conflicts of interest"), alternative.conflicts_of_interest),
                 ):
                     if text:
-                        story.append(
-                            Paragraph(f"<i>{markup(label)}:</i> {markup(text)}", styles.body)
-                        )
+                        story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
         if data.measures:
             story.append(_measures(data, gettext, styles, width))
     if section.key == "follow_up" and data.indicators:
@@ -516,7 +564,7 @@ def _measures(data: ReportData, gettext: Gettext, styles: Styles, width: float) 
         )
     return KeepTogether(
         [
-            Paragraph(markup(gettext("Measures")), styles.h2),
+            Para(markup(gettext("Measures")), styles.h2),
             _table(rows, [w * width for w in (0.46, 0.24, 0.16, 0.14)], styles),
         ]
     )
@@ -546,7 +594,7 @@ def _indicators(data: ReportData, gettext: Gettext, styles: Styles, width: float
         )
     return KeepTogether(
         [
-            Paragraph(markup(gettext("Follow-up indicators")), styles.h2),
+            Para(markup(gettext("Follow-up indicators")), styles.h2),
             _table(rows, [w * width for w in (0.26, 0.15, 0.15, 0.16, 0.15, 0.13)], styles),
         ]
     )
@@ -565,15 +613,15 @@ def _cover(data: ReportData, gettext: Gettext, styles: Styles, heading: str) -> 
     ]
     story = [
         Spacer(1, 30 * mm),
-        Paragraph(markup(heading), styles.purpose),
-        Paragraph(markup(data.title), styles.cover_title),
+        Para(markup(heading), styles.purpose),
+        Para(markup(data.title), styles.cover_title),
     ]
     story += [
-        Paragraph(f"<b>{markup(label)}:</b> {markup(value)}", styles.cover_line)
+        Para(f"<b>{markup(label)}:</b> {markup(value)}", styles.cover_line)
         for label, value in lines
     ]
     if data.screening_result:
-        story += [Spacer(1, 6 * mm), Paragraph(markup(data.screening_result), styles.body)]
+        story += [Spacer(1, 6 * mm), Para(markup(data.screening_result), styles.body)]
     return story
 
 
@@ -608,12 +656,12 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
         story.append(_table(rows, [w * width for w in (0.11, 0.24, 0.16, 0.49)], styles))
     block = data.signature
     if block is None:
-        story.append(Paragraph(markup(gettext("This version is not signed off.")), styles.body))
+        story.append(Para(markup(gettext("This version is not signed off.")), styles.body))
         return story
     signed = format_datetime(block.signed_at, "long", locale=data.locale)
-    story.append(Paragraph(markup(gettext("Signature")), styles.h2))
+    story.append(Para(markup(gettext("Signature")), styles.h2))
     story.append(
-        Paragraph(
+        Para(
             markup(
                 gettext("Signed off by %(name)s, %(title)s, on %(date)s. Version %(version)d.")
                 % {
@@ -627,9 +675,9 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
         )
     )
     for statement in block.statements:
-        story.append(Paragraph(f"✓ {markup(statement)}", styles.body))
-    story.append(Paragraph(markup(gettext("SHA-256 of the signed version:")), styles.question))
-    story.append(Paragraph(f'<font face="{FONT}" size="8">{block.sha256}</font>', styles.body))
+        story.append(Para(f"✓ {markup(statement)}", styles.body))
+    story.append(Para(markup(gettext("SHA-256 of the signed version:")), styles.question))
+    story.append(Para(f'<font face="{FONT}" size="8">{block.sha256}</font>', styles.body))
     return story
 
 
@@ -643,13 +691,13 @@ def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
     subject = gettext("Child impact assessment")
     story: list = _cover(data, gettext, styles, subject)
     # Page 2 is reserved for the contents, drawn by the canvas when the pages are known.
-    story += [PageBreak(), Paragraph(markup(gettext("Contents")), styles.h1), PageBreak()]
+    story += [PageBreak(), Para(markup(gettext("Contents")), styles.h1), PageBreak()]
     for section in data.steps:
         story.append(CondPageBreak(60 * mm))
         story.append(
             _Heading(f"{section.number}. {section.title}", styles.h1, 0, f"step-{section.key}")
         )
-        story.append(Paragraph(markup(section.purpose), styles.purpose))
+        story.append(Para(markup(section.purpose), styles.purpose))
         story += _answers(section, styles)
         story += _structured(section, data, gettext, styles, width)
     story.append(PageBreak())
@@ -663,11 +711,11 @@ def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
     width = A4[0] - 40 * mm
     subject = gettext("Follow-up of a child impact assessment")
     story: list = [
-        Paragraph(markup(subject), styles.purpose),
-        Paragraph(markup(data.title), styles.h1),
+        Para(markup(subject), styles.purpose),
+        Para(markup(data.title), styles.h1),
     ]
     story.append(
-        Paragraph(
+        Para(
             f"<b>{markup(gettext('Decision'))}:</b> {markup(data.decision_body or '–')}, "
             f"{_date(data.decision_date, data.locale)}",
             styles.body,
@@ -686,7 +734,7 @@ def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
         story.append(_Heading(gettext("Rights to watch"), styles.h2, 0, "watch"))
         for row in weakened:
             story.append(
-                Paragraph(
+                Para(
                     f"▼ <b>{row.article}. {markup(row.article_title)}</b> – {markup(row.group)}: "
                     f"{markup(row.explanation)}",
                     styles.body,
@@ -700,28 +748,28 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
     styles = Styles(base=15)
     subject = gettext("What we decided, and what you told us")
     story: list = [
-        Paragraph(markup(subject), styles.purpose),
-        Paragraph(markup(data.title), styles.h1),
+        Para(markup(subject), styles.purpose),
+        Para(markup(data.title), styles.h1),
     ]
     if data.child_friendly_summary:
         story.append(_Heading(gettext("What was decided"), styles.h2, 0, "decided"))
-        story.append(Paragraph(markup(data.child_friendly_summary), styles.body))
+        story.append(Para(markup(data.child_friendly_summary), styles.body))
     views = [c for c in data.consultations if c.views or c.influence]
     if views:
         story.append(_Heading(gettext("What children told us"), styles.h2, 0, "views"))
         for item in views:
             if item.views:
-                story.append(Paragraph(markup(item.views), styles.body))
+                story.append(Para(markup(item.views), styles.body))
             if item.influence:
                 story.append(
-                    Paragraph(
+                    Para(
                         f"<b>{markup(gettext('What we changed'))}:</b> {markup(item.influence)}",
                         styles.body,
                     )
                 )
     story.append(_Heading(gettext("What happens next"), styles.h2, 0, "next"))
     story.append(
-        Paragraph(
+        Para(
             markup(
                 gettext(
                     "We will check how the decision works for children and tell you what we find."
@@ -734,5 +782,5 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
         story.append(
             _Heading(gettext("If you want to say something or complain"), styles.h2, 0, "complain")
         )
-        story.append(Paragraph(markup(data.complaint_routes), styles.body))
+        story.append(Para(markup(data.complaint_routes), styles.body))
     return _build(story, data, gettext, subject)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import io
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 from bka import demo, reporting
 from bka.demo_content import ANALYSES
 from bka.domain import analyses as ops
 from bka.extensions import db
 from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
+from reports import ReportData, render_analysis_report
+from reports.data import Answer, MeasureRow
+from reports.render import Para, Styles, markup, visual
 from tests.test_lifecycle import SIGN_STATEMENTS
 
 TRICKY = "Barn <b>fet</b> & </para> Łódź Čapek Øresund مرحبا"
@@ -71,6 +78,16 @@ def render(app, analysis_id, kind="analysis", locale="sv") -> bytes:
     with app.test_request_context():
         analysis = db.session.get(Analysis, analysis_id)
         return reporting.render(kind, analysis, ops.checklists_for(analysis), locale, PRINTED)
+
+
+def report_data(app, analysis_id, locale="sv") -> ReportData:
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        checklists = ops.checklists_for(analysis)
+        content = reporting.current_content(analysis, checklists)
+        return reporting.build_report_data(
+            analysis, checklists, content, locale, printed_on=PRINTED, signed=False
+        )
 
 
 def text_of(pdf: bytes) -> tuple[PdfReader, str]:
@@ -129,7 +146,7 @@ def test_user_text_is_escaped_and_any_script_renders(app, millennium):
     analysis_id, *_ = millennium
     _reader, text = text_of(render(app, analysis_id))
     assert "Barn <b>fet</b> & </para> Łódź Čapek Øresund" in flat(text)
-    assert any("\u0600" <= char <= "\u06ff" for char in text)  # Arabic letters made it in
+    assert "مرحبا" in unicodedata.normalize("NFKC", text)  # Arabic letters made it in, joined
     assert "A & B <i>källa</i>" in flat(text)
     assert "Okänt & oklart <script>" in flat(text)
 
@@ -228,3 +245,112 @@ def test_reports_package_imports_neither_flask_nor_bka():
                 names = [node.module or ""]
             for name in names:
                 assert name.split(".")[0] not in {"flask", "bka", "flask_babel"}, (path, name)
+
+
+def long_answer(length: int = 30_000) -> str:
+    """Varied user text: markup-like characters, entities, line and paragraph breaks, tabs,
+    a long unbroken word and several scripts; with sentinels at both ends."""
+    pieces = [
+        "Barnen <b>i</b> gruppen & deras föräldrar </para> sa att väntan var lång.",
+        "Łódź, Čapek och Øresund &amp; mer:\tflikar\toch   mellanslag.",
+        "En lång adress: https://example.org/" + "väldigt-lång-sökväg-" * 6 + "slut",
+        "Rad ett\nrad två\n\nnytt stycke <br/> <i>kursivt</i> <para> \"citat\" 'enkla'.",
+        "Siffror 1 234,5 % och – tankstreck — och … ellips.",
+    ]
+    body = []
+    while sum(map(len, body)) < length:
+        body.append(pieces[len(body) % len(pieces)] + f" [{len(body)}]")
+    return "STARTVAKT " + " ".join(body) + " SLUTVAKT"
+
+
+def test_long_answers_and_long_tables_break_across_pages(app, millennium):
+    analysis_id, *_ = millennium
+    data = report_data(app, analysis_id, "en")
+    gettext = reporting.translations("en").gettext
+    plain_pages = len(PdfReader(io.BytesIO(render_analysis_report(data, gettext))).pages)
+    answer = long_answer()
+    first = data.steps[0]
+    steps = (
+        dataclasses.replace(first, answers=(Answer("En lång fråga?", answer), *first.answers)),
+        *data.steps[1:],
+    )
+    impacts = tuple(
+        dataclasses.replace(
+            data.impacts[number % len(data.impacts)],
+            explanation=f"Konsekvens nummer kons{number:03d}x & <b>inte fet</b>",
+        )
+        for number in range(1, 301)
+    )
+    measures = tuple(
+        MeasureRow(f"Åtgärd åtg{number:03d}x med en beskrivning " * 2, "Ägare", None, "Planerad")
+        for number in range(1, 301)
+    )
+    long = dataclasses.replace(data, steps=steps, impacts=impacts, measures=measures)
+    reader, text = text_of(render_analysis_report(long, gettext))
+    pages = len(reader.pages)
+    assert pages > plain_pages + 10
+    words = flat(text)
+    assert "STARTVAKT Barnen <b>i</b> gruppen & deras föräldrar </para> sa" in words
+    assert f"[{answer.count('[') - 1}] SLUTVAKT" in words
+    assert "nytt stycke <br/> <i>kursivt</i> <para>" in words
+    # Every row of both tables made it onto some page, the last ones included, and the
+    # impact table repeats its header row on each page it spans.
+    assert all(f"kons{number:03d}x" in words for number in range(1, 301))
+    assert all(f"åtg{number:03d}x" in words for number in range(1, 301))
+    assert "kons300x & <b>inte fet</b>" in words
+    header_pages = [
+        page for page in reader.pages if "Term, severity, likelihood" in flat(page.extract_text())
+    ]
+    assert len(header_pages) >= 5
+    assert f"Page {pages} of {pages}" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enkel text i en cell",
+        "  mellanslag \t och \r  rader, Łódź  ",
+        "A &amp; B &lt;b&gt;",
+        "<b>fet</b> och <font color='#b3261e'>▼</font> Försvagar",
+        "rad ett<br/>rad två",
+    ],
+)
+def test_quick_paragraphs_draw_exactly_like_reportlabs(text):
+    styles = Styles()
+
+    def drawn(make, widths) -> bytes:
+        canvas = Canvas(io.BytesIO(), invariant=1)
+        paragraph = make(text, styles.cell)
+        for width in widths:
+            _w, height = paragraph.wrap(width, 1000)
+            paragraph.drawOn(canvas, 20, 800 - height)
+        canvas.showPage()
+        return canvas.getpdfdata()
+
+    widths = (40, 300, 40, 40)  # a rewrap at a new width is not served from memory
+    assert drawn(Para, widths) == drawn(Paragraph, widths)
+
+
+def test_right_to_left_text_is_drawn_in_visual_order_and_joined(app, millennium):
+    analysis_id, *_ = millennium
+    data = report_data(app, analysis_id, "en")
+    name, hebrew = "فاطمة محمد", "שלום"
+    first = data.child_groups[0]
+    data = dataclasses.replace(
+        data,
+        title=f"Rapport {name}",
+        child_groups=(dataclasses.replace(first, label=f"{name} och {hebrew}"), *data.child_groups),
+    )
+    _reader, text = text_of(render_analysis_report(data, reporting.translations("en").gettext))
+    # The Arabic letters are drawn in their joined forms (presentation forms), right to left:
+    # a reader that undoes both gets the name back as it was typed.
+    assert any("\ufe70" <= char <= "\ufefc" for char in text)
+    assert f"Rapport {name}" in unicodedata.normalize("NFKC", text)
+    assert "םולש" in text or hebrew in text
+
+
+def test_visual_order_only_touches_right_to_left_lines():
+    swedish = "Barn <b>fet</b> & Łódź (12)"
+    assert visual(swedish) is swedish
+    assert visual("Barn שלום עולם slut\nrad två") == "Barn םלוע םולש slut\nrad två"
+    assert markup("a < שלום") == "a &lt; םולש"
