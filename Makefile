@@ -36,6 +36,7 @@ test: translations lint
 bench: translations
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/overview.py
 
 # Refresh messages.pot and the Swedish catalog after changing user-visible strings.
 extract-messages: install

@@ -7,7 +7,7 @@ changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from bka.domain.checklists import Library
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.progress import load_state
 from bka.extensions import db
-from bka.models import Analysis, User
+from bka.models import Analysis, ReviewRound, SignOff, User
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _users(config) -> dict[str, User]:
     return users
 
 
-def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> None:
+def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Analysis:
     owner = users[spec["owner"]]
     analysis = ops.create_analysis(
         library,
@@ -99,6 +99,7 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> None
     _drive_lifecycle(
         analysis, checklists, spec.get("final_status", "draft"), owner, users["reviewer"]
     )
+    return analysis
 
 
 # The moves that lead from a draft to each status, made through the real lifecycle.
@@ -192,6 +193,76 @@ def _waves(spec: dict) -> list[dict]:
     ]
 
 
+# Other regions and municipalities that made the same kind of analysis in other years, so that
+# the administrators' overview has something to compare: (organisation, year, status, heard).
+_PEERS = (
+    ("Region Skåne, Koncernkontoret", 2022, "closed", "yes"),
+    ("Region Skåne, Koncernkontoret", 2023, "follow_up", "no"),
+    ("Region Halland, Regionkontoret", 2022, "closed", "no"),
+    ("Region Halland, Regionkontoret", 2023, "decided", "yes"),
+    ("Region Uppsala, Regionkontoret", 2023, "follow_up", "yes"),
+    ("Region Uppsala, Regionkontoret", 2024, "approved", "unsure"),
+    ("Region Värmland, Regionledningskontoret", 2024, "decided", "no"),
+    ("Region Värmland, Regionledningskontoret", 2025, "in_review", "yes"),
+    ("Region Östergötland, Regionledningskontoret", 2024, "changes_requested", "no"),
+    ("Region Östergötland, Regionledningskontoret", 2025, "follow_up", "yes"),
+    ("Region Jönköpings län, Regionledningskontoret", 2025, "decided", "yes"),
+    ("Region Jönköpings län, Regionledningskontoret", 2026, "draft", "unanswered"),
+    ("Region Stockholm, Hälso- och sjukvårdsförvaltningen", 2025, "approved", "yes"),
+    ("Region Stockholm, Hälso- och sjukvårdsförvaltningen", 2026, "in_review", "no"),
+    ("Borås Stad, Förskoleförvaltningen", 2023, "closed", "yes"),
+    ("Borås Stad, Förskoleförvaltningen", 2025, "decided", "no"),
+)
+_NOT_HEARD_REASON = (
+    "Tidplanen medgav ingen egen dialog före beslutet. Barnperspektivet hämtades från "
+    "ungdomsrådets yttrande och Elevhälsoenkäten; en dialog med unga hålls i uppföljningen."
+)
+
+
+def _peers(spec: dict) -> list[dict]:
+    """The Millennium analysis as other organisations made it, in other years and states."""
+    peers = []
+    for index, (organisation, year, status, heard) in enumerate(_PEERS, start=1):
+        participation = dict(spec["answers"]["participation"])
+        if heard == "unanswered":
+            participation.pop("children_heard", None)
+        else:
+            participation["children_heard"] = heard
+        if heard in ("no", "unsure"):
+            participation["not_heard_reason"] = _NOT_HEARD_REASON
+        peers.append(
+            {
+                **spec,
+                "title": f"{spec['title']}: {organisation.split(',')[0]} {year}",
+                "organisation": organisation,
+                "diarienummer": f"RS {year}-{100 + index:05d}",
+                "planned_decision_date": date(year, 3 + index % 9, 10 + index % 15),
+                "final_status": status,
+                "answers": {**spec["answers"], "participation": participation},
+                "completed_steps": [
+                    step
+                    for step in spec["completed_steps"]
+                    if heard != "unanswered" or step != "participation"
+                ],
+                "backdate": True,
+            }
+        )
+    return peers
+
+
+def _backdate(analysis: Analysis) -> None:
+    """Move a peer's dates to its own year, so lead times and years look as they would."""
+    planned = analysis.planned_decision_date
+    started = datetime.combine(planned - timedelta(days=150), datetime.min.time(), tzinfo=UTC)
+    analysis.created_at = started
+    for number, review in enumerate(_rounds_of(analysis), start=1):
+        review.submitted_at = started + timedelta(days=60 + 20 * number)
+        if review.completed_at is not None:
+            review.completed_at = review.submitted_at + timedelta(days=10)
+    for signature in _sign_offs_of(analysis):
+        signature.signed_at = started + timedelta(days=120)
+
+
 def load_demo(library: Library, config) -> int:
     """Create what is missing of the demo data; returns how many analyses were created."""
     from bka.demo_content import ANALYSES
@@ -199,10 +270,22 @@ def load_demo(library: Library, config) -> int:
     users = _users(config)
     existing = set(db.session.scalars(select(Analysis.title)))
     created = 0
-    for spec in [*ANALYSES, *_waves(ANALYSES[0])]:
+    for spec in [*ANALYSES, *_waves(ANALYSES[0]), *_peers(ANALYSES[0])]:
         if spec["title"] in existing:
             continue
-        _load_analysis(library, spec, users)
+        analysis = _load_analysis(library, spec, users)
+        if spec.get("backdate"):
+            _backdate(analysis)
         created += 1
     db.session.flush()
     return created
+
+
+def _rounds_of(analysis: Analysis) -> list[ReviewRound]:
+    return list(
+        db.session.scalars(select(ReviewRound).where(ReviewRound.analysis_id == analysis.id))
+    )
+
+
+def _sign_offs_of(analysis: Analysis) -> list[SignOff]:
+    return list(db.session.scalars(select(SignOff).where(SignOff.analysis_id == analysis.id)))
