@@ -179,7 +179,22 @@ def verify_audit() -> None:
     click.echo(f"ok: {report.checked} audit events, chain intact.")
 
 
+overview_group = AppGroup("overview", help="The administrators' overview.")
+
+
+@overview_group.command("rebuild")
+def rebuild_overview() -> None:
+    """Recompute the overview tallies of every analysis (after an upgrade or a bulk import)."""
+    from bka.domain import tallies
+    from bka.extensions import db
+
+    count = tallies.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"Rebuilt the overview from {count} analyses.")
+
+
 def register_commands(app) -> None:
+    app.cli.add_command(overview_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(report_command)
     app.cli.add_command(checklists_group)
