@@ -163,13 +163,25 @@ def live_server(chromium, tmp_path_factory, artifacts) -> LiveServer:
 
 
 @pytest.fixture
-def context(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
+def new_context(chromium, live_server):
+    """Open a separate browser (cookies and all) per person: `new_context(**options)`."""
+    opened = []
+
+    def new_context(**options):
+        options = {"viewport": {"width": 1280, "height": 900}, **options}
+        context = chromium.new_context(base_url=live_server.url, accept_downloads=True, **options)
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield new_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context):
+    return new_context()
 
 
 @pytest.fixture
