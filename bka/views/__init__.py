@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from bka.views import (
+        about,
         analyses,
         auth,
         entries,
@@ -23,3 +24,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lifecycle.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(about.bp)
