@@ -47,6 +47,7 @@ CASES = [
     ("POST", "/login", {"email": "x@example.se", "password": "wrong"}, EVERYONE),
     ("POST", "/logout", {}, EVERYONE),
     ("POST", "/language", {"language": "en"}, EVERYONE),
+    ("GET", "/tillganglighet", {}, EVERYONE),
     ("GET", "/account", {}, SIGNED_IN),
     ("POST", "/account", {"locale": "en"}, SIGNED_IN),
     ("GET", "/", {}, SIGNED_IN),

@@ -1,0 +1,189 @@
+"""Browser tests: the real app on a free localhost port, driven by Debian's Chromium.
+
+Chromium comes from the distribution (`apt-get install chromium`); Playwright never downloads a
+browser. Without Chromium (or without Playwright) these tests are skipped with the reason, except
+under CI=true, where a missing browser fails the run. They always run against their own SQLite
+database, so the PostgreSQL pass of .ci/run deselects them (`-m "not browser"`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS
+
+CHROMIUM = os.environ.get("BKA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but the browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    instance: Path
+    process: subprocess.Popen
+
+    def cli(self, *args: str) -> str:
+        """Run a `bka` command against the live server's database."""
+        return _bka(args, self.instance).stdout
+
+
+def _environment(instance: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"TEST_DATABASE_URL", "SECRET_KEY", "FLASK_APP"}
+    }
+    env.update(
+        BKA_CONFIG="development",
+        BKA_INSTANCE_PATH=str(instance),
+        DATABASE_URL=f"sqlite:///{instance / 'browser.sqlite3'}",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def _bka(args, instance: Path, **kwargs):
+    command = [sys.executable, "-c", "from bka.cli import main; main()", *args]
+    return subprocess.run(  # noqa: S603 - fixed command line
+        command,
+        env=_environment(instance),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium, shared by every browser test."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install -e '.[dev]').")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"{CHROMIUM} was not found (apt-get install chromium).")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+    except Exception as error:  # noqa: BLE001 - any launch failure means no browser
+        playwright.stop()
+        _unavailable(f"Chromium did not start: {error}")
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium, tmp_path_factory, artifacts) -> LiveServer:
+    """`bka db upgrade`, `bka demo`, then `bka run` on a free port with a fresh database."""
+    instance = tmp_path_factory.mktemp("bka-browser")
+    _bka(["db", "upgrade"], instance)
+    _bka(["demo"], instance)
+    port = _free_port()
+    log = open(artifacts / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(  # noqa: S603 - fixed command line
+        [
+            sys.executable,
+            "-c",
+            "from bka.cli import main; main()",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-reload",
+            "--no-debugger",
+        ],
+        env=_environment(instance),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/login", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            raise RuntimeError(f"bka run did not start; see {artifacts / 'server.log'}")
+        time.sleep(0.2)
+    yield LiveServer(url, instance, process)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    shutil.rmtree(instance, ignore_errors=True)
+
+
+@pytest.fixture
+def new_context(chromium, live_server):
+    """Open a separate browser (cookies and all) per person: `new_context(**options)`."""
+    opened = []
+
+    def new_context(**options):
+        options = {"viewport": {"width": 1280, "height": 900}, **options}
+        context = chromium.new_context(base_url=live_server.url, accept_downloads=True, **options)
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield new_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context):
+    return new_context()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()

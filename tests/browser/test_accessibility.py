@@ -1,0 +1,229 @@
+"""axe-core on every page in every state, in Swedish and English.
+
+WCAG 2.0/2.1 A and AA (the legal floor: EN 301 549 / DIGG) must have zero violations; WCAG 2.2 AA
+is run too and written to artifacts/wcag22.txt without failing. To scan a new page, add one line
+to SCANS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from tests.browser.helpers import (
+    ARTIFACTS,
+    REVIEWER,
+    STEP_KEYS,
+    TEAM,
+    fill_step,
+    login,
+    screenshot,
+    set_language,
+)
+
+pytestmark = pytest.mark.browser
+
+FLOOR = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+GOAL = {"wcag22aa"}
+LANGUAGES = ("sv", "en")
+
+
+def submit(page) -> None:
+    """Send the main form as it is (empty or partly filled): the validation-error state."""
+    page.locator("main form[method=post][novalidate] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#error-summary").count() == 1, page.url
+
+
+def clear_title_and_submit(page) -> None:
+    page.locator("#title").fill("")
+    submit(page)
+
+
+def incomplete_step(page) -> None:
+    page.locator("form.step-form textarea").first.fill("Ett förslag utan mål")
+    page.locator("input[name=mark_completed]").check()
+    submit(page)
+
+
+def conflict(page) -> None:
+    """Someone else saves the same step while this page is open: the conflict page."""
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.locator("form.step-form textarea").first.fill("Deras version av förslaget.")
+    other.locator("button[name=save_later]").click()
+    other.close()
+    page.locator("form.step-form textarea").first.fill("Min version av förslaget.")
+    page.locator("button[name=save_later]").click()
+    page.wait_for_load_state()
+    assert page.locator("#conflict").count() == 1
+
+
+def click_first(selector: str) -> Callable:
+    def act(page) -> None:
+        page.locator(selector).first.click()
+        page.wait_for_load_state()
+
+    return act
+
+
+@dataclass(frozen=True)
+class Scan:
+    name: str
+    user: tuple[str, str] | None
+    path: str  # {empty}, {draft}, {decided} and {review} are analysis ids
+    act: Callable | None = None
+
+
+SCANS = [
+    Scan("login", None, "/login"),
+    Scan("login-error", None, "/login", submit),
+    Scan("accessibility-statement", None, "/tillganglighet"),
+    Scan("analyses", TEAM, "/"),
+    Scan("new-analysis", TEAM, "/analyses/new"),
+    Scan("new-analysis-error", TEAM, "/analyses/new", submit),
+    Scan("hub-empty", TEAM, "/analyses/{empty}"),
+    Scan("hub-filled", TEAM, "/analyses/{draft}"),
+    Scan("hub-decided", TEAM, "/analyses/{decided}"),
+    Scan("details", TEAM, "/analyses/{draft}/details"),
+    Scan("details-error", TEAM, "/analyses/{draft}/details", clear_title_and_submit),
+    *[Scan(f"step-{key}-empty", TEAM, f"/analyses/{{empty}}/steps/{key}") for key in STEP_KEYS],
+    *[Scan(f"step-{key}-filled", TEAM, f"/analyses/{{draft}}/steps/{key}") for key in STEP_KEYS],
+    Scan("step-error", TEAM, "/analyses/{empty}/steps/decision", incomplete_step),
+    Scan("step-conflict", TEAM, "/analyses/{draft}/steps/decision", conflict),
+    Scan("step-read-only", TEAM, "/analyses/{decided}/steps/impacts"),
+    Scan("entry-new", TEAM, "/analyses/{draft}/entries/child_groups/new"),
+    Scan("entry-error", TEAM, "/analyses/{draft}/entries/consultations/new", submit),
+    Scan("impact-new", TEAM, "/analyses/{draft}/entries/impacts/new"),
+    Scan("entry-edit", TEAM, "/analyses/{draft}/steps/children", click_first(".entry a")),
+    Scan(
+        "entry-delete",
+        TEAM,
+        "/analyses/{draft}/steps/evidence",
+        click_first(".entry a[href$='/delete']"),
+    ),
+    Scan("check-incomplete", TEAM, "/analyses/{empty}/check"),
+    Scan("check-complete", TEAM, "/analyses/{review}/check"),
+    Scan("members", TEAM, "/analyses/{draft}/members"),
+    Scan("members-error", TEAM, "/analyses/{draft}/members", submit),
+    Scan("history", TEAM, "/analyses/{decided}/history"),
+    Scan("notifications", TEAM, "/notifications"),
+    Scan("account", TEAM, "/account"),
+    Scan("not-found", TEAM, "/analyses/999999"),
+    Scan("reviewer-hub", REVIEWER, "/analyses/{review}"),
+    Scan("reviewer-step-read-only", REVIEWER, "/analyses/{review}/steps/participation"),
+    Scan("review", REVIEWER, "/analyses/{review}/review"),
+    Scan("review-error", REVIEWER, "/analyses/{review}/review", click_first("button[name=sign]")),
+]
+
+
+@pytest.fixture(scope="module")
+def analyses(chromium, live_server) -> dict[str, int]:
+    """Analyses in each state: empty, the demo's draft and decided ones, one in review."""
+    context = chromium.new_context(base_url=live_server.url)
+    page = context.new_page()
+    login(page, TEAM, "sv")
+
+    def analysis_id(title: str) -> int:
+        href = page.get_by_role("link", name=title).first.get_attribute("href")
+        return int(re.search(r"/analyses/(\d+)", href).group(1))
+
+    ids = {
+        "draft": analysis_id("Samordnad barnakut och neonatalvård nattetid"),
+        "decided": analysis_id("Införande av vårdinformationssystemet Millennium"),
+    }
+    for key, title in (("empty", "Tom analys"), ("review", "Analys under granskning")):
+        page.goto("/analyses/new")
+        page.locator("#title").fill(title)
+        page.locator("#organisation").fill("Region Västra Götaland")
+        page.locator("input[name=decision_area]").first.check()
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/analyses/\d+$"))
+        ids[key] = int(page.url.rsplit("/", 1)[1])
+    page.locator("ol.task-list a").first.click()
+    for _key in STEP_KEYS:
+        fill_step(page, "sv")
+    page.locator("#reviewer").select_option(label="Gustav Granskare")
+    page.locator("#submit button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/analyses/\d+$"))
+    context.close()
+    return ids
+
+
+@pytest.fixture(scope="module")
+def pages(chromium, live_server):
+    """One signed-in browser per (user, language), reused across the scans."""
+    opened = {}
+
+    def get(user, language):
+        if (user, language) not in opened:
+            context = chromium.new_context(
+                base_url=live_server.url, viewport={"width": 1280, "height": 900}
+            )
+            page = context.new_page()
+            if user:
+                login(page, user, language)
+            opened[(user, language)] = page
+        return opened[(user, language)]
+
+    yield get
+    for page in opened.values():
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def report():
+    """WCAG 2.2 findings, written to artifacts/wcag22.txt (and .json) at the end."""
+    findings: dict[str, list] = {}
+    yield findings
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "wcag22.json").write_text(json.dumps(findings, indent=2, ensure_ascii=False))
+    lines = [
+        f"{page}: {rule['id']} ({rule['impact']}) on {len(rule['nodes'])} elements: {rule['help']}"
+        for page, rules in sorted(findings.items())
+        for rule in rules
+    ]
+    (ARTIFACTS / "wcag22.txt").write_text(
+        "\n".join(lines) or "No WCAG 2.2 AA findings.\n", encoding="utf-8"
+    )
+    print("\nWCAG 2.2 AA (reported, not failing):\n" + ("\n".join(lines) or "none"))
+
+
+def run_axe(page) -> list[dict]:
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    options = {"runOnly": {"type": "tag", "values": sorted(FLOOR | GOAL)}}
+    results = page.evaluate("options => axe.run(document, options)", options)
+    return results["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    {node['target']}: {node['failureSummary']}" for node in v["nodes"][:5])
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("scan", SCANS, ids=[scan.name for scan in SCANS])
+def test_axe(pages, analyses, report, scan, language):
+    page = pages(scan.user, language)
+    page.goto(scan.path.format(**analyses))
+    set_language(page, language)
+    if scan.act:
+        scan.act(page)
+    assert page.locator("html").get_attribute("lang") == language
+    violations = run_axe(page)
+    failing = [v for v in violations if FLOOR & set(v["tags"])]
+    goal = [v for v in violations if not FLOOR & set(v["tags"])]
+    if goal:
+        report[f"{scan.name} ({language})"] = goal
+    screenshot(page, f"axe/{scan.name}-{language}")
+    assert not failing, f"{scan.name} ({language}) {page.url}\n{describe(failing)}"
