@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.browser.helpers import (
+    ADMIN,
     ARTIFACTS,
     REVIEWER,
     STEP_KEYS,
@@ -118,6 +119,14 @@ SCANS = [
     Scan("reviewer-step-read-only", REVIEWER, "/analyses/{review}/steps/participation"),
     Scan("review", REVIEWER, "/analyses/{review}/review"),
     Scan("review-error", REVIEWER, "/analyses/{review}/review", click_first("button[name=sign]")),
+    Scan("admin-overview", ADMIN, "/admin/"),
+    Scan("admin-overview-error", ADMIN, "/admin/?year=tjugo"),
+    Scan("admin-analyses", ADMIN, "/admin/analyses"),
+    Scan("admin-users", ADMIN, "/admin/users"),
+    Scan("admin-user-new-error", ADMIN, "/admin/users/new", submit),
+    Scan("admin-organisations", ADMIN, "/admin/organisations"),
+    Scan("admin-checklists", ADMIN, "/admin/checklists"),
+    Scan("admin-barnbokslut-error", ADMIN, "/admin/barnbokslut?year=tjugo"),
 ]
 
 
