@@ -90,7 +90,15 @@ STATUS_WEIGHTS = {
 }
 REVIEWED = {"approved", "decided", "follow_up", "closed", "screened_out"}
 ARTICLES = [2, 3, 6, 12, 13, 16, 17, 18, 19, 23, 24, 28, 29, 31, 39]
+TODAY = date.today()
 AGE_BANDS = ["0-1", "1-5", "6-12", "13-15", "16-17", "0-17"]
+
+
+def _measure_status(analysis_status: str, due: date, rng: random.Random) -> str:
+    """Most measures are done some months after their due date, all of them once closed."""
+    if analysis_status == "closed" or (due < TODAY - timedelta(days=90) and rng.random() < 0.9):
+        return "done"
+    return rng.choice(["planned", "in_progress", "in_progress", "done"])
 
 
 def seed(count: int, rng: random.Random) -> int:
@@ -261,13 +269,14 @@ def seed(count: int, rng: random.Random) -> int:
                         }
                     )
             for _ in range(rng.randint(0, 4)):
+                due = planned + timedelta(days=rng.randrange(-60, 400))
                 rows["measure"].append(
                     {
                         "analysis_id": analysis_id,
                         "description": "Åtgärd",
                         "owner": "Ansvarig",
-                        "due_date": planned + timedelta(days=rng.randrange(-60, 400)),
-                        "status": rng.choice(["planned", "in_progress", "done", "done"]),
+                        "due_date": due,
+                        "status": _measure_status(status, due, rng),
                     }
                 )
             if status in REVIEWED or status in ("in_review", "changes_requested"):

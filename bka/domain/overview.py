@@ -215,16 +215,27 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
 
 def _tally_counts(session: Session, filters: Filters):
     table = OverviewTally.__table__
-    clauses = filters.dimension_clauses(table.c)
-    by_dimensions = session.execute(
-        select(
-            table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
-        ).where(table.c.metric == "analyses", *clauses)
-    ).all()
+    filtered = {name for name in tallies.DIMENSIONS if getattr(filters, name) not in (None, "")}
+    grain = tallies.grain_for(filtered)
+    clauses = [table.c.grain == grain]
+    for name in tallies.DIMENSIONS:
+        if name in filtered:
+            clauses.append(table.c[name] == getattr(filters, name))
+        elif name not in tallies.GRAINS[grain]:
+            clauses.append(table.c[name] == tallies.ANY[name])
     totals = session.execute(
         select(table.c.metric, table.c.key, func.sum(table.c.n))
         .where(*clauses)
         .group_by(table.c.metric, table.c.key)
+    ).all()
+    by_dimensions = session.execute(
+        select(
+            table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
+        ).where(
+            table.c.grain == "full",
+            table.c.metric == "analyses",
+            *filters.dimension_clauses(table.c),
+        )
     ).all()
     return (
         [(tuple(row[:4]), row[4]) for row in by_dimensions],

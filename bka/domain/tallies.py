@@ -48,6 +48,29 @@ TRACKED = (
     DecisionRecord,
 )
 DIMENSIONS = ("organisation", "year", "decision_area", "status")
+# Every count is kept at several grains: summed over all analyses, per single dimension, and
+# per combination of all four. A question reads the coarsest grain that can answer it, so the
+# unfiltered overview sums a few hundred rows rather than every combination. Dimensions a grain
+# sums over hold ANY ("" or 0).
+GRAINS = {
+    "all": (),
+    "organisation": ("organisation",),
+    "year": ("year",),
+    "decision_area": ("decision_area",),
+    "status": ("status",),
+    "full": DIMENSIONS,
+}
+ANY = {"organisation": "", "year": 0, "decision_area": "", "status": ""}
+
+
+def grain_for(filtered: set[str]) -> str:
+    """The coarsest grain that holds the counts for these filtered dimensions."""
+    for name, dims in GRAINS.items():
+        if filtered <= set(dims) and (name == "full" or len(filtered) == len(dims)):
+            return name
+    return "full"
+
+
 _DIRTY = "bka_overview_dirty"
 _CHUNK = 500
 
@@ -205,9 +228,12 @@ def _as_datetime(value: Any) -> datetime | None:
 
 
 def _tally_rows(dimensions: dict[str, Any], counts: dict[str, int], sign: int):
-    for name, n in counts.items():
-        metric, _, key = name.partition(":")
-        yield (*(dimensions[dim] for dim in DIMENSIONS), metric, key), sign * n
+    """(grain, organisation, year, decision area, status, metric, key) keys and their deltas."""
+    for grain, kept in GRAINS.items():
+        values = tuple(dimensions[dim] if dim in kept else ANY[dim] for dim in DIMENSIONS)
+        for name, n in counts.items():
+            metric, _, key = name.partition(":")
+            yield (grain, *values, metric, key), sign * n
 
 
 def refresh(session: Session, ids: Iterable[int]) -> None:
@@ -285,18 +311,18 @@ def _apply(session: Session, deltas: dict[tuple, int]) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = OverviewTally.__table__
-    columns = (*DIMENSIONS, "metric", "key")
+    columns = ("grain", *DIMENSIONS, "metric", "key")
     statement = insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=list(columns), set_={"n": table.c.n + statement.excluded.n}
     )
     rows = [dict(zip(columns, key, strict=True), n=n) for key, n in sorted(deltas.items())]
     session.execute(statement, rows)
-    touched = {key[: len(DIMENSIONS)] for key in deltas}
+    touched = {key[: len(DIMENSIONS) + 1] for key in deltas}
     session.execute(
         delete(table).where(
             table.c.n == 0,
-            tuple_(*(table.c[dim] for dim in DIMENSIONS)).in_(sorted(touched)),
+            tuple_(table.c.grain, *(table.c[dim] for dim in DIMENSIONS)).in_(sorted(touched)),
         )
     )
 

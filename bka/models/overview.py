@@ -1,8 +1,9 @@
 """Pre-aggregated counts behind the administrators' overview.
 
-One row per combination of the overview's dimensions (organisation, year, decision area,
-status) and a metric key; bka.domain.overview keeps the rows in step with the analyses, so the
-overview sums a few thousand rows instead of scanning every analysis, impact and review.
+One row per grain (see bka.domain.tallies.GRAINS), combination of the overview's dimensions
+(organisation, year, decision area, status) and metric key; bka.domain.tallies keeps the rows in
+step with the analyses, so the overview sums a few hundred rows instead of scanning every
+analysis, impact and review.
 """
 
 from __future__ import annotations
@@ -16,12 +17,24 @@ from bka.extensions import db
 class OverviewTally(db.Model):
     __tablename__ = "overview_tally"
     __table_args__ = (
-        UniqueConstraint("organisation", "year", "decision_area", "status", "metric", "key"),
-        Index("ix_overview_tally_metric", "metric", "key", "n"),
-        Index("ix_overview_tally_year", "year", "metric", "key", "n"),
+        UniqueConstraint(
+            "grain", "organisation", "year", "decision_area", "status", "metric", "key"
+        ),
+        # The breakdown by dimension reads the "analyses" rows of the full grain.
+        Index(
+            "ix_overview_tally_metric",
+            "grain",
+            "metric",
+            "organisation",
+            "year",
+            "decision_area",
+            "status",
+            "n",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grain: Mapped[str] = mapped_column(String(16))
     organisation: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer)
     decision_area: Mapped[str] = mapped_column(String(32))

@@ -76,7 +76,13 @@ def administrators_only():
 
 def _organisation_names() -> list[str]:
     """Organisations with analyses, and those in the list of organisations."""
-    names = set(db.session.scalars(select(OverviewTally.organisation).distinct()))
+    names = set(
+        db.session.scalars(
+            select(OverviewTally.organisation).where(
+                OverviewTally.grain == "organisation", OverviewTally.metric == "analyses"
+            )
+        )
+    )
     names.update(db.session.scalars(select(Organisation.name)))
     return sorted(names, key=str.casefold)
 
@@ -413,9 +419,9 @@ def organisations():
     )
     analysis_counts = dict(
         db.session.execute(
-            select(OverviewTally.organisation, func.sum(OverviewTally.n))
-            .where(OverviewTally.metric == "analyses")
-            .group_by(OverviewTally.organisation)
+            select(OverviewTally.organisation, OverviewTally.n).where(
+                OverviewTally.grain == "organisation", OverviewTally.metric == "analyses"
+            )
         ).all()
     )
     listed = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()

@@ -9,6 +9,7 @@ database, so the PostgreSQL pass of .ci/run deselects them (`-m "not browser"`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS
+from tests.browser.helpers import ARTIFACTS, STEP_KEYS, TEAM, fill_step, login
 
 CHROMIUM = os.environ.get("BKA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -187,3 +188,57 @@ def context(new_context):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def analyses(chromium, live_server) -> dict[str, int]:
+    """Analyses in each state: empty, the demo's draft and decided ones, one in review."""
+    context = chromium.new_context(base_url=live_server.url)
+    page = context.new_page()
+    login(page, TEAM, "sv")
+
+    def analysis_id(title: str) -> int:
+        href = page.get_by_role("link", name=title).first.get_attribute("href")
+        return int(re.search(r"/analyses/(\d+)", href).group(1))
+
+    ids = {
+        "draft": analysis_id("Samordnad barnakut och neonatalvård nattetid"),
+        "decided": analysis_id("Införande av vårdinformationssystemet Millennium"),
+    }
+    for key, title in (("empty", "Tom analys"), ("review", "Analys under granskning")):
+        page.goto("/analyses/new")
+        page.locator("#title").fill(title)
+        page.locator("#organisation").fill("Region Västra Götaland")
+        page.locator("input[name=decision_area]").first.check()
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/analyses/\d+$"))
+        ids[key] = int(page.url.rsplit("/", 1)[1])
+    page.locator("ol.task-list a").first.click()
+    for _key in STEP_KEYS:
+        fill_step(page, "sv")
+    page.locator("#reviewer").select_option(label="Gustav Granskare")
+    page.locator("#submit button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/analyses/\d+$"))
+    context.close()
+    return ids
+
+
+@pytest.fixture(scope="session")
+def pages(chromium, live_server):
+    """One signed-in browser per (user, language), reused across the scans."""
+    opened = {}
+
+    def get(user, language):
+        if (user, language) not in opened:
+            context = chromium.new_context(
+                base_url=live_server.url, viewport={"width": 1280, "height": 900}
+            )
+            page = context.new_page()
+            if user:
+                login(page, user, language)
+            opened[(user, language)] = page
+        return opened[(user, language)]
+
+    yield get
+    for page in opened.values():
+        page.context.close()

@@ -27,6 +27,7 @@ def upgrade():
     )
     op.create_table('overview_tally',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('grain', sa.String(length=16), nullable=False),
     sa.Column('organisation', sa.String(length=200), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('decision_area', sa.String(length=32), nullable=False),
@@ -35,11 +36,10 @@ def upgrade():
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_overview_tally')),
-    sa.UniqueConstraint('organisation', 'year', 'decision_area', 'status', 'metric', 'key', name=op.f('uq_overview_tally_organisation'))
+    sa.UniqueConstraint('grain', 'organisation', 'year', 'decision_area', 'status', 'metric', 'key', name=op.f('uq_overview_tally_grain'))
     )
     with op.batch_alter_table('overview_tally', schema=None) as batch_op:
-        batch_op.create_index('ix_overview_tally_metric', ['metric', 'key', 'n'], unique=False)
-        batch_op.create_index('ix_overview_tally_year', ['year', 'metric', 'key', 'n'], unique=False)
+        batch_op.create_index('ix_overview_tally_metric', ['grain', 'metric', 'organisation', 'year', 'decision_area', 'status', 'n'], unique=False)
 
     with op.batch_alter_table('analysis', schema=None) as batch_op:
         batch_op.add_column(sa.Column('year', sa.Integer(), nullable=True))
@@ -93,7 +93,6 @@ def downgrade():
         batch_op.drop_column('year')
 
     with op.batch_alter_table('overview_tally', schema=None) as batch_op:
-        batch_op.drop_index('ix_overview_tally_year')
         batch_op.drop_index('ix_overview_tally_metric')
 
     op.drop_table('overview_tally')
