@@ -35,6 +35,7 @@ from bka.models import (  # noqa: E402
     Consultation,
     DecisionRecord,
     Impact,
+    Indicator,
     Measure,
     Membership,
     ReviewRound,
@@ -161,6 +162,7 @@ def seed(count: int, rng: random.Random) -> int:
                 "impact",
                 "consultation",
                 "measure",
+                "indicator",
                 "round",
                 "sign_off",
                 "decision",
@@ -279,6 +281,18 @@ def seed(count: int, rng: random.Random) -> int:
                         "status": _measure_status(status, due, rng),
                     }
                 )
+            for _ in range(rng.randint(0, 3) if level == "in_depth" else 0):
+                rows["indicator"].append(
+                    {
+                        "analysis_id": analysis_id,
+                        "name": "Andel unga med egen e-tjänståtkomst",
+                        "baseline": "40 %",
+                        "target": "70 %",
+                        "source": "1177",
+                        "responsible": "Verksamhetschef",
+                        "measure_on": planned + timedelta(days=rng.randrange(90, 720)),
+                    }
+                )
             if status in REVIEWED or status in ("in_review", "changes_requested"):
                 reviewer = rng.choice(reviewers)
                 rounds = rng.randint(1, 3)
@@ -341,6 +355,7 @@ def seed(count: int, rng: random.Random) -> int:
             (Impact, "impact"),
             (Consultation, "consultation"),
             (Measure, "measure"),
+            (Indicator, "indicator"),
             (ReviewRound, "round"),
             (SignOff, "sign_off"),
             (DecisionRecord, "decision"),

@@ -166,7 +166,7 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
                 _("Organisation"),
                 _("Measures overdue"),
                 _("Measures due within 30 days"),
-                _("Follow-up dates passed"),
+                _("Follow-up dates in the last 90 days"),
                 _("Follow-up dates within 30 days"),
             ),
             tuple(

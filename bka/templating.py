@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+from babel.numbers import get_group_symbol
 from flask import Flask, render_template
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
@@ -51,6 +53,18 @@ def _date_from_iso(value: str) -> str:
         return str(value)
 
 
+@lru_cache(maxsize=8)
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
+
+
+def format_number(value) -> str:
+    """Numbers in the page's language; whole numbers take a fast path (pages show hundreds)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", _group_symbol(current_language()))
+    return format_decimal(value)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["loc"] = localize
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
@@ -60,7 +74,7 @@ def init_app(app: Flask) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["date_iso"] = _date_from_iso
-    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

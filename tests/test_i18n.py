@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from babel.messages.pofile import read_po
 
 from tests.conftest import ROOT, TRANSLATIONS
@@ -136,3 +137,14 @@ def test_dates_are_formatted_for_the_locale(browser, make_user, make_analysis):
     assert "18 juni 2024" in browser.get(f"/analyses/{analysis_id}").get_data(as_text=True)
     browser.post("/language", {"language": "en"})
     assert "June 18, 2024" in browser.get(f"/analyses/{analysis_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_fast_number_filter_matches_babel(app, language):
+    from flask_babel import force_locale, format_decimal
+
+    from bka.templating import format_number
+
+    with app.test_request_context(), force_locale(language):
+        for value in (0, 7, 1248, -12345, 1234567, 2.5, 1 / 3):
+            assert format_number(value) == format_decimal(value)

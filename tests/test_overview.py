@@ -15,6 +15,7 @@ from bka.models import (
     ChildGroup,
     DecisionRecord,
     Impact,
+    Indicator,
     Measure,
     OverviewTally,
     ReviewRound,
@@ -167,6 +168,14 @@ def known(app, make_user, make_analysis):
                     status=status,
                 )
             )
+        for days in (-10, -200, 5):  # recently passed, long past (not shown), coming up
+            db.session.add(
+                Indicator(
+                    analysis_id=a1.id,
+                    name="Andel unga med egen åtkomst",
+                    measure_on=TODAY + timedelta(days=days),
+                )
+            )
         db.session.commit()
     return ids, reviewer, other_reviewer
 
@@ -222,7 +231,9 @@ def test_review_quality_and_lead_times(app, known):
 def test_follow_up_due_and_overdue_per_organisation(app, known):
     result = _build(app)
     assert result.follow_up == [
-        overview.FollowUpRow("Region A", measures_overdue=1, measures_due=1)
+        overview.FollowUpRow(
+            "Region A", measures_overdue=1, measures_due=1, checkpoints_overdue=1, checkpoints_due=1
+        )
     ]
     assert result.metric("measure_status") == {"planned": 3, "done": 1, "in_progress": 1}
 
@@ -238,7 +249,9 @@ def test_filters(app, known):
     assert by_reviewer.by_organisation == {"Region A": 1}
     assert by_reviewer.median_rounds_to_signoff == 2
     assert by_reviewer.follow_up == [
-        overview.FollowUpRow("Region A", measures_overdue=1, measures_due=1)
+        overview.FollowUpRow(
+            "Region A", measures_overdue=1, measures_due=1, checkpoints_overdue=1, checkpoints_due=1
+        )
     ]
     assert _build(app, reviewer_id=other_reviewer.id, organisation="Region A").total == 0
 

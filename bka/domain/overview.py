@@ -23,7 +23,10 @@ from bka.models import Analysis, Indicator, Measure, OverviewTally, ReviewRound,
 
 PAGE_SIZE = 50
 OPEN_MEASURE_STATUSES = ("planned", "in_progress")
+SINGLE_GRAINS = ("organisation", "year", "decision_area", "status")
 DUE_SOON_DAYS = 30
+# A follow-up date has no "done" mark, so only recent ones are shown as passed.
+RECENT_CHECKPOINT_DAYS = 90
 # Follow-up is no longer expected of analyses in these states.
 _NO_FOLLOW_UP = (workflow.CLOSED, workflow.SCREENED_OUT)
 
@@ -188,15 +191,12 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
         by_dimensions, totals = _reviewer_counts(session, filters)
     else:
         by_dimensions, totals = _tally_counts(session, filters)
-    for (organisation, year, area, status), n in by_dimensions:
-        overview.total += n
-        for bucket, key in (
-            (overview.by_status, status),
-            (overview.by_organisation, organisation),
-            (overview.by_area, area),
-            (overview.by_year, year),
-        ):
-            bucket[key] = bucket.get(key, 0) + n
+    overview.total = totals.get(("analyses", ""), 0)
+    buckets = (overview.by_organisation, overview.by_year, overview.by_area, overview.by_status)
+    for dimensions, n in by_dimensions:
+        for bucket, key in zip(buckets, dimensions, strict=True):
+            if key not in ("", 0):  # a grain that sums over this dimension
+                bucket[key] = bucket.get(key, 0) + n
     overview.by_status = {
         s: overview.by_status[s] for s in workflow.STATUSES if s in overview.by_status
     }
@@ -228,14 +228,13 @@ def _tally_counts(session: Session, filters: Filters):
         .where(*clauses)
         .group_by(table.c.metric, table.c.key)
     ).all()
+    # Without filters the single-dimension grains hold each breakdown in a few rows; with
+    # filters the full grain's matching combinations do.
+    breakdown = [table.c.grain == "full"] if filtered else [table.c.grain.in_(SINGLE_GRAINS)]
     by_dimensions = session.execute(
         select(
             table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
-        ).where(
-            table.c.grain == "full",
-            table.c.metric == "analyses",
-            *filters.dimension_clauses(table.c),
-        )
+        ).where(*breakdown, table.c.metric == "analyses", *filters.dimension_clauses(table.c))
     ).all()
     return (
         [(tuple(row[:4]), row[4]) for row in by_dimensions],
@@ -304,7 +303,11 @@ def _follow_up(session: Session, filters: Filters, today: date) -> list[FollowUp
     counts: dict[str, Counter] = {}
     for column, kind, extra in (
         (Measure.due_date, "measures", [Measure.status.in_(OPEN_MEASURE_STATUSES)]),
-        (Indicator.measure_on, "checkpoints", []),
+        (
+            Indicator.measure_on,
+            "checkpoints",
+            [Indicator.measure_on >= today - timedelta(days=RECENT_CHECKPOINT_DAYS)],
+        ),
     ):
         model = column.class_
         rows = session.execute(

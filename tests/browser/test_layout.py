@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import REVIEWER, TEAM, login, screenshot, set_language
+from tests.browser.helpers import ADMIN, REVIEWER, TEAM, login, screenshot, set_language
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,9 @@ MAIN_PAGES = [
     ("check", TEAM, "/analyses/{review}/check"),
     ("history", TEAM, "/analyses/{decided}/history"),
     ("review", REVIEWER, "/analyses/{review}/review"),
+    ("admin-overview", ADMIN, "/admin/"),
+    ("admin-analyses", ADMIN, "/admin/analyses"),
+    ("admin-users", ADMIN, "/admin/users"),
 ]
 # 320 CSS px is a small phone; 640 CSS px at scale 2 is a 1280 px window zoomed to 200%.
 SIZES = {
