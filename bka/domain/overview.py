@@ -19,16 +19,13 @@ from sqlalchemy.orm import Session
 
 from bka.domain import tallies, workflow
 from bka.domain.entries import AGE_BANDS
-from bka.models import Analysis, Indicator, Measure, OverviewTally, ReviewRound, StepAnswer
+from bka.models import Analysis, OverviewTally, ReviewRound, StepAnswer
 
 PAGE_SIZE = 50
-OPEN_MEASURE_STATUSES = ("planned", "in_progress")
 SINGLE_GRAINS = ("organisation", "year", "decision_area", "status")
 DUE_SOON_DAYS = 30
 # A follow-up date has no "done" mark, so only recent ones are shown as passed.
 RECENT_CHECKPOINT_DAYS = 90
-# Follow-up is no longer expected of analyses in these states.
-_NO_FOLLOW_UP = (workflow.CLOSED, workflow.SCREENED_OUT)
 
 
 @dataclass(frozen=True)
@@ -187,10 +184,8 @@ def _median(histogram: Counter) -> float | None:
 def build(session: Session, filters: Filters, today: date) -> Overview:
     """Every aggregate of the overview for the filtered analyses."""
     overview = Overview()
-    if filters.reviewer_id:
-        by_dimensions, totals = _reviewer_counts(session, filters)
-    else:
-        by_dimensions, totals = _tally_counts(session, filters)
+    by_dimensions, totals = _tally_counts(session, filters)
+    dated = _dated_counts(session, filters, today)
     overview.total = totals.get(("analyses", ""), 0)
     buckets = (overview.by_organisation, overview.by_year, overview.by_area, overview.by_status)
     for dimensions, n in by_dimensions:
@@ -209,32 +204,43 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
         if metric != "analyses" and n:
             overview.metrics.setdefault(metric, Counter())[key] += n
     overview.not_heard = _not_heard(session, filters)
-    overview.follow_up = _follow_up(session, filters, today)
+    overview.follow_up = _follow_up(dated)
     return overview
+
+
+def _tally_clauses(table, filters: Filters, grain: str) -> list:
+    """Rows of `grain` that match the filters. Dimensions a grain sums over always hold ANY
+    there, so only the filters need a clause."""
+    clauses = [table.c.grain == grain, *filters.dimension_clauses(table.c)]
+    if filters.reviewer_id:
+        clauses.append(table.c.reviewer_id == filters.reviewer_id)
+    return clauses
+
+
+def _filtered(filters: Filters) -> set[str]:
+    names = {name for name in tallies.DIMENSIONS if getattr(filters, name) not in (None, "")}
+    return names | ({tallies.REVIEWER} if filters.reviewer_id else set())
 
 
 def _tally_counts(session: Session, filters: Filters):
     table = OverviewTally.__table__
-    filtered = {name for name in tallies.DIMENSIONS if getattr(filters, name) not in (None, "")}
-    grain = tallies.grain_for(filtered)
-    clauses = [table.c.grain == grain]
-    for name in tallies.DIMENSIONS:
-        if name in filtered:
-            clauses.append(table.c[name] == getattr(filters, name))
-        elif name not in tallies.GRAINS[grain]:
-            clauses.append(table.c[name] == tallies.ANY[name])
+    grain = tallies.grain_for(_filtered(filters))
     totals = session.execute(
         select(table.c.metric, table.c.key, func.sum(table.c.n))
-        .where(*clauses)
+        .where(*_tally_clauses(table, filters, grain))
         .group_by(table.c.metric, table.c.key)
     ).all()
     # Without filters the single-dimension grains hold each breakdown in a few rows; with
-    # filters the full grain's matching combinations do.
-    breakdown = [table.c.grain == "full"] if filtered else [table.c.grain.in_(SINGLE_GRAINS)]
+    # filters the matching combinations of a full grain do.
+    if grain == "all":
+        breakdown = [table.c.grain.in_(SINGLE_GRAINS)]
+    else:
+        full = "reviewer_full" if filters.reviewer_id else "full"
+        breakdown = _tally_clauses(table, filters, full)
     by_dimensions = session.execute(
         select(
             table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
-        ).where(*breakdown, table.c.metric == "analyses", *filters.dimension_clauses(table.c))
+        ).where(*breakdown, table.c.metric == "analyses")
     ).all()
     return (
         [(tuple(row[:4]), row[4]) for row in by_dimensions],
@@ -242,25 +248,62 @@ def _tally_counts(session: Session, filters: Filters):
     )
 
 
-def _reviewer_counts(session: Session, filters: Filters):
-    """A reviewer's analyses are few: sum their stored contributions directly."""
-    reviewed = select(ReviewRound.analysis_id).where(ReviewRound.reviewer_id == filters.reviewer_id)
-    rows = session.scalars(
-        select(Analysis.tally).where(
-            Analysis.id.in_(reviewed), *filters.dimension_clauses(Analysis)
-        )
+def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple]:
+    """(organisation, metric, how many before today, how many from today) of open measures and
+    follow-up dates in the window the overview shows."""
+    table = OverviewTally.__table__
+    filtered = _filtered(filters)
+    if tallies.REVIEWER in filtered:
+        grain = "dated_reviewer_full"
+    else:
+        grain = "dated_organisation" if filtered <= {"organisation"} else "dated_full"
+    soon, recent, now = _window(today)
+    # Filtered by year, area, status or reviewer, the rows are best found through those
+    # dimensions' indexes: comparing `key || ''` keeps the planner off the date index, which
+    # would walk every date of every combination.
+    day = table.c.key if grain == "dated_organisation" else table.c.key.concat("")
+    rows = []
+    for metric, earliest in ((tallies.OPEN_MEASURE_DUE, ""), (tallies.CHECKPOINT, recent)):
+        rows += session.execute(
+            select(
+                table.c.organisation,
+                table.c.metric,
+                func.sum(case((table.c.key < now, table.c.n), else_=0)),
+                func.sum(case((table.c.key >= now, table.c.n), else_=0)),
+            )
+            .where(
+                *_tally_clauses(table, filters, grain),
+                table.c.metric == metric,
+                day.between(earliest, soon),
+            )
+            .group_by(table.c.organisation, table.c.metric)
+        ).all()
+    return rows
+
+
+def _window(today: date) -> tuple[str, str, str]:
+    """ISO dates: due soon up to, recent follow-up dates from, and today."""
+    return (
+        (today + timedelta(days=DUE_SOON_DAYS)).isoformat(),
+        (today - timedelta(days=RECENT_CHECKPOINT_DAYS)).isoformat(),
+        today.isoformat(),
     )
-    by_dimensions: Counter[tuple] = Counter()
-    totals: Counter[tuple[str, str]] = Counter()
-    for tally in rows:
-        if not tally:
-            continue
-        dims = tally["dimensions"]
-        by_dimensions[tuple(dims[name] for name in tallies.DIMENSIONS)] += 1
-        for name, n in tally["counts"].items():
-            metric, _, key = name.partition(":")
-            totals[(metric, key)] += n
-    return list(by_dimensions.items()), dict(totals)
+
+
+def _follow_up(dated: list[tuple]) -> list[FollowUpRow]:
+    """Open measures due soon or overdue, and recent or coming follow-up dates, per
+    organisation, most overdue first."""
+    kinds = {tallies.OPEN_MEASURE_DUE: "measures", tallies.CHECKPOINT: "checkpoints"}
+    counts: dict[str, dict[str, int]] = {}
+    for organisation, metric, before, after in dated:
+        bucket = counts.setdefault(organisation, {})
+        bucket[f"{kinds[metric]}_overdue"] = int(before or 0)
+        bucket[f"{kinds[metric]}_due"] = int(after or 0)
+    rows = [FollowUpRow(organisation, **bucket) for organisation, bucket in counts.items()]
+    return sorted(
+        rows,
+        key=lambda row: (-(row.measures_overdue + row.checkpoints_overdue), row.organisation),
+    )
 
 
 def _analysis_clauses(filters: Filters) -> list:
@@ -293,46 +336,6 @@ def _not_heard(session: Session, filters: Filters, limit: int = 10) -> list[NotH
             row.id, row.title, row.organisation, (row.answers or {}).get("not_heard_reason", "")
         )
         for row in rows
-    ]
-
-
-def _follow_up(session: Session, filters: Filters, today: date) -> list[FollowUpRow]:
-    """Measures not yet done and follow-up checkpoints, due soon or overdue, per organisation."""
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    clauses = [Analysis.status.not_in(_NO_FOLLOW_UP), *_analysis_clauses(filters)]
-    counts: dict[str, Counter] = {}
-    for column, kind, extra in (
-        (Measure.due_date, "measures", [Measure.status.in_(OPEN_MEASURE_STATUSES)]),
-        (
-            Indicator.measure_on,
-            "checkpoints",
-            [Indicator.measure_on >= today - timedelta(days=RECENT_CHECKPOINT_DAYS)],
-        ),
-    ):
-        model = column.class_
-        rows = session.execute(
-            select(
-                Analysis.organisation,
-                func.sum(case((column < today, 1), else_=0)),
-                func.sum(case((column >= today, 1), else_=0)),
-            )
-            .join(Analysis, Analysis.id == model.analysis_id)
-            .where(column.is_not(None), column <= soon, *extra, *clauses)
-            .group_by(Analysis.organisation)
-        )
-        for organisation, overdue, due in rows:
-            bucket = counts.setdefault(organisation, Counter())
-            bucket[f"{kind}_overdue"] += int(overdue or 0)
-            bucket[f"{kind}_due"] += int(due or 0)
-    return [
-        FollowUpRow(organisation, **dict(bucket))
-        for organisation, bucket in sorted(
-            counts.items(),
-            key=lambda item: (
-                -(item[1]["measures_overdue"] + item[1]["checkpoints_overdue"]),
-                item[0],
-            ),
-        )
     ]
 
 

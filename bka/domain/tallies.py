@@ -48,10 +48,22 @@ TRACKED = (
     DecisionRecord,
 )
 DIMENSIONS = ("organisation", "year", "decision_area", "status")
-# Every count is kept at several grains: summed over all analyses, per single dimension, and
-# per combination of all four. A question reads the coarsest grain that can answer it, so the
-# unfiltered overview sums a few hundred rows rather than every combination. Dimensions a grain
-# sums over hold ANY ("" or 0).
+# The reviewer filter is a fifth dimension, kept only where it is asked for: an analysis counts
+# once for every reviewer who has reviewed it.
+REVIEWER = "reviewer_id"
+KEY_COLUMNS = (*DIMENSIONS, REVIEWER)
+# Follow-up is no longer expected of analyses in these states.
+FOLLOW_UP_ENDED = (workflow.CLOSED, workflow.SCREENED_OUT)
+OPEN_MEASURE_STATUSES = ("planned", "in_progress")
+# Date-keyed metrics: an open measure's due date and an indicator's follow-up date.
+OPEN_MEASURE_DUE = "open_measure_due"
+CHECKPOINT = "checkpoint"
+DATED_METRICS = (OPEN_MEASURE_DUE, CHECKPOINT)
+# Every count is kept at several grains: summed over all analyses, per single dimension, per
+# combination of all four, and per reviewer. A question reads the coarsest grain that can
+# answer it, so the unfiltered overview sums a few hundred rows rather than every combination.
+# Dimensions a grain sums over hold ANY ("" or 0). Date-keyed counts, read only per
+# organisation, have grains of their own so that the others stay small.
 GRAINS = {
     "all": (),
     "organisation": ("organisation",),
@@ -59,14 +71,23 @@ GRAINS = {
     "decision_area": ("decision_area",),
     "status": ("status",),
     "full": DIMENSIONS,
+    "reviewer": (REVIEWER,),
+    "reviewer_full": KEY_COLUMNS,
 }
-ANY = {"organisation": "", "year": 0, "decision_area": "", "status": ""}
+DATED_GRAINS = {
+    "dated_organisation": ("organisation",),
+    "dated_full": DIMENSIONS,
+    "dated_reviewer_full": KEY_COLUMNS,
+}
+ANY = {"organisation": "", "year": 0, "decision_area": "", "status": "", REVIEWER: 0}
 
 
 def grain_for(filtered: set[str]) -> str:
     """The coarsest grain that holds the counts for these filtered dimensions."""
+    if REVIEWER in filtered:
+        return "reviewer" if filtered == {REVIEWER} else "reviewer_full"
     for name, dims in GRAINS.items():
-        if filtered <= set(dims) and (name == "full" or len(filtered) == len(dims)):
+        if set(dims) == filtered:
             return name
     return "full"
 
@@ -92,9 +113,11 @@ class Facts:
     impacts: list[tuple[int, str, str, str, list[str]]] = field(default_factory=list)
     consultations: list[int] = field(default_factory=list)
     rounds: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)
+    reviewer_ids: set[int] = field(default_factory=set)
     first_signed_at: datetime | None = None
     decided_on: date | None = None
-    measure_statuses: list[str] = field(default_factory=list)
+    measures: list[tuple[str, date | None]] = field(default_factory=list)  # (status, due date)
+    checkpoints: list[date] = field(default_factory=list)  # the indicators' follow-up dates
 
     @property
     def year(self) -> int:
@@ -143,8 +166,16 @@ def contribution(facts: Facts) -> dict[str, int]:
     if facts.decided_on is not None:
         days = (facts.decided_on - facts.created_at.date()).days
         counts[f"days_to_decision:{max(days, 0)}"] += 1
-    for status in facts.measure_statuses:
+    for status, _due in facts.measures:
         counts[f"measure_status:{status}"] += 1
+    # Follow-up still expected: open measures and follow-up dates, keyed by ISO date, so that
+    # "overdue" and "due soon" are read off for whatever day the overview is opened.
+    if facts.status not in FOLLOW_UP_ENDED:
+        for status, due in facts.measures:
+            if due is not None and status in OPEN_MEASURE_STATUSES:
+                counts[f"{OPEN_MEASURE_DUE}:{due.isoformat()}"] += 1
+        for day in facts.checkpoints:
+            counts[f"{CHECKPOINT}:{day.isoformat()}"] += 1
     return dict(counts)
 
 
@@ -195,12 +226,17 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
         )
     ):
         facts[analysis_id].consultations.append(count or 0)
-    for analysis_id, number, outcome, rubric in session.execute(
+    for analysis_id, number, outcome, rubric, reviewer_id in session.execute(
         select(
-            ReviewRound.analysis_id, ReviewRound.number, ReviewRound.outcome, ReviewRound.rubric
+            ReviewRound.analysis_id,
+            ReviewRound.number,
+            ReviewRound.outcome,
+            ReviewRound.rubric,
+            ReviewRound.reviewer_id,
         ).where(ReviewRound.analysis_id.in_(ids))
     ):
         facts[analysis_id].rounds.append((number, outcome, dict(rubric or {})))
+        facts[analysis_id].reviewer_ids.add(reviewer_id)
     for analysis_id, signed_at in session.execute(
         select(SignOff.analysis_id, func.min(SignOff.signed_at))
         .where(SignOff.analysis_id.in_(ids))
@@ -213,10 +249,18 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
         .group_by(DecisionRecord.analysis_id)
     ):
         facts[analysis_id].decided_on = decided_on
-    for analysis_id, status in session.execute(
-        select(Measure.analysis_id, Measure.status).where(Measure.analysis_id.in_(ids))
+    for analysis_id, status, due in session.execute(
+        select(Measure.analysis_id, Measure.status, Measure.due_date).where(
+            Measure.analysis_id.in_(ids)
+        )
     ):
-        facts[analysis_id].measure_statuses.append(status)
+        facts[analysis_id].measures.append((status, due))
+    for analysis_id, day in session.execute(
+        select(Indicator.analysis_id, Indicator.measure_on).where(
+            Indicator.analysis_id.in_(ids), Indicator.measure_on.is_not(None)
+        )
+    ):
+        facts[analysis_id].checkpoints.append(day)
     return facts
 
 
@@ -228,12 +272,19 @@ def _as_datetime(value: Any) -> datetime | None:
 
 
 def _tally_rows(dimensions: dict[str, Any], counts: dict[str, int], sign: int):
-    """(grain, organisation, year, decision area, status, metric, key) keys and their deltas."""
-    for grain, kept in GRAINS.items():
-        values = tuple(dimensions[dim] if dim in kept else ANY[dim] for dim in DIMENSIONS)
-        for name, n in counts.items():
-            metric, _, key = name.partition(":")
-            yield (grain, *values, metric, key), sign * n
+    """(grain, organisation, year, decision area, status, reviewer, metric, key) keys and their
+    deltas, for every grain."""
+    split: dict[bool, list[tuple[str, str, int]]] = {False: [], True: []}
+    for name, n in counts.items():
+        metric, _, key = name.partition(":")
+        split[metric in DATED_METRICS].append((metric, key, n))
+    for grains, items in ((GRAINS, split[False]), (DATED_GRAINS, split[True])):
+        for grain, kept in grains.items():
+            reviewers = dimensions.get(REVIEWER, []) if REVIEWER in kept else [ANY[REVIEWER]]
+            for reviewer in reviewers:
+                values = tuple(dimensions[dim] if dim in kept else ANY[dim] for dim in DIMENSIONS)
+                for metric, key, n in items:
+                    yield (grain, *values, reviewer, metric, key), sign * n
 
 
 def refresh(session: Session, ids: Iterable[int]) -> None:
@@ -258,6 +309,7 @@ def refresh(session: Session, ids: Iterable[int]) -> None:
             if current is None:
                 continue
             dimensions = {dim: getattr(current, dim) for dim in DIMENSIONS}
+            dimensions[REVIEWER] = sorted(current.reviewer_ids)
             counts = contribution(current)
             for key, n in _tally_rows(dimensions, counts, 1):
                 deltas[key] += n
@@ -311,18 +363,18 @@ def _apply(session: Session, deltas: dict[tuple, int]) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = OverviewTally.__table__
-    columns = ("grain", *DIMENSIONS, "metric", "key")
+    columns = ("grain", *KEY_COLUMNS, "metric", "key")
     statement = insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=list(columns), set_={"n": table.c.n + statement.excluded.n}
     )
     rows = [dict(zip(columns, key, strict=True), n=n) for key, n in sorted(deltas.items())]
     session.execute(statement, rows)
-    touched = {key[: len(DIMENSIONS) + 1] for key in deltas}
+    touched = {key[: len(KEY_COLUMNS) + 1] for key in deltas}
     session.execute(
         delete(table).where(
             table.c.n == 0,
-            tuple_(table.c.grain, *(table.c[dim] for dim in DIMENSIONS)).in_(sorted(touched)),
+            tuple_(table.c.grain, *(table.c[dim] for dim in KEY_COLUMNS)).in_(sorted(touched)),
         )
     )
 

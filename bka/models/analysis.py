@@ -25,7 +25,8 @@ class Analysis(db.Model):
         Index("ix_analysis_status_updated", "status", "updated_at"),
         Index("ix_analysis_diarienummer", "diarienummer"),
         # Keyset pagination of the administrators' list: newest first, per common filter.
-        Index("ix_analysis_updated", "updated_at", "id"),
+        # With the search text in it, searching the list reads this index alone.
+        Index("ix_analysis_updated", "updated_at", "id", "search_text"),
         Index("ix_analysis_organisation_updated", "organisation", "updated_at", "id"),
         Index("ix_analysis_year_updated", "year", "updated_at", "id"),
         Index("ix_analysis_area_updated", "decision_area", "updated_at", "id"),

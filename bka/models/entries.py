@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -108,8 +107,6 @@ class Measure(EntryMixin, db.Model):
     """A compensatory or mitigating measure with an owner and a due date."""
 
     __tablename__ = "measure"
-    # The overview's "due and overdue" reads open measures by due date.
-    __table_args__ = (Index("ix_measure_status_due", "status", "due_date"),)
 
     analysis_id: Mapped[int] = _analysis_fk()
     description: Mapped[str] = mapped_column(Text)
@@ -127,4 +124,4 @@ class Indicator(EntryMixin, db.Model):
     target: Mapped[str] = mapped_column(String(300), default="")
     source: Mapped[str] = mapped_column(String(300), default="")
     responsible: Mapped[str] = mapped_column(String(200), default="")
-    measure_on: Mapped[date | None] = mapped_column(Date, index=True)
+    measure_on: Mapped[date | None] = mapped_column(Date)

@@ -18,8 +18,60 @@ class OverviewTally(db.Model):
     __tablename__ = "overview_tally"
     __table_args__ = (
         UniqueConstraint(
-            "grain", "organisation", "year", "decision_area", "status", "metric", "key"
+            "grain",
+            "organisation",
+            "year",
+            "decision_area",
+            "status",
+            "reviewer_id",
+            "metric",
+            "key",
         ),
+        Index(
+            "ix_overview_tally_reviewer",
+            "grain",
+            "reviewer_id",
+            "organisation",
+            "year",
+            "decision_area",
+            "status",
+            "metric",
+            "key",
+            "n",
+        ),
+        # Filters that do not lead with the organisation still find their rows by index.
+        Index(
+            "ix_overview_tally_year",
+            "grain",
+            "year",
+            "decision_area",
+            "status",
+            "metric",
+            "key",
+            "n",
+        ),
+        Index(
+            "ix_overview_tally_area",
+            "grain",
+            "decision_area",
+            "status",
+            "organisation",
+            "metric",
+            "key",
+            "n",
+        ),
+        Index(
+            "ix_overview_tally_status",
+            "grain",
+            "status",
+            "organisation",
+            "year",
+            "metric",
+            "key",
+            "n",
+        ),
+        # Follow-up reads date-keyed rows by date range, per organisation.
+        Index("ix_overview_tally_dated", "grain", "metric", "key", "organisation", "n"),
         # The breakdown by dimension reads the "analyses" rows of the full grain.
         Index(
             "ix_overview_tally_metric",
@@ -39,6 +91,7 @@ class OverviewTally(db.Model):
     year: Mapped[int] = mapped_column(Integer)
     decision_area: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20))
+    reviewer_id: Mapped[int] = mapped_column(Integer)  # a user id; no foreign key: only a count
     metric: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(64))
     n: Mapped[int] = mapped_column(Integer)

@@ -32,13 +32,19 @@ def upgrade():
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('decision_area', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('reviewer_id', sa.Integer(), nullable=False),
     sa.Column('metric', sa.String(length=32), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_overview_tally')),
-    sa.UniqueConstraint('grain', 'organisation', 'year', 'decision_area', 'status', 'metric', 'key', name=op.f('uq_overview_tally_grain'))
+    sa.UniqueConstraint('grain', 'organisation', 'year', 'decision_area', 'status', 'reviewer_id', 'metric', 'key', name=op.f('uq_overview_tally_grain'))
     )
     with op.batch_alter_table('overview_tally', schema=None) as batch_op:
+        batch_op.create_index('ix_overview_tally_year', ['grain', 'year', 'decision_area', 'status', 'metric', 'key', 'n'], unique=False)
+        batch_op.create_index('ix_overview_tally_area', ['grain', 'decision_area', 'status', 'organisation', 'metric', 'key', 'n'], unique=False)
+        batch_op.create_index('ix_overview_tally_status', ['grain', 'status', 'organisation', 'year', 'metric', 'key', 'n'], unique=False)
+        batch_op.create_index('ix_overview_tally_reviewer', ['grain', 'reviewer_id', 'organisation', 'year', 'decision_area', 'status', 'metric', 'key', 'n'], unique=False)
+        batch_op.create_index('ix_overview_tally_dated', ['grain', 'metric', 'key', 'organisation', 'n'], unique=False)
         batch_op.create_index('ix_overview_tally_metric', ['grain', 'metric', 'organisation', 'year', 'decision_area', 'status', 'n'], unique=False)
 
     with op.batch_alter_table('analysis', schema=None) as batch_op:
@@ -49,14 +55,8 @@ def upgrade():
         batch_op.create_index('ix_analysis_area_updated', ['decision_area', 'updated_at', 'id'], unique=False)
         batch_op.create_index('ix_analysis_heard_updated', ['children_heard', 'updated_at', 'id'], unique=False)
         batch_op.create_index('ix_analysis_organisation_updated', ['organisation', 'updated_at', 'id'], unique=False)
-        batch_op.create_index('ix_analysis_updated', ['updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_analysis_updated', ['updated_at', 'id', 'search_text'], unique=False)
         batch_op.create_index('ix_analysis_year_updated', ['year', 'updated_at', 'id'], unique=False)
-
-    with op.batch_alter_table('measure', schema=None) as batch_op:
-        batch_op.create_index('ix_measure_status_due', ['status', 'due_date'], unique=False)
-
-    with op.batch_alter_table('indicator', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_indicator_measure_on'), ['measure_on'], unique=False)
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('organisation_id', sa.Integer(), nullable=True))
@@ -75,12 +75,6 @@ def downgrade():
         batch_op.drop_column('session_version')
         batch_op.drop_column('organisation_id')
 
-    with op.batch_alter_table('indicator', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_indicator_measure_on'))
-
-    with op.batch_alter_table('measure', schema=None) as batch_op:
-        batch_op.drop_index('ix_measure_status_due')
-
     with op.batch_alter_table('analysis', schema=None) as batch_op:
         batch_op.drop_index('ix_analysis_year_updated')
         batch_op.drop_index('ix_analysis_updated')
@@ -94,6 +88,11 @@ def downgrade():
 
     with op.batch_alter_table('overview_tally', schema=None) as batch_op:
         batch_op.drop_index('ix_overview_tally_metric')
+        batch_op.drop_index('ix_overview_tally_dated')
+        batch_op.drop_index('ix_overview_tally_reviewer')
+        batch_op.drop_index('ix_overview_tally_status')
+        batch_op.drop_index('ix_overview_tally_area')
+        batch_op.drop_index('ix_overview_tally_year')
 
     op.drop_table('overview_tally')
     op.drop_table('organisation')
