@@ -205,7 +205,7 @@ def key_figures(overview: Overview, format_number: Callable, locale: str) -> lis
                     count=format_number(overview.heard_considered),
                 ),
             ),
-            (_("Signed off"), format_number(overview.signed_off)),
+            (_("Analyses signed off"), format_number(overview.signed_off)),
             (_("Median time from start to sign-off"), days(overview.median_days_to_signoff)),
             (_("Median time from start to decision"), days(overview.median_days_to_decision)),
             (

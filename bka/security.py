@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from bka.extensions import csrf, db, login_manager
@@ -71,6 +72,9 @@ def init_app(app: Flask) -> None:
         return user
 
     login_manager.login_view = "auth.login"
+    # Flask-Login's own message is English only; this one is in the catalogs.
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
     @app.before_request

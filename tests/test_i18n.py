@@ -148,3 +148,9 @@ def test_fast_number_filter_matches_babel(app, language):
     with app.test_request_context(), force_locale(language):
         for value in (0, 7, 1248, -12345, 1234567, 2.5, 1 / 3):
             assert format_number(value) == format_decimal(value)
+
+
+def test_login_prompt_is_translated(browser):
+    page = browser.get("/analyses/new", follow_redirects=True).get_data(as_text=True)
+    assert "Logga in för att se sidan." in page
+    assert "Please log in" not in page
