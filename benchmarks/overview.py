@@ -12,19 +12,18 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bka import create_app  # noqa: E402
+from common import migrated_app, percentiles  # noqa: E402
+
 from bka.domain import analyses as ops  # noqa: E402
 from bka.domain import overview, tallies  # noqa: E402
 from bka.domain.accounts import create_user, password_hasher  # noqa: E402
@@ -374,8 +373,7 @@ def timed(client, url: str, repeat: int) -> tuple[float, float]:
         response = client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return percentiles(samples)
 
 
 def main() -> None:
@@ -385,14 +383,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(2024)
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "BKA_CONFIG_NAME": "testing",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            }
-        )
-        with app.app_context():
-            upgrade()
+        app = migrated_app(folder)
         with app.test_request_context():
             started = time.perf_counter()
             reviewer_id = seed(args.analyses, rng)

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from flask_migrate import upgrade
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bka import create_app, demo, reporting  # noqa: E402
+from common import migrated_app, percentiles  # noqa: E402
+
+from bka import demo, reporting  # noqa: E402
 from bka.demo_content import ANALYSES  # noqa: E402
 from bka.domain import analyses as ops  # noqa: E402
 from bka.extensions import db  # noqa: E402
@@ -33,14 +33,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "BKA_CONFIG_NAME": "testing",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            }
-        )
-        with app.app_context():
-            upgrade()
+        app = migrated_app(folder)
         with app.test_request_context():
             users = demo._users(app.config)
             demo._load_analysis(
@@ -65,12 +58,11 @@ def main() -> None:
                     started = time.perf_counter()
                     renderer(data, gettext)
                     samples.append((time.perf_counter() - started) * 1000)
-                ordered = sorted(samples)
-                p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+                p50, p95 = percentiles(samples)
                 pages = len(PdfReader(io.BytesIO(pdf)).pages)
                 print(
                     f"render {kind:<14} {pages:>3} pages  n={len(samples):<3} "
-                    f"p50={statistics.median(ordered):7.1f} ms  p95={p95:7.1f} ms  "
+                    f"p50={p50:7.1f} ms  p95={p95:7.1f} ms  "
                     f"({len(pdf) // 1024} KiB)"
                 )
 

@@ -10,19 +10,17 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask_migrate import upgrade
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bka import create_app  # noqa: E402
+from common import migrated_app, percentiles  # noqa: E402
+
 from bka.domain import analyses as ops  # noqa: E402
 from bka.domain.accounts import create_user, password_hasher  # noqa: E402
 from bka.extensions import db  # noqa: E402
@@ -165,11 +163,10 @@ def timed(call, repeat: int) -> list[float]:
 
 
 def report(name: str, samples: list[float]) -> None:
-    ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    p50, p95 = percentiles(samples)
     print(
-        f"{name:<44} n={len(samples):<4} p50={statistics.median(ordered):6.2f} ms  "
-        f"p95={p95:6.2f} ms  max={ordered[-1]:6.2f} ms"
+        f"{name:<44} n={len(samples):<4} p50={p50:6.2f} ms  "
+        f"p95={p95:6.2f} ms  max={max(samples):6.2f} ms"
     )
 
 
@@ -180,14 +177,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(2024)
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "BKA_CONFIG_NAME": "testing",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            }
-        )
-        with app.app_context():
-            upgrade()
+        app = migrated_app(folder)
         started = time.perf_counter()
         analysis_id, email = seed(app, args.analyses, rng)
         print(

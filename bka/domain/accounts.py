@@ -42,6 +42,7 @@ def create_user(
     locale: str | None = None,
     actor: User | None = None,
     organisation: Organisation | None = None,
+    active: bool = True,
 ) -> User:
     if role not in GLOBAL_ROLES:
         raise FieldError("role", _l("Unknown role."))
@@ -59,6 +60,7 @@ def create_user(
         role=role,
         locale=locale,
         organisation=organisation,
+        active=active,
     )
     db.session.add(user)
     db.session.flush()
@@ -68,7 +70,7 @@ def create_user(
         actor_label=None if actor else "system",
         object_type="user",
         object_id=user.id,
-        details={"email": user.email, "role": role},
+        details={"email": user.email, "role": role, "active": active},
     )
     return user
 

@@ -354,8 +354,8 @@ def new_user():
                 role=form.role.data,
                 actor=current_user,
                 organisation=_organisation(form),
+                active=form.active.data,
             )
-            user.active = form.active.data
         except FieldError as error:
             form.add_domain_error(error)
         else:
