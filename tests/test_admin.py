@@ -266,3 +266,9 @@ def test_overview_queries_use_indexes(app, hostile):
             details = [row[-1] for row in plan]
             scans = [line for line in details if line.startswith("SCAN") and "INDEX" not in line]
             assert not scans, f"{statement}\n{details}"
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/analyses", "/admin/users/new"])
+def test_admin_pages_have_unique_ids(admin_browser, hostile, url):
+    ids = re.findall(r'\sid="([^"]+)"', admin_browser.get(url).get_data(as_text=True))
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -107,16 +107,21 @@ class BarnbokslutForm(BaseForm):
     class Meta:
         csrf = False
 
+    # Own ids: the form shares the overview page with the filters, which have the same names.
     year = IntegerField(
         _l("Year"),
+        id="report-year",
         validators=[
             required(),
             NumberRange(min=1990, max=2100, message=_l("Enter a year such as 2025.")),
         ],
     )
-    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    organisation = SelectField(
+        _l("Organisation"), id="report-organisation", validators=[Optional()]
+    )
     lang = RadioField(
         _l("Language of the report"),
+        id="report-lang",
         choices=choices.options(choices.LANGUAGE),
         default="sv",
         validators=[required()],

@@ -179,3 +179,10 @@ def test_axe(pages, analyses, report, scan, language):
         report[f"{scan.name} ({language})"] = goal
     screenshot(page, f"axe/{scan.name}-{language}", full_page=False)
     assert not failing, f"{scan.name} ({language}) {page.url}\n{describe(failing)}"
+    # axe 4 no longer reports duplicate ids, but a label or an error link can then point at the
+    # wrong field.
+    duplicates = page.evaluate(
+        """() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+                   return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))]; }"""
+    )
+    assert not duplicates, f"{scan.name} ({language}) repeats the ids {duplicates}"

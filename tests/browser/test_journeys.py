@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.browser.helpers import (
+    ADMIN,
     REVIEWER,
     STEP_KEYS,
     TEAM,
@@ -136,3 +137,33 @@ def test_reviewer_sends_back_team_fixes_reviewer_signs_off_and_downloads_the_pdf
     path = artifacts / "report-sv.pdf"
     download.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_administrator_filters_the_overview_lists_and_exports(new_context, artifacts, language):
+    text = {
+        "sv": ("Administration", "Översikt över alla analyser", "Alla analyser", "Filtrera"),
+        "en": ("Administration", "Overview of all analyses", "All analyses", "Apply filters"),
+    }[language]
+    admin = new_context().new_page()
+    login(admin, ADMIN, language)
+    admin.get_by_role("link", name=text[0]).click()
+    assert admin.locator("h1").inner_text() == text[1]
+    total = int(re.sub(r"\D", "", admin.locator(".key-figures dd").first.inner_text()))
+    assert total >= 20  # the demo's analyses across organisations, years and states
+    assert admin.locator("svg[role=img]").count() >= 5
+    # Filter by a year: the figures and the list narrow to it.
+    admin.locator("#year").fill("2024")
+    admin.get_by_role("button", name=text[3]).click()
+    assert "year=2024" in admin.url
+    filtered = int(re.sub(r"\D", "", admin.locator(".key-figures dd").first.inner_text()))
+    assert 0 < filtered < total
+    screenshot(admin, f"admin-overview-2024-{language}")
+    admin.locator(".admin-nav").get_by_role("link", name=text[2]).click()
+    assert admin.locator("#year").input_value() == ""  # the list starts unfiltered
+    assert admin.locator("main table tbody tr").count() >= 20
+    with admin.expect_download() as download:
+        admin.locator("a[href*='/admin/export/analyses.csv']").click()
+    path = artifacts / f"analyses-{language}.csv"
+    download.value.save_as(path)
+    assert path.read_bytes().startswith("\ufeff".encode())
