@@ -328,3 +328,13 @@ def test_median_of_a_histogram():
     assert overview._median(Counter({"5": 1})) == 5
     assert overview._median(Counter({"1": 2, "9": 1})) == 1
     assert overview._median(Counter({"1": 1, "3": 1, "10": 2})) == 6.5
+
+
+def test_grain_names_and_metric_keys_fit_their_columns():
+    """SQLite does not enforce VARCHAR lengths; PostgreSQL does."""
+    table = OverviewTally.__table__
+    assert max(map(len, [*tallies.GRAINS, *tallies.DATED_GRAINS])) <= table.c.grain.type.length
+    from bka.domain.entries import VULNERABLE_SITUATIONS
+
+    longest_key = max(len(f"{article}:{band}") for article in (54,) for band in ("13-15",))
+    assert max(longest_key, *map(len, VULNERABLE_SITUATIONS)) <= table.c.key.type.length

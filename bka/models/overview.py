@@ -86,7 +86,7 @@ class OverviewTally(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    grain: Mapped[str] = mapped_column(String(16))
+    grain: Mapped[str] = mapped_column(String(24))
     organisation: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer)
     decision_area: Mapped[str] = mapped_column(String(32))

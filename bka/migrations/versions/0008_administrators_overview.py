@@ -27,7 +27,7 @@ def upgrade():
     )
     op.create_table('overview_tally',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('grain', sa.String(length=16), nullable=False),
+    sa.Column('grain', sa.String(length=24), nullable=False),
     sa.Column('organisation', sa.String(length=200), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('decision_area', sa.String(length=32), nullable=False),
