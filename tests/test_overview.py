@@ -332,9 +332,30 @@ def test_median_of_a_histogram():
 
 def test_grain_names_and_metric_keys_fit_their_columns():
     """SQLite does not enforce VARCHAR lengths; PostgreSQL does."""
-    table = OverviewTally.__table__
-    assert max(map(len, [*tallies.GRAINS, *tallies.DATED_GRAINS])) <= table.c.grain.type.length
     from bka.domain.entries import VULNERABLE_SITUATIONS
 
-    longest_key = max(len(f"{article}:{band}") for article in (54,) for band in ("13-15",))
-    assert max(longest_key, *map(len, VULNERABLE_SITUATIONS)) <= table.c.key.type.length
+    table = OverviewTally.__table__
+    assert max(map(len, [*tallies.GRAINS, *tallies.DATED_GRAINS])) <= table.c.grain.type.length
+    facts = tallies.Facts(
+        id=1,
+        title="T",
+        diarienummer=None,
+        organisation="O",
+        decision_area="digital",
+        status="follow_up",
+        screening_level="in_depth",
+        created_at=CREATED,
+        planned_decision_date=None,
+        children_heard="unsure",
+        impacts=[(54, "weakens", "13-15", "relative", list(VULNERABLE_SITUATIONS))],
+        consultations=[12],
+        rounds=[(1, "signed", {"indicators_measurable": "partly"})],
+        first_signed_at=CREATED + timedelta(days=400),
+        decided_on=TODAY,
+        measures=[("in_progress", TODAY)],
+        checkpoints=[TODAY],
+    )
+    for name in tallies.contribution(facts):
+        metric, _, key = name.partition(":")
+        assert len(metric) <= table.c.metric.type.length, metric
+        assert len(key) <= table.c.key.type.length, key
