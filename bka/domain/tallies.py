@@ -3,9 +3,10 @@
 Every commit that touched an analysis (its answers, entries, reviews, sign-offs or decision)
 recomputes that analysis's contribution to the overview: a small dict of counts such as
 "weakens:16" or "rubric:children_heard:partly". The contribution is stored on the analysis,
-and the difference from the previous one is added to `overview_tally`, whose rows are keyed by
-the overview's dimensions (organisation, year, decision area, status). The overview then sums a
-few thousand tally rows instead of scanning every analysis, impact and review.
+and the difference from the previous one is added to `overview_tally` at every grain (see
+GRAINS): all analyses, per dimension (organisation, year, decision area, status), per
+combination of them, and per reviewer. The overview then sums the few rows of the coarsest grain
+that answers its filters instead of scanning every analysis, impact and review.
 """
 
 from __future__ import annotations
