@@ -192,18 +192,23 @@ def page(context):
 
 @pytest.fixture(scope="session")
 def analyses(chromium, live_server) -> dict[str, int]:
-    """Analyses in each state: empty, the demo's draft and decided ones, one in review."""
+    """Analyses in each state: empty, the demo's draft, approved and decided ones, one in
+    review."""
     context = chromium.new_context(base_url=live_server.url)
     page = context.new_page()
     login(page, TEAM, "sv")
 
     def analysis_id(title: str) -> int:
-        href = page.get_by_role("link", name=title).first.get_attribute("href")
+        href = page.get_by_role("link", name=title, exact=True).get_attribute("href")
         return int(re.search(r"/analyses/(\d+)", href).group(1))
 
     ids = {
         "draft": analysis_id("Samordnad barnakut och neonatalvård nattetid"),
         "decided": analysis_id("Införande av vårdinformationssystemet Millennium"),
+        "approved": analysis_id(
+            "Införande av vårdinformationssystemet Millennium, "
+            "våg 4: Göteborg och Drottning Silvias barnsjukhus"
+        ),
     }
     for key, title in (("empty", "Tom analys"), ("review", "Analys under granskning")):
         page.goto("/analyses/new")

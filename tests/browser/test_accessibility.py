@@ -85,7 +85,7 @@ def click_first(selector: str) -> Callable:
 class Scan:
     name: str
     user: tuple[str, str] | None
-    path: str  # {empty}, {draft}, {decided} and {review} are analysis ids
+    path: str  # {empty}, {draft}, {approved}, {decided} and {review} are analysis ids
     act: Callable | None = None
 
 
@@ -99,6 +99,9 @@ SCANS = [
     Scan("hub-empty", TEAM, "/analyses/{empty}"),
     Scan("hub-filled", TEAM, "/analyses/{draft}"),
     Scan("hub-decided", TEAM, "/analyses/{decided}"),
+    Scan("hub-approved", TEAM, "/analyses/{approved}"),
+    Scan("decision", TEAM, "/analyses/{approved}/decision"),
+    Scan("decision-error", TEAM, "/analyses/{approved}/decision", submit),
     Scan("details", TEAM, "/analyses/{draft}/details"),
     Scan("details-error", TEAM, "/analyses/{draft}/details", clear_title_and_submit),
     *[Scan(f"step-{key}-empty", TEAM, f"/analyses/{{empty}}/steps/{key}") for key in STEP_KEYS],
