@@ -11,7 +11,6 @@ from flask_sqlalchemy.session import Session as SqlaSession
 
 def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     """Build the application. `config` is a config name or a dict of settings to apply last."""
-    from bka import i18n, security, templating
     from bka.cli import register_commands
     from bka.config import config_from_environment
     from bka.database import init_database
@@ -19,6 +18,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from bka.domain.tallies import install as install_tallies
     from bka.extensions import babel, csrf, login_manager
     from bka.views import register_blueprints
+    from bka.web import i18n, security, templating
 
     overrides = dict(config) if isinstance(config, dict) else {}
     name = config if isinstance(config, str) else overrides.get("BKA_CONFIG_NAME")

@@ -146,8 +146,8 @@ def report_command(analysis_id: int, kind: str, locale: str, output: str) -> Non
     """Render a report of ANALYSIS_ID as PDF to --output."""
     from datetime import date
 
-    from bka import reporting
     from bka.domain import analyses as ops
+    from bka.domain import reporting
     from bka.extensions import db
     from bka.models import Analysis
 

@@ -11,9 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bka import reporting
 from bka.domain import analyses as ops
-from bka.domain import lifecycle
+from bka.domain import lifecycle, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
 from bka.domain.checklists import Library
 from bka.domain.entries import ENTRY_KINDS

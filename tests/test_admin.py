@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from sqlalchemy import event, text
 
 from bka.domain import overview
-from bka.exports import escape_cell
 from bka.extensions import db
 from bka.models import Analysis, User
+from bka.web.exports import escape_cell
 
 HOSTILE_TITLES = (
     '=HYPERLINK("http://evil")',

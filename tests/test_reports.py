@@ -16,9 +16,10 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from bka import demo, reporting
+from bka import demo
 from bka.demo_content import ANALYSES
 from bka.domain import analyses as ops
+from bka.domain import reporting
 from bka.extensions import db
 from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
 from reports import ReportData, render_analysis_report

@@ -10,7 +10,7 @@ from bka import create_app
 from bka.config import ProductionConfig
 from bka.extensions import db
 from bka.models import User
-from bka.security import MissingSecretKey
+from bka.web.security import MissingSecretKey
 
 
 def test_passwords_are_argon2id_at_or_above_the_owasp_floor(app, make_user):

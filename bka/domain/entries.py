@@ -1,6 +1,6 @@
 """The structured entries each step holds, and the choice keys their fields take.
 
-Labels for these keys live with the forms (bka/forms/choices.py); the domain only knows keys.
+Labels for these keys live in bka/domain/labels.py, shared by forms, templates and reports.
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ from bka.models.base import utcnow
 VERDICT_OK = "ok"
 VERDICT_CHANGES = "changes"
 VERDICTS = (VERDICT_OK, VERDICT_CHANGES)
+OUTCOME_RETURNED = "returned"
+OUTCOME_SIGNED = "signed"
+REVIEW_OUTCOMES = (OUTCOME_RETURNED, OUTCOME_SIGNED)
 RUBRIC_ITEMS = (
     "evidence_cited",
     "children_heard",
@@ -114,7 +117,7 @@ def rounds_of(analysis: Analysis) -> list[ReviewRound]:
 def last_returned_round(analysis: Analysis) -> ReviewRound | None:
     return db.session.scalar(
         select(ReviewRound)
-        .where(ReviewRound.analysis_id == analysis.id, ReviewRound.outcome == "returned")
+        .where(ReviewRound.analysis_id == analysis.id, ReviewRound.outcome == OUTCOME_RETURNED)
         .order_by(ReviewRound.number.desc())
         .limit(1)
     )
@@ -207,7 +210,7 @@ def return_for_changes(
     if not reasons:
         raise FieldError("reasons", _l("Explain what the team needs to change."))
     _record_review(review, verdicts, rubric, reasons, comments, reviewer)
-    review.outcome = "returned"
+    review.outcome = OUTCOME_RETURNED
     transition(analysis, checklists, "return", reviewer)
     notifications.notify(notifications.RETURNED, analysis, reviewer)
     return review
@@ -241,7 +244,7 @@ def sign_off(
             "verdicts", _l("A step is marked “needs changes”: send the analysis back instead.")
         )
     _record_review(review, verdicts, rubric, reasons, comments, reviewer)
-    review.outcome = "signed"
+    review.outcome = OUTCOME_SIGNED
     revision = transition(analysis, checklists, sign_off_transition(analysis), reviewer)
     signature = SignOff(
         analysis_id=analysis.id,

@@ -1,4 +1,4 @@
-"""Who is told what when the lifecycle moves; delivery by e-mail lives in bka/mail.py."""
+"""Who is told what when the lifecycle moves; delivery by e-mail lives in bka/web/mail.py."""
 
 from __future__ import annotations
 

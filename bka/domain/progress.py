@@ -18,6 +18,9 @@ from bka.models import Analysis, StepAnswer
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
+# Not computed from the answers: a reviewer flagged the step in the last returned round.
+NEEDS_CHANGES = "needs_changes"
+STEP_STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, NEEDS_CHANGES)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, NumberRange, Optional
 
-from bka.domain import workflow
+from bka.domain import labels, workflow
 from bka.domain.accounts import MIN_PASSWORD_LENGTH
-from bka.forms import choices
-from bka.forms.base import BaseForm, required
+from bka.forms.base import BaseForm, options, required
 
 ANY = SelectChoice("", _l("All"))
 
@@ -38,11 +37,11 @@ class FilterForm(BaseForm):
         ],
     )
     decision_area = SelectField(
-        _l("Decision area"), choices=[ANY, *choices.options(choices.AREA)], validators=[Optional()]
+        _l("Decision area"), choices=[ANY, *options(labels.AREA)], validators=[Optional()]
     )
     status = SelectField(
         _l("Status"),
-        choices=[ANY, *choices.options(workflow.STATUS_LABELS)],
+        choices=[ANY, *options(workflow.STATUS_LABELS)],
         validators=[Optional()],
     )
     reviewer = SelectField(_l("Reviewer"), validators=[Optional()])
@@ -64,7 +63,7 @@ class UserForm(BaseForm):
     )
     role = RadioField(
         _l("Role"),
-        choices=choices.options(choices.GLOBAL_ROLE),
+        choices=options(labels.GLOBAL_ROLE),
         default="member",
         validators=[required()],
     )
@@ -122,7 +121,7 @@ class BarnbokslutForm(BaseForm):
     lang = RadioField(
         _l("Language of the report"),
         id="report-lang",
-        choices=choices.options(choices.LANGUAGE),
+        choices=options(labels.LANGUAGE),
         default="sv",
         validators=[required()],
     )

@@ -6,33 +6,35 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, SubmitField
 from wtforms.validators import Email, Length, Optional
 
-from bka.forms import choices
-from bka.forms.base import BaseForm, required
+from bka.domain import labels
+from bka.forms.base import BaseForm, options, required
+
+DETAILS = labels.FIELD_LABELS["details"]
 
 
 class DetailsForm(BaseForm):
     title = StringField(
-        _l("Title of the decision"),
+        DETAILS["title"],
         validators=[required(), Length(max=200)],
         description=_l("For example “Införande av vårdinformationssystemet Millennium”."),
     )
     organisation = StringField(
-        _l("Organisation or administration (förvaltning)"),
+        DETAILS["organisation"],
         validators=[required(), Length(max=200)],
     )
     diarienummer = StringField(
-        _l("Case number (diarienummer)"),
+        DETAILS["diarienummer"],
         validators=[Optional(), Length(max=64)],
         description=_l("Optional. Add it when the case is registered."),
     )
-    planned_decision_date = DateField(_l("Planned decision date"), validators=[Optional()])
+    planned_decision_date = DateField(DETAILS["planned_decision_date"], validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 
 class NewAnalysisForm(DetailsForm):
     decision_area = RadioField(
-        _l("Decision area"),
-        choices=choices.options(choices.AREA),
+        DETAILS["decision_area"],
+        choices=options(labels.AREA),
         validators=[required()],
         description=_l("Selects the checklist of prompts for this kind of decision."),
     )
@@ -46,7 +48,7 @@ class AddMemberForm(BaseForm):
     )
     role = RadioField(
         _l("Role"),
-        choices=choices.options({key: choices.MEMBER_ROLE[key] for key in ("editor", "viewer")}),
+        choices=options({key: labels.MEMBER_ROLE[key] for key in ("editor", "viewer")}),
         default="editor",
         validators=[required()],
     )

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from bka.forms import choices
-from bka.forms.base import BaseForm
+from bka.domain import labels
+from bka.forms.base import BaseForm, options
 
 
 class LoginForm(BaseForm):
@@ -30,6 +30,6 @@ class LanguageForm(BaseForm):
 
 class AccountForm(BaseForm):
     locale = RadioField(
-        _l("Language"), choices=choices.options(choices.LANGUAGE), validators=[InputRequired()]
+        _l("Language"), choices=options(labels.LANGUAGE), validators=[InputRequired()]
     )
     submit = SubmitField(_l("Save"))

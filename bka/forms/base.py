@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,6 +20,11 @@ SESSION_EXPIRED = _l(
 def required():
     """InputRequired with the project's own wording (translated like every message)."""
     return InputRequired(message=_l("This field is required."))
+
+
+def options(mapping: dict) -> list[SelectChoice]:
+    """WTForms choices from a key -> label mapping (labels from bka.domain.labels)."""
+    return [SelectChoice(key, label) for key, label in mapping.items()]
 
 
 def clean_text(value):

@@ -16,44 +16,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from bka.domain import labels
 from bka.domain.checklists import Checklists
-from bka.domain.lifecycle import ATTESTATIONS, RUBRIC_ITEMS
-from bka.forms import choices
-from bka.forms.base import BaseForm, MultiCheckboxField, required
+from bka.domain.lifecycle import ATTESTATIONS
+from bka.forms.base import BaseForm, MultiCheckboxField, options, required
 from bka.forms.step import TEXTAREA_MAX
-
-VERDICT = {"ok": _l("OK"), "changes": _l("Needs changes")}
-RUBRIC = {
-    "evidence_cited": _l("Is the evidence cited?"),
-    "children_heard": _l("Were children heard, or is a reason given why not?"),
-    "alternatives_analysed": _l("Are the alternatives analysed?"),
-    "conflicts_explicit": _l("Are conflicts of interest made explicit?"),
-    "measures_owned": _l("Do the measures have an owner and a due date?"),
-    "indicators_measurable": _l("Are the follow-up indicators measurable?"),
-}
-RUBRIC_ANSWER = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
-ATTESTATION = {
-    "read_whole": _l("I have read the whole analysis in this version."),
-    "rights_and_children": _l(
-        "The affected children, their rights and their views are identified and taken into account."
-    ),
-    "reasoning_sound": _l(
-        "The weighing of the child's best interests against other interests is reasoned and "
-        "documented."
-    ),
-    "no_children_affected": _l(
-        "I agree that the decision does not affect children and that the justification holds."
-    ),
-    "this_version": _l("I sign exactly this version; any later change needs a new sign-off."),
-}
-DECISION_OUTCOME = {
-    "adopted": _l("Adopted as proposed"),
-    "adopted_with_changes": _l("Adopted with changes"),
-    "rejected": _l("Rejected"),
-    "postponed": _l("Postponed or sent back"),
-}
-assert set(RUBRIC) == set(RUBRIC_ITEMS)
-assert {key for keys in ATTESTATIONS.values() for key in keys} == set(ATTESTATION)
 
 
 class SubmitForm(BaseForm):
@@ -66,7 +33,7 @@ class SubmitForm(BaseForm):
     submit = SubmitField(_l("Send for review"))
 
     def set_reviewers(self, people: dict[int, str]) -> None:
-        self.reviewer.choices = choices.options(people)
+        self.reviewer.choices = options(people)
 
 
 def build_review_form(checklists: Checklists, locale: str, target_status: str, **kwargs):
@@ -75,16 +42,16 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
     for step in checklists.method.steps:
         fields[f"verdict__{step.key}"] = RadioField(
             f"{step.number}. {step.title.get(locale)}",
-            choices=choices.options(VERDICT),
+            choices=options(labels.VERDICT),
             default="ok",
             validators=[Optional()],
         )
         fields[f"comment__{step.key}"] = TextAreaField(
             _l("Comment on this step"), validators=[Optional(), Length(max=TEXTAREA_MAX)]
         )
-    for key, label in RUBRIC.items():
+    for key, label in labels.RUBRIC.items():
         fields[f"rubric__{key}"] = RadioField(
-            label, choices=choices.options(RUBRIC_ANSWER), validators=[Optional()]
+            label, choices=options(labels.RUBRIC_ANSWER), validators=[Optional()]
         )
     fields["reasons"] = TextAreaField(
         _l("Summary for the team"),
@@ -93,7 +60,7 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
     )
     fields["statements"] = MultiCheckboxField(
         _l("Attestation"),
-        choices=[SelectChoice(key, ATTESTATION[key]) for key in ATTESTATIONS[target_status]],
+        choices=[SelectChoice(key, labels.ATTESTATION[key]) for key in ATTESTATIONS[target_status]],
         validators=[Optional()],
     )
     fields["title"] = StringField(
@@ -122,7 +89,7 @@ class DecisionForm(BaseForm):
         _l("Case number (diarienummer)"), validators=[Optional(), Length(max=64)]
     )
     outcome = RadioField(
-        _l("Outcome"), choices=choices.options(DECISION_OUTCOME), validators=[required()]
+        _l("Outcome"), choices=options(labels.DECISION_OUTCOME), validators=[required()]
     )
     best_interests_weighing = TextAreaField(
         _l("How the child's best interests were weighed in the decision"),

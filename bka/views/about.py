@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template
 
-from bka.i18n import current_language
+from bka.web.i18n import current_language
 
 bp = Blueprint("about", __name__)
 

@@ -23,8 +23,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
-from bka import overview_tables, reporting
-from bka.domain import audit, overview
+from bka.domain import audit, labels, overview, overview_tables, reporting
 from bka.domain.accounts import (
     create_organisation,
     create_user,
@@ -35,7 +34,6 @@ from bka.domain.checklists import content_hash
 from bka.domain.errors import FieldError
 from bka.domain.permissions import ADMINISTER, can
 from bka.domain.workflow import STATUS_LABELS
-from bka.exports import csv_bytes, xlsx_bytes
 from bka.extensions import db
 from bka.forms.admin import (
     BarnbokslutForm,
@@ -44,12 +42,12 @@ from bka.forms.admin import (
     OrganisationForm,
     UserForm,
 )
-from bka.forms.choices import AREA
-from bka.i18n import current_language
 from bka.models import Analysis, ChecklistRevision, Organisation, OverviewTally, User
 from bka.models.user import ROLE_REVIEWER
-from bka.security import form_checks_csrf
 from bka.views.helpers import library
+from bka.web.exports import csv_bytes, xlsx_bytes
+from bka.web.i18n import current_language
+from bka.web.security import form_checks_csrf
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -176,7 +174,7 @@ def analyses():
         filters=filters,
         filter_args=_filter_args(filters),
         page=page,
-        heard_labels=overview_tables.HEARD,
+        heard_labels=labels.HEARD,
     )
 
 
@@ -208,11 +206,11 @@ def _list_sheet() -> tuple[str, list[str], object]:
             row.title,
             row.diarienummer or "",
             row.organisation,
-            str(AREA.get(row.decision_area, row.decision_area)),
+            str(labels.AREA.get(row.decision_area, row.decision_area)),
             str(STATUS_LABELS.get(row.status, row.status)),
             row.year or "",
-            str(overview_tables.SCREENING.get(row.screening_level or "unset", "")),
-            str(overview_tables.HEARD.get(row.children_heard or "unanswered", row.children_heard)),
+            str(labels.SCREENING_RESULT.get(row.screening_level or "unset", "")),
+            str(labels.HEARD.get(row.children_heard or "unanswered", row.children_heard)),
             row.updated_at.date().isoformat(),
         )
         for row in overview.all_rows(db.session, filters)

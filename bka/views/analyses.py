@@ -11,13 +11,13 @@ from bka.domain import lifecycle
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import EDIT, MANAGE_MEMBERS, can
-from bka.domain.progress import completed_count, load_state, step_status
+from bka.domain.progress import NEEDS_CHANGES, completed_count, load_state, step_status
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
 from bka.models import Membership
-from bka.security import form_checks_csrf
 from bka.views.helpers import check_page_context, library, load_analysis
+from bka.web.security import form_checks_csrf
 
 bp = Blueprint("analyses", __name__)
 
@@ -67,7 +67,7 @@ def hub(analysis_id: int):
     state = load_state(analysis, checklists)
     needs_changes = lifecycle.steps_needing_changes(analysis, state)
     steps = [
-        (step, "needs_changes" if step.key in needs_changes else step_status(state, step.key))
+        (step, NEEDS_CHANGES if step.key in needs_changes else step_status(state, step.key))
         for step in checklists.method.steps
     ]
     return render_template(

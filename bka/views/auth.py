@@ -21,7 +21,7 @@ from bka.domain import audit
 from bka.domain.accounts import authenticate, password_hasher
 from bka.extensions import db
 from bka.forms.auth import AccountForm, LanguageForm, LoginForm
-from bka.security import form_checks_csrf
+from bka.web.security import form_checks_csrf
 
 bp = Blueprint("auth", __name__)
 

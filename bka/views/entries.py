@@ -14,9 +14,9 @@ from bka.domain.progress import AnalysisState, load_state
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.entries import ENTRY_FORMS, ImpactForm
-from bka.i18n import current_language
-from bka.security import form_checks_csrf
 from bka.views.helpers import load_analysis, warn_about_personnummer
+from bka.web.i18n import current_language
+from bka.web.security import form_checks_csrf
 
 bp = Blueprint("entries", __name__, url_prefix="/analyses/<int:analysis_id>/entries/<kind_name>")
 

@@ -15,8 +15,8 @@ from bka.domain.progress import load_state, step_status
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.review import SubmitForm
-from bka.i18n import current_language
 from bka.models import Analysis
+from bka.web.i18n import current_language
 
 
 def library() -> Library:

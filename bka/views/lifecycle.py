@@ -6,19 +6,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from bka import mail, reporting
 from bka.domain import analyses as ops
-from bka.domain import lifecycle
+from bka.domain import lifecycle, reporting
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import COMMENT, RESOLVE_COMMENTS, REVIEW
 from bka.domain.progress import all_missing, load_state
 from bka.extensions import db
 from bka.forms.review import CommentForm, DecisionForm, build_review_form
-from bka.i18n import current_language
 from bka.models import Comment, User
-from bka.security import form_checks_csrf
 from bka.views.helpers import check_page_context, load_analysis, submit_form
+from bka.web import mail
+from bka.web.i18n import current_language
+from bka.web.security import form_checks_csrf
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/analyses/<int:analysis_id>")
 

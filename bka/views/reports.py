@@ -8,9 +8,8 @@ from datetime import date
 from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user, login_required
 
-from bka import reporting
 from bka.domain import analyses as ops
-from bka.domain import audit
+from bka.domain import audit, reporting
 from bka.extensions import db
 from bka.views.helpers import load_analysis
 

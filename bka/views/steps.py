@@ -21,10 +21,10 @@ from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.step import build_step_form, question_fields
-from bka.i18n import current_language
 from bka.models import StepAnswer
-from bka.security import form_checks_csrf
 from bka.views.helpers import load_analysis, warn_about_personnummer
+from bka.web.i18n import current_language
+from bka.web.security import form_checks_csrf
 
 bp = Blueprint("steps", __name__, url_prefix="/analyses/<int:analysis_id>/steps")
 

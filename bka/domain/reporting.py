@@ -18,16 +18,13 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from bka import overview_tables
-from bka.domain import history, lifecycle
+from bka.domain import history, labels, lifecycle, overview_tables
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
 from bka.domain.overview import Overview
 from bka.domain.progress import load_state
 from bka.domain.screening import screening_result
 from bka.domain.workflow import STATUS_LABELS
 from bka.extensions import db
-from bka.forms import choices
-from bka.forms.review import ATTESTATION, VERDICT
 from bka.models import Analysis, ArchivedReport
 from reports import RENDERERS
 from reports import render_barnbokslut as render_barnbokslut_pdf
@@ -48,7 +45,7 @@ from reports.data import (
     TableData,
 )
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 KINDS = tuple(RENDERERS)
 
 
@@ -93,7 +90,7 @@ def _sections(content: dict, checklists: Checklists, locale: str) -> tuple[StepS
         if step.key == "evidence":
             rows += [
                 Answer(
-                    f"{source['title']} ({str(choices.EVIDENCE_KIND[source['kind']])})",
+                    f"{source['title']} ({str(labels.EVIDENCE_KIND[source['kind']])})",
                     "\n".join(
                         part for part in (source.get("reference"), source.get("findings")) if part
                     ),
@@ -132,7 +129,7 @@ def build_report_data(
             locale=locale,
             title=details["title"],
             organisation=details["organisation"],
-            decision_area=label(choices.AREA, details["decision_area"]),
+            decision_area=label(labels.AREA, details["decision_area"]),
             diarienummer=details.get("diarienummer") or "",
             status=label(STATUS_LABELS, details["status"]),
             version=details["version"],
@@ -144,7 +141,7 @@ def build_report_data(
             if decision
             else _day(details.get("planned_decision_date")),
             screening_result=(
-                label(choices.SCREENING_LEVEL, result.level)
+                label(labels.SCREENING_LEVEL, result.level)
                 + ": "
                 + " ".join(str(reason) for reason in result.reasons)
             )
@@ -154,10 +151,10 @@ def build_report_data(
             child_groups=tuple(
                 ChildGroupRow(
                     g["label"],
-                    label(choices.AGE_BAND, g["age_band"]),
-                    label(choices.RELATION, g["relation"]),
+                    label(labels.AGE_BAND, g["age_band"]),
+                    label(labels.RELATION, g["relation"]),
                     ", ".join(
-                        label(choices.VULNERABLE, k) for k in g.get("vulnerable_situations") or []
+                        label(labels.VULNERABLE, k) for k in g.get("vulnerable_situations") or []
                     ),
                     g.get("estimated_number"),
                     g.get("number_source") or "",
@@ -181,10 +178,10 @@ def build_report_data(
                             convention.article(i["article"]).title.get(locale),
                             groups.get(i["child_group_id"], {}).get("label", ""),
                             i["direction"],
-                            label(choices.DIRECTION, i["direction"]),
-                            label(choices.TERM, i["term"]),
-                            label(choices.SEVERITY, i["severity"]),
-                            label(choices.LIKELIHOOD, i["likelihood"]),
+                            label(labels.DIRECTION, i["direction"]),
+                            label(labels.TERM, i["term"]),
+                            label(labels.SEVERITY, i["severity"]),
+                            label(labels.LIKELIHOOD, i["likelihood"]),
                             i.get("explanation") or "",
                         )
                         for i in entries.get("impacts", [])
@@ -192,10 +189,10 @@ def build_report_data(
                     key=lambda row: (row.article, row.group),
                 )
             ),
-            direction_labels={key: str(value) for key, value in choices.DIRECTION.items()},
+            direction_labels={key: str(value) for key, value in labels.DIRECTION.items()},
             consultations=tuple(
                 ConsultationRow(
-                    label(choices.CONSULTATION_METHOD, c["method"]),
+                    label(labels.CONSULTATION_METHOD, c["method"]),
                     c["children_count"],
                     f"{c['age_from']}–{c['age_to']}",
                     _day(c.get("held_on")),
@@ -220,7 +217,7 @@ def build_report_data(
                     m["description"],
                     m["owner"],
                     _day(m.get("due_date")),
-                    label(choices.MEASURE_STATUS, m.get("status", "planned")),
+                    label(labels.MEASURE_STATUS, m.get("status", "planned")),
                 )
                 for m in entries.get("measures", [])
             ),
@@ -242,12 +239,12 @@ def build_report_data(
                     r.number,
                     r.reviewer.name,
                     {
-                        "returned": str(choices.REVIEW_OUTCOME["returned"]),
-                        "signed": str(choices.REVIEW_OUTCOME["signed"]),
-                    }.get(r.outcome or "", str(choices.REVIEW_OUTCOME["open"])),
+                        "returned": str(labels.REVIEW_OUTCOME["returned"]),
+                        "signed": str(labels.REVIEW_OUTCOME["signed"]),
+                    }.get(r.outcome or "", str(labels.REVIEW_OUTCOME["open"])),
                     r.completed_at,
                     tuple(
-                        (checklists.method.step(k).title.get(locale), label(VERDICT, v))
+                        (checklists.method.step(k).title.get(locale), label(labels.VERDICT, v))
                         for k, v in sorted(
                             r.verdicts.items(), key=lambda kv: STEP_KEYS.index(kv[0])
                         )
@@ -263,7 +260,7 @@ def build_report_data(
                 signature.signed_at,
                 signature.analysis_version,
                 signature.sha256,
-                tuple(label(ATTESTATION, key) for key in signature.statements),
+                tuple(label(labels.ATTESTATION, key) for key in signature.statements),
             )
             if signature
             else None,

@@ -11,23 +11,12 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from bka.domain import labels
 from bka.domain.checklists import Convention
 from bka.domain.entries import AGE_BANDS
 from bka.domain.overview import Overview
 from bka.domain.workflow import STATUS_LABELS
-from bka.forms import choices
-from bka.forms.review import RUBRIC, RUBRIC_ANSWER
-
-HEARD = {
-    "yes": _l("Yes, children were heard"),
-    "no": _l("No, children were not heard"),
-    "unsure": _l("Unsure"),
-    "unanswered": _l("Not answered yet"),
-    "not_applicable": _l("Not applicable (no BKA needed)"),
-}
-SCREENING = {**choices.SCREENING_LEVEL, "unset": _l("Screening not done yet")}
 
 
 @dataclass(frozen=True)
@@ -79,7 +68,7 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
             "decision_area",
             _("Analyses by decision area"),
             _("Decision area"),
-            ((_label(choices.AREA, key), n) for key, n in overview.by_area.items()),
+            ((_label(labels.AREA, key), n) for key, n in overview.by_area.items()),
         ),
         _counts(
             "year",
@@ -91,20 +80,27 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
             "screening",
             _("Screening outcomes"),
             _("Outcome"),
-            ((_label(SCREENING, key), n) for key, n in sorted(overview.screening.items())),
+            (
+                (_label(labels.SCREENING_RESULT, key), n)
+                for key, n in sorted(overview.screening.items())
+            ),
         ),
         _counts(
             "heard",
             _("Were children heard?"),
             _("Answer"),
-            ((_label(HEARD, key), overview.heard[key]) for key in HEARD if overview.heard[key]),
+            (
+                (_label(labels.HEARD, key), overview.heard[key])
+                for key in labels.HEARD
+                if overview.heard[key]
+            ),
         ),
         Table(
             "articles",
             _("Convention articles by direction of impact"),
             (
                 _("Article"),
-                *(str(choices.DIRECTION[key]) for key in choices.DIRECTION),
+                *(str(labels.DIRECTION[key]) for key in labels.DIRECTION),
             ),
             tuple(
                 (article(row.article), row.strengthens, row.weakens, row.neutral, row.unknown)
@@ -114,7 +110,7 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
         Table(
             "heat_map",
             _("Negative impacts by article and age band"),
-            (_("Article"), *(str(choices.AGE_BAND[band]) for band in AGE_BANDS)),
+            (_("Article"), *(str(labels.AGE_BAND[band]) for band in AGE_BANDS)),
             tuple((article(number), *cells) for number, cells in overview.heat_map()),
         ),
         _counts(
@@ -122,7 +118,7 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
             _("Child groups affected negatively, by age"),
             _("Age band"),
             (
-                (_label(choices.AGE_BAND, key), overview.metric("weakens_age")[key])
+                (_label(labels.AGE_BAND, key), overview.metric("weakens_age")[key])
                 for key in AGE_BANDS
                 if overview.metric("weakens_age")[key]
             ),
@@ -132,20 +128,20 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
             _("Child groups affected negatively, by vulnerable situation"),
             _("Situation"),
             (
-                (_label(choices.VULNERABLE, key), n)
+                (_label(labels.VULNERABLE, key), n)
                 for key, n in overview.metric("weakens_situation").most_common()
             ),
         ),
         Table(
             "rubric",
             _("Review rubric results (completed review rounds)"),
-            (_("Question"), *(str(label) for label in RUBRIC_ANSWER.values())),
+            (_("Question"), *(str(label) for label in labels.RUBRIC_ANSWER.values())),
             tuple(
                 (
-                    str(RUBRIC[item]),
-                    *(overview.rubric.get(item, {}).get(a, 0) for a in RUBRIC_ANSWER),
+                    str(labels.RUBRIC[item]),
+                    *(overview.rubric.get(item, {}).get(a, 0) for a in labels.RUBRIC_ANSWER),
                 )
-                for item in RUBRIC
+                for item in labels.RUBRIC
             ),
         ),
         _counts(

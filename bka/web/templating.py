@@ -8,18 +8,12 @@ from functools import lru_cache
 from babel.numbers import get_group_symbol
 from flask import Flask, render_template
 from flask_babel import format_date, format_datetime, format_decimal
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from bka.domain import notifications, permissions, workflow
+from bka.domain import labels, notifications, permissions, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
-from bka.domain.history import DETAIL_FIELDS
-from bka.forms import choices
-from bka.forms import review as review_forms
-from bka.forms.analysis import NewAnalysisForm
-from bka.forms.entries import ENTRY_FORMS
-from bka.i18n import current_language
+from bka.web.i18n import current_language
 
 
 def localize(value) -> str:
@@ -27,22 +21,6 @@ def localize(value) -> str:
     if isinstance(value, Text):
         return value.get(current_language())
     return "" if value is None else str(value)
-
-
-def _form_labels(form_class, names) -> dict:
-    """The labels a form class declares for `names`, without instantiating it."""
-    return {name: getattr(form_class, name).args[0] for name in names}
-
-
-# Labels for the fields that history and diffs name, by area ("details" or an entry kind).
-FIELD_LABELS = {
-    "details": {
-        **_form_labels(NewAnalysisForm, (*DETAIL_FIELDS, "decision_area")),
-        "status": _l("Status"),
-        "version": _l("Version"),
-    },
-    **{name: _form_labels(ENTRY_FORMS[name], kind.fields) for name, kind in ENTRY_KINDS.items()},
-}
 
 
 def _date_from_iso(value: str) -> str:
@@ -89,12 +67,12 @@ def init_app(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "status_labels": workflow.STATUS_LABELS,
             "transition_labels": workflow.TRANSITION_LABELS,
-            "labels": choices.LABELS,
+            "labels": labels.LABELS,
             "entry_kind_steps": {name: kind.step for name, kind in ENTRY_KINDS.items()},
-            "field_labels": FIELD_LABELS,
-            "rubric_labels": review_forms.RUBRIC,
-            "rubric_answers": review_forms.RUBRIC_ANSWER,
-            "decision_outcomes": review_forms.DECISION_OUTCOME,
+            "field_labels": labels.FIELD_LABELS,
+            "rubric_labels": labels.RUBRIC,
+            "rubric_answers": labels.RUBRIC_ANSWER,
+            "decision_outcomes": labels.DECISION_OUTCOME,
         }
 
     for code in (400, 403, 404, 405, 413, 500):
