@@ -219,10 +219,129 @@ def test_review_access_in_review(app, team, make_user, make_browser):
 
 def test_a_team_member_cannot_be_chosen_as_reviewer(app, team, make_user, add_member):
     analysis_id, b, _reviewer = team
-    colleague = make_user(role="reviewer")
+    colleague = make_user(role="reviewer", name="Kerstin Kollega")
     add_member(analysis_id, colleague, "editor")
+    check = b["owner"].get(f"/analyses/{analysis_id}/check").get_data(as_text=True)
+    assert "Kerstin Kollega" not in check  # not offered
     page = b["owner"].post(f"/analyses/{analysis_id}/submit", {"reviewer": str(colleague.id)})
-    assert "En medlem i arbetsgruppen kan inte granska sin egen analys." in page.get_data(
-        as_text=True
+    assert page.status_code == 200
+    assert status(app, analysis_id) == "draft"
+
+
+def _members_page_remove(browser, analysis_id, user_id):
+    """Remove a member through the owner's members page, as the owner would."""
+    from bka.models import Membership
+
+    with browser.client.application.app_context():
+        membership_id = db.session.scalar(
+            db.select(Membership.id).where(
+                Membership.analysis_id == analysis_id, Membership.user_id == user_id
+            )
+        )
+    return browser.post(f"/analyses/{analysis_id}/members/{membership_id}/remove")
+
+
+def test_a_former_editor_can_never_review_or_sign(app, team, make_user, make_browser):
+    """Four eyes: the owner adds a reviewer-role colleague as editor, he writes, the owner
+    removes him and tries to send him the analysis; he is refused, and so is a forged sign."""
+    analysis_id, b, reviewer = team
+    base = f"/analyses/{analysis_id}"
+    colleague = make_user(role="reviewer", name="Kerstin Kollega")
+    added = b["owner"].post(f"{base}/members", {"email": colleague.email, "role": "editor"})
+    assert added.status_code == 302
+    writer = make_browser()
+    writer.login(colleague)
+    saved = writer.post(f"{base}/steps/decision", {"proposal": "Min text", "save_later": "1"})
+    assert saved.status_code == 302
+    assert _members_page_remove(b["owner"], analysis_id, colleague.id).status_code == 302
+
+    check = b["owner"].get(f"{base}/check").get_data(as_text=True)
+    assert "Kerstin Kollega" not in check
+    assert "Gustav Granskare" in check
+    with app.test_request_context():
+        from bka.domain import lifecycle
+        from bka.domain.analyses import checklists_for
+        from bka.domain.errors import FieldError
+
+        analysis = db.session.get(Analysis, analysis_id)
+        with pytest.raises(FieldError) as refused:
+            lifecycle.submit_for_review(
+                analysis,
+                checklists_for(analysis),
+                analysis.created_by,
+                db.session.get(User, colleague.id),
+            )
+        assert refused.value.field == "reviewer"
+        assert "Kerstin Kollega" in str(refused.value.message)
+        db.session.rollback()
+
+    # Sent to the real reviewer; the former editor cannot review, even by a forged POST.
+    assert b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)}).status_code == 302
+    forged = writer.post(
+        f"{base}/review", {"sign": "1", "title": "Jag", "statements": SIGN_STATEMENTS}
     )
+    assert forged.status_code in (403, 404)
+    assert status(app, analysis_id) == "in_review"
+
+
+def test_only_the_assigned_reviewer_of_the_current_round_signs(app, team, make_user, make_browser):
+    """Reviewer A returned round 1; round 2 goes to B. A keeps read access but cannot sign."""
+    analysis_id, b, reviewer_a = team
+    base = f"/analyses/{analysis_id}"
+    reviewer_b_user = make_user(role="reviewer", name="Berit Granskare")
+    reviewer_b = make_browser()
+    reviewer_b.login(reviewer_b_user)
+    b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer_a.id)})
+    b["reviewer"].post(
+        f"{base}/review",
+        {"send_back": "1", "verdict__participation": "changes", "reasons": "Komplettera."},
+    )
+    assert status(app, analysis_id) == "changes_requested"
+    b["owner"].post(f"{base}/steps/participation", {"save_later": "1"})
+    assert (
+        b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer_b_user.id)}).status_code == 302
+    )
+    assert status(app, analysis_id) == "in_review"
+
+    assert b["reviewer"].get(base).status_code == 200  # still a member, may read
+    assert b["reviewer"].get(f"{base}/review").status_code in (403, 404)
+    forged = b["reviewer"].post(
+        f"{base}/review", {"sign": "1", "title": "A", "statements": SIGN_STATEMENTS}
+    )
+    assert forged.status_code in (403, 404)
+    forged_return = b["reviewer"].post(f"{base}/review", {"send_back": "1", "reasons": "x"})
+    assert forged_return.status_code in (403, 404)
+    assert status(app, analysis_id) == "in_review"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
+
+    signed = reviewer_b.post(
+        f"{base}/review", {"sign": "1", "title": "B", "statements": SIGN_STATEMENTS}
+    )
+    assert signed.status_code == 302
+    assert status(app, analysis_id) == "approved"
+    with app.app_context():
+        assert db.session.scalar(db.select(SignOff.signer_id)) == reviewer_b_user.id
+
+
+def test_a_viewer_is_not_silently_made_the_reviewer(app, team, make_user):
+    analysis_id, b, _reviewer = team
+    base = f"/analyses/{analysis_id}"
+    onlooker = make_user(role="reviewer", name="Vera Visare")
+    b["owner"].post(f"{base}/members", {"email": onlooker.email, "role": "viewer"})
+    assert "Vera Visare" not in b["owner"].get(f"{base}/check").get_data(as_text=True)
+    with app.test_request_context():
+        from bka.domain import lifecycle
+        from bka.domain.analyses import checklists_for
+        from bka.domain.errors import FieldError
+
+        analysis = db.session.get(Analysis, analysis_id)
+        with pytest.raises(FieldError) as refused:
+            lifecycle.submit_for_review(
+                analysis,
+                checklists_for(analysis),
+                analysis.created_by,
+                db.session.get(User, onlooker.id),
+            )
+        assert "Vera Visare" in str(refused.value.message)
     assert status(app, analysis_id) == "draft"

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from bka.domain import audit, history, workflow
+from bka.domain import audit, four_eyes, history, workflow
 from bka.domain.checklists import (
     GENERAL_PRINCIPLES,
     STEP_KEYS,
@@ -135,6 +135,7 @@ def create_analysis(
         updated_by=user,
     )
     analysis.memberships.append(Membership(user=user, role=MEMBER_OWNER))
+    four_eyes.record_author(analysis, user, MEMBER_OWNER)
     db.session.add(analysis)
     db.session.flush()
     return analysis
@@ -358,6 +359,7 @@ def add_member(analysis: Analysis, email: str, role: str, actor: User) -> Member
         raise FieldError("email", _l("That user is already a member of this analysis."))
     membership = Membership(user=user, role=role)
     analysis.memberships.append(membership)
+    four_eyes.record_author(analysis, user, role)
     touch(analysis, actor)
     audit.record(
         "member_added",

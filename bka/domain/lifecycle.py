@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from bka.domain import audit, history, notifications, permissions, workflow
+from bka.domain import audit, four_eyes, history, notifications, permissions, workflow
 from bka.domain.analyses import StepIncomplete, touch
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.errors import DomainError, FieldError
@@ -28,7 +28,7 @@ from bka.models import (
     SignOff,
     User,
 )
-from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER
+from bka.models.analysis import MEMBER_REVIEWER, MEMBER_VIEWER
 from bka.models.base import utcnow
 
 VERDICT_OK = "ok"
@@ -96,6 +96,24 @@ def reviewers() -> list[User]:
     )
 
 
+def eligible_reviewers(analysis: Analysis) -> list[User]:
+    """The reviewers who may be chosen: not authors (four eyes) and not its viewers."""
+    excluded = four_eyes.author_ids(analysis) | {
+        m.user_id for m in analysis.memberships if m.role == MEMBER_VIEWER
+    }
+    return [user for user in reviewers() if user.id not in excluded]
+
+
+def _open_round_for(analysis: Analysis, reviewer: User) -> ReviewRound:
+    """The open round, if `reviewer` is the one assigned to it and may review it."""
+    review = current_round(analysis)
+    if review is None:
+        raise DomainError(_l("There is no open review."))
+    if not four_eyes.may_review(reviewer, analysis):
+        raise DomainError(_l("Only the reviewer assigned to this round can review or sign it."))
+    return review
+
+
 def current_round(analysis: Analysis) -> ReviewRound | None:
     return db.session.scalar(
         select(ReviewRound).where(
@@ -138,15 +156,27 @@ def submit_for_review(
         raise StepIncomplete(missing)
     if reviewer is None or not reviewer.is_reviewer or not reviewer.active:
         raise FieldError("reviewer", _l("Choose a reviewer from the list."))
-    membership = next((m for m in analysis.memberships if m.user_id == reviewer.id), None)
-    if membership is not None and membership.role in (MEMBER_OWNER, MEMBER_EDITOR):
+    if reviewer.id in four_eyes.author_ids(analysis):
         raise FieldError(
-            "reviewer", _l("A member of the project team cannot review its own analysis.")
+            "reviewer",
+            _l(
+                "%(name)s has written this analysis (as owner or editor, or in its history) and "
+                "cannot review it. Choose another reviewer.",
+                name=reviewer.name,
+            ),
+        )
+    membership = next((m for m in analysis.memberships if m.user_id == reviewer.id), None)
+    if membership is not None and membership.role == MEMBER_VIEWER:
+        raise FieldError(
+            "reviewer",
+            _l(
+                "%(name)s is a viewer of this analysis. Choose another reviewer, or ask the "
+                "owner to remove %(name)s as a viewer first.",
+                name=reviewer.name,
+            ),
         )
     if membership is None:
-        analysis.memberships.append(Membership(user=reviewer, role="reviewer"))
-    else:
-        membership.role = "reviewer"
+        analysis.memberships.append(Membership(user=reviewer, role=MEMBER_REVIEWER))
     db.session.flush()
     revision = transition(analysis, checklists, "submit", user)
     number = (
@@ -204,14 +234,13 @@ def return_for_changes(
     comments: dict[str, str],
 ) -> ReviewRound:
     """Send the analysis back to the team with reasons; the round stays visible."""
-    review = current_round(analysis)
-    if review is None:
-        raise DomainError(_l("There is no open review."))
+    review = _open_round_for(analysis, reviewer)
     if not reasons:
         raise FieldError("reasons", _l("Explain what the team needs to change."))
+    # The move is checked while the round is still open: only its reviewer may make it.
+    transition(analysis, checklists, "return", reviewer)
     _record_review(review, verdicts, rubric, reasons, comments, reviewer)
     review.outcome = OUTCOME_RETURNED
-    transition(analysis, checklists, "return", reviewer)
     notifications.notify(notifications.RETURNED, analysis, reviewer)
     return review
 
@@ -230,9 +259,7 @@ def sign_off(
     locale: str,
 ) -> SignOff:
     """Sign this exact version: its snapshot's SHA-256 goes into the signature."""
-    review = current_round(analysis)
-    if review is None:
-        raise DomainError(_l("There is no open review."))
+    review = _open_round_for(analysis, reviewer)
     target = workflow.SCREENED_OUT if is_no_bka(analysis) else workflow.APPROVED
     required = ATTESTATIONS[target]
     if set(statements) != set(required):
@@ -243,9 +270,10 @@ def sign_off(
         raise FieldError(
             "verdicts", _l("A step is marked “needs changes”: send the analysis back instead.")
         )
+    # The move is checked while the round is still open: only its reviewer may make it.
+    revision = transition(analysis, checklists, sign_off_transition(analysis), reviewer)
     _record_review(review, verdicts, rubric, reasons, comments, reviewer)
     review.outcome = OUTCOME_SIGNED
-    revision = transition(analysis, checklists, sign_off_transition(analysis), reviewer)
     signature = SignOff(
         analysis_id=analysis.id,
         revision_id=revision.id,

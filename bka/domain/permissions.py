@@ -6,7 +6,7 @@ documented as a table in docs/access.md and tested route by route in tests/test_
 
 from __future__ import annotations
 
-from bka.domain import workflow
+from bka.domain import four_eyes, workflow
 from bka.models import Analysis, User
 from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER, MEMBER_REVIEWER
 
@@ -28,9 +28,9 @@ def member_role(user: User, analysis: Analysis) -> str | None:
     return None
 
 
-def _acting_reviewer(user: User, role: str | None) -> bool:
-    """The analysis's reviewer, who still holds the global reviewer role."""
-    return role == MEMBER_REVIEWER and user.is_reviewer
+def _acting_reviewer(user: User, role: str | None, analysis: Analysis) -> bool:
+    """The reviewer assigned to the open round, still a reviewer and never an author."""
+    return role == MEMBER_REVIEWER and four_eyes.may_review(user, analysis)
 
 
 def can(user: User | None, action: str, analysis: Analysis | None = None) -> bool:
@@ -57,10 +57,10 @@ def can(user: User | None, action: str, analysis: Analysis | None = None) -> boo
     if action == RESOLVE_COMMENTS:
         return role in (MEMBER_OWNER, MEMBER_EDITOR)
     if action == REVIEW:
-        return _acting_reviewer(user, role) and analysis.status == workflow.IN_REVIEW
+        return analysis.status == workflow.IN_REVIEW and _acting_reviewer(user, role, analysis)
     if action.startswith("transition:"):
         move = workflow.transition(action.removeprefix("transition:"), analysis.status)
         if move is None or role not in move.member_roles:
             return False
-        return role != MEMBER_REVIEWER or _acting_reviewer(user, role)
+        return role != MEMBER_REVIEWER or _acting_reviewer(user, role, analysis)
     raise ValueError(f"unknown action {action!r}")

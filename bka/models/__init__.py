@@ -1,6 +1,12 @@
 """SQLAlchemy models. Import from here so Alembic and the app see every table."""
 
-from bka.models.analysis import Analysis, ChecklistRevision, Membership, StepAnswer
+from bka.models.analysis import (
+    Analysis,
+    AnalysisAuthor,
+    ChecklistRevision,
+    Membership,
+    StepAnswer,
+)
 from bka.models.audit import AuditEvent
 from bka.models.entries import (
     Alternative,
@@ -20,6 +26,7 @@ from bka.models.user import Organisation, User
 __all__ = [
     "Alternative",
     "Analysis",
+    "AnalysisAuthor",
     "ArchivedReport",
     "AuditEvent",
     "ChecklistRevision",

@@ -67,6 +67,9 @@ class Analysis(db.Model):
     pack_revision: Mapped[ChecklistRevision] = relationship(foreign_keys=[pack_revision_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User] = relationship(foreign_keys=[updated_by_id])
+    authors: Mapped[list[AnalysisAuthor]] = relationship(
+        back_populates="analysis", cascade="all, delete-orphan"
+    )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="analysis", cascade="all, delete-orphan"
     )
@@ -103,6 +106,24 @@ class Membership(db.Model):
 
     analysis: Mapped[Analysis] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
+
+
+class AnalysisAuthor(db.Model):
+    """Someone who has been an owner or editor of the analysis, kept after they leave the team.
+
+    Four eyes: an author can never review or sign the analysis (bka.domain.lifecycle).
+    """
+
+    __tablename__ = "analysis_author"
+    __table_args__ = (UniqueConstraint("analysis_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("analysis.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # the role they first wrote in
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    analysis: Mapped[Analysis] = relationship(back_populates="authors")
 
 
 class StepAnswer(db.Model):

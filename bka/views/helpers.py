@@ -63,12 +63,10 @@ def warn_about_personnummer(values: dict, form) -> None:
         )
 
 
-def submit_form() -> SubmitForm:
-    """The send-for-review form, offering every active reviewer except oneself."""
+def submit_form(analysis: Analysis) -> SubmitForm:
+    """The send-for-review form, offering the reviewers who may review this analysis."""
     form = SubmitForm()
-    form.set_reviewers(
-        {user.id: user.name for user in lifecycle.reviewers() if user.id != current_user.id}
-    )
+    form.set_reviewers({user.id: user.name for user in lifecycle.eligible_reviewers(analysis)})
     return form
 
 
@@ -84,6 +82,6 @@ def check_page_context(analysis: Analysis, form: SubmitForm | None = None) -> di
         "statuses": {step.key: step_status(state, step.key) for step in checklists.method.steps},
         "screening": screening_result(state.step_answers("screening")),
         "locale": current_language(),
-        "submit_form": form or submit_form(),
+        "submit_form": form or submit_form(analysis),
         "form": form,
     }

@@ -33,7 +33,7 @@ def _hub(analysis_id: int):
 def submit(analysis_id: int):
     analysis = load_analysis(analysis_id, "transition:submit")
     checklists = ops.checklists_for(analysis)
-    form = submit_form()
+    form = submit_form(analysis)
     if form.validate():
         try:
             lifecycle.submit_for_review(
