@@ -22,8 +22,8 @@ from bka.domain import analyses as ops
 from bka.extensions import db
 from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
 from reports import ReportData, render_analysis_report
+from reports.building import Para, Styles, markup, visual
 from reports.data import Answer, MeasureRow
-from reports.render import Para, Styles, markup, visual
 from tests.test_lifecycle import SIGN_STATEMENTS
 
 TRICKY = "Barn <b>fet</b> & </para> Łódź Čapek Øresund مرحبا"
@@ -245,6 +245,16 @@ def test_reports_package_imports_neither_flask_nor_bka():
                 names = [node.module or ""]
             for name in names:
                 assert name.split(".")[0] not in {"flask", "bka", "flask_babel"}, (path, name)
+
+
+def test_report_modules_share_only_public_names():
+    """What more than one report needs lives under a public name (reports/building.py,
+    reports/sections.py); no module reaches into another's private names."""
+    for path in (Path(__file__).resolve().parents[1] / "reports").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reports"):
+                private = [alias.name for alias in node.names if alias.name.startswith("_")]
+                assert not private, (path, node.module, private)
 
 
 def long_answer(length: int = 30_000) -> str:
