@@ -24,6 +24,7 @@ from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
 from reports import ReportData, render_analysis_report
 from reports.building import Para, Styles, markup, visual
 from reports.data import Answer, MeasureRow
+from tests import test_report_bytes as pinned
 from tests.test_lifecycle import SIGN_STATEMENTS
 
 TRICKY = "Barn <b>fet</b> & </para> Łódź Čapek Øresund مرحبا"
@@ -339,6 +340,20 @@ def test_quick_paragraphs_draw_exactly_like_reportlabs(text):
 
     widths = (40, 300, 40, 40)  # a rewrap at a new width is not served from memory
     assert drawn(Para, widths) == drawn(Paragraph, widths)
+
+
+def test_table_headers_from_a_translation_are_escaped():
+    """Header cells are plain text like any other: a translation with & or < shows as written."""
+    headers = {
+        "Measure": "Åtgärd & <b>plan</b>",
+        "Owner": "Ägare </para> <",
+        "Indicator": "Mått &amp; mål",
+        "Reviewer": "Granskare <br/>",
+    }
+    pdf = render_analysis_report(pinned.report_data("sv"), lambda text: headers.get(text, text))
+    words = flat(text_of(pdf)[1])
+    for header in headers.values():
+        assert header in words
 
 
 def test_right_to_left_text_is_drawn_in_visual_order_and_joined(app, millennium):
