@@ -1,7 +1,7 @@
 """The yearly barnbokslut: what the year's child impact assessments show, across analyses.
 
-Built from the same building blocks as the analysis report (fonts, styles, header, "Page X of
-Y", deterministic output); the data arrives as plain `BarnbokslutData`.
+Built from the same blocks as the other reports (reports/building.py: fonts, styles, header,
+"Page X of Y", deterministic output); the data arrives as plain `BarnbokslutData`.
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
-from reports.data import BarnbokslutData, TableData
-from reports.render import (
+from reports.building import (
     BRAND,
     FONT,
     INK,
     Gettext,
+    Heading,
     Styles,
-    _build,
-    _date,
-    _Heading,
-    _table,
+    build,
+    long_date,
     markup,
+    table,
 )
+from reports.data import BarnbokslutData, TableData
 
 WIDTH = 170 * mm
 
@@ -48,23 +48,25 @@ def _bar_chart(title: str, rows: tuple[tuple[str, int], ...]) -> Drawing:
     return drawing
 
 
-def _section(table: TableData, styles: Styles, index: int) -> list:
-    heading = _Heading(table.title, styles.h2, 0, f"table-{index}")
-    if not table.rows:
+def _section(section: TableData, styles: Styles, index: int) -> list:
+    heading = Heading(section.title, styles.h2, 0, f"table-{index}")
+    if not section.rows:
         return [heading, Paragraph("–", styles.body)]
-    columns = len(table.headers)
+    columns = len(section.headers)
     first = WIDTH * (0.5 if columns > 2 else 0.7)
     widths = [first, *([(WIDTH - first) / (columns - 1)] * (columns - 1))]
-    rows = [
-        [markup(header) for header in table.headers],
-        *([markup(row[0]), *(markup(cell) for cell in row[1:])] for row in table.rows),
-    ]
+    rows = [[markup(cell) for cell in row] for row in section.rows]
     right = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
-    return [heading, _table(rows, widths, styles, extra=right), Spacer(1, 3 * mm)]
+    return [
+        heading,
+        table(section.headers, rows, widths, styles, extra=right),
+        Spacer(1, 3 * mm),
+    ]
 
 
 def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
     styles = Styles()
+    printed = long_date(data.printed_on, data.locale)
     story: list = [
         Spacer(1, 20 * mm),
         Paragraph(markup(gettext("Barnbokslut")), styles.purpose),
@@ -74,23 +76,21 @@ def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
             styles.cover_line,
         ),
         Paragraph(
-            f"<b>{markup(gettext('Printed'))}:</b> {markup(_date(data.printed_on, data.locale))}",
+            f"<b>{markup(gettext('Printed'))}:</b> {markup(printed)}",
             styles.cover_line,
         ),
         Spacer(1, 6 * mm),
         Paragraph(markup(data.introduction), styles.body),
-        _Heading(gettext("Key figures"), styles.h2, 0, "key-figures"),
-        _table(
-            [
-                [markup(gettext("Figure")), markup(gettext("Value"))],
-                *([markup(label), markup(value)] for label, value in data.key_figures),
-            ],
+        Heading(gettext("Key figures"), styles.h2, 0, "key-figures"),
+        table(
+            [gettext("Figure"), gettext("Value")],
+            [[markup(label), markup(value)] for label, value in data.key_figures],
             [WIDTH * 0.55, WIDTH * 0.45],
             styles,
         ),
     ]
     if data.chart:
         story.append(KeepTogether([Spacer(1, 4 * mm), _bar_chart(data.chart_title, data.chart)]))
-    for index, table in enumerate(data.tables):
-        story += _section(table, styles, index)
-    return _build(story, data, gettext, gettext("Barnbokslut"))
+    for index, section in enumerate(data.tables):
+        story += _section(section, styles, index)
+    return build(story, data, gettext, gettext("Barnbokslut"))

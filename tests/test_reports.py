@@ -23,8 +23,9 @@ from bka.domain import reporting
 from bka.extensions import db
 from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
 from reports import ReportData, render_analysis_report
+from reports.building import Para, Styles, markup, visual
 from reports.data import Answer, MeasureRow
-from reports.render import Para, Styles, markup, visual
+from tests import test_report_bytes as pinned
 from tests.test_lifecycle import SIGN_STATEMENTS
 
 TRICKY = "Barn <b>fet</b> & </para> Łódź Čapek Øresund مرحبا"
@@ -248,6 +249,16 @@ def test_reports_package_imports_neither_flask_nor_bka():
                 assert name.split(".")[0] not in {"flask", "bka", "flask_babel"}, (path, name)
 
 
+def test_report_modules_share_only_public_names():
+    """What more than one report needs lives under a public name (reports/building.py,
+    reports/sections.py); no module reaches into another's private names."""
+    for path in (Path(__file__).resolve().parents[1] / "reports").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reports"):
+                private = [alias.name for alias in node.names if alias.name.startswith("_")]
+                assert not private, (path, node.module, private)
+
+
 def long_answer(length: int = 30_000) -> str:
     """Varied user text: markup-like characters, entities, line and paragraph breaks, tabs,
     a long unbroken word and several scripts; with sentinels at both ends."""
@@ -330,6 +341,20 @@ def test_quick_paragraphs_draw_exactly_like_reportlabs(text):
 
     widths = (40, 300, 40, 40)  # a rewrap at a new width is not served from memory
     assert drawn(Para, widths) == drawn(Paragraph, widths)
+
+
+def test_table_headers_from_a_translation_are_escaped():
+    """Header cells are plain text like any other: a translation with & or < shows as written."""
+    headers = {
+        "Measure": "Åtgärd & <b>plan</b>",
+        "Owner": "Ägare </para> <",
+        "Indicator": "Mått &amp; mål",
+        "Reviewer": "Granskare <br/>",
+    }
+    pdf = render_analysis_report(pinned.report_data("sv"), lambda text: headers.get(text, text))
+    words = flat(text_of(pdf)[1])
+    for header in headers.values():
+        assert header in words
 
 
 def test_right_to_left_text_is_drawn_in_visual_order_and_joined(app, millennium):

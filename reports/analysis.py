@@ -1,0 +1,340 @@
+"""The analysis report for the decision file: cover, contents, every step with its entries as
+tables, and the review and sign-off. Each step's entries come from `STEP_ENTRIES`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer
+
+from reports import sections
+from reports.building import (
+    FONT,
+    FONT_BOLD,
+    Gettext,
+    Heading,
+    Para,
+    Styles,
+    build,
+    long_date,
+    markup,
+    table,
+)
+from reports.data import ReportData
+
+# Effect colours are only a second cue: every cell also carries a symbol and a word.
+EFFECT_STYLE = {
+    "strengthens": (colors.HexColor("#d9efdf"), colors.HexColor("#1e6b34"), "▲"),
+    "weakens": (colors.HexColor("#f8dcd9"), colors.HexColor("#b3261e"), "▼"),
+    "neutral": (colors.HexColor("#ececec"), colors.HexColor("#6f6f6f"), "●"),
+    "unknown": (colors.HexColor("#fff1c7"), colors.HexColor("#8a5a00"), "?"),
+}
+
+
+def _child_groups(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
+    if not data.child_groups:
+        return []
+    header = [
+        gettext("Group"),
+        gettext("Ages"),
+        gettext("Affected as"),
+        gettext("Vulnerable situations"),
+        gettext("Number and source"),
+    ]
+    rows = []
+    for group in data.child_groups:
+        number = (
+            format_decimal(group.estimated_number, locale=data.locale)
+            if group.estimated_number is not None
+            else "–"
+        )
+        rows.append(
+            [
+                markup(group.label),
+                markup(group.age_band),
+                markup(group.relation),
+                markup(group.vulnerable) or "–",
+                f"{number}<br/>{markup(group.number_source)}",
+            ]
+        )
+    return [
+        Para(markup(gettext("Child groups")), styles.h2),
+        table(header, rows, [w * width for w in (0.26, 0.1, 0.16, 0.26, 0.22)], styles),
+    ]
+
+
+def _articles(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
+    if not data.articles:
+        return []
+    rows = [
+        [f"<b>{article.number}. {markup(article.title)}</b>", markup(article.summary)]
+        for article in data.articles
+    ]
+    return [
+        Para(markup(gettext("Convention articles engaged")), styles.h2),
+        table([gettext("Article"), gettext("Summary")], rows, [0.3 * width, 0.7 * width], styles),
+    ]
+
+
+def _consultations(data: ReportData, gettext: Gettext, styles: Styles, _width: float) -> list:
+    if not data.consultations:
+        return []
+    story: list = [Para(markup(gettext("Consultations with children")), styles.h2)]
+    for item in data.consultations:
+        heading = gettext("%(method)s, %(count)d children aged %(ages)s") % {
+            "method": item.method,
+            "count": item.children_count,
+            "ages": item.ages,
+        }
+        story.append(
+            Para(f"<b>{markup(heading)}</b> – {long_date(item.held_on, data.locale)}", styles.body)
+        )
+        for label, text in (
+            (gettext("Adaptations"), item.adaptations),
+            (gettext("What the children said"), item.views),
+            (gettext("How it changed the proposal"), item.influence),
+        ):
+            if text:
+                story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
+    return story
+
+
+def _effect_cell(direction: str, label: str, styles: Styles) -> Paragraph:
+    _background, ink, symbol = EFFECT_STYLE.get(direction, EFFECT_STYLE["unknown"])
+    return Para(f'<font color="{ink.hexval()}">{symbol}</font> {markup(label)}', styles.cell_bold)
+
+
+def _impact_chart(data: ReportData, gettext: Gettext, width: float) -> Drawing:
+    """Counts of each effect per article, as stacked horizontal bars with a legend."""
+    articles = sorted({row.article for row in data.impacts})
+    counts = Counter((row.article, row.direction) for row in data.impacts)
+    order = ("strengthens", "weakens", "neutral", "unknown")
+    height = 30 + 16 * len(articles) + 40
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 40
+    chart.width, chart.height = width - 170, 16 * len(articles)
+    chart.data = [[counts[(number, key)] for number in reversed(articles)] for key in order]
+    chart.categoryAxis.categoryNames = [
+        (f"{number}. " + next(r.article_title for r in data.impacts if r.article == number))[:32]
+        for number in reversed(articles)
+    ]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.style = "stacked"
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = 1
+    chart.barWidth = 10
+    for index, key in enumerate(order):
+        chart.bars[index].fillColor = EFFECT_STYLE[key][1]
+        chart.bars[index].strokeColor = colors.white
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 150, 18
+    legend.fontName = FONT
+    legend.fontSize = 7
+    legend.columnMaximum = 1
+    legend.deltax = 110
+    legend.alignment = "right"
+    legend.colorNamePairs = [
+        (EFFECT_STYLE[key][1], f"{EFFECT_STYLE[key][2]} {data.direction_labels.get(key, key)}")
+        for key in order
+    ]
+    drawing.add(legend)
+    drawing.add(
+        String(
+            0,
+            height - 12,
+            gettext("Assessments per article and effect"),
+            fontName=FONT_BOLD,
+            fontSize=9,
+        )
+    )
+    return drawing
+
+
+def _impacts(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
+    if not data.impacts:
+        return []
+    header = [
+        gettext("Article"),
+        gettext("Child group"),
+        gettext("Effect"),
+        gettext("Term, severity, likelihood"),
+        gettext("Explanation"),
+    ]
+    rows = []
+    extra = []
+    for index, impact in enumerate(data.impacts, start=1):
+        background = EFFECT_STYLE.get(impact.direction, EFFECT_STYLE["unknown"])[0]
+        extra.append(("BACKGROUND", (2, index), (2, index), background))
+        rows.append(
+            [
+                f"{impact.article}. {markup(impact.article_title)}",
+                markup(impact.group),
+                _effect_cell(impact.direction, impact.direction_label, styles),
+                markup(f"{impact.term}, {impact.severity}, {impact.likelihood}"),
+                markup(impact.explanation),
+            ]
+        )
+    widths = [w * width for w in (0.2, 0.18, 0.14, 0.16, 0.32)]
+    return [
+        Para(markup(gettext("Impact matrix")), styles.h2),
+        table(header, rows, widths, styles, extra=extra),
+        Spacer(1, 4 * mm),
+        _impact_chart(data, gettext, width),
+    ]
+
+
+def _alternatives(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
+    story: list = []
+    if data.alternatives:
+        story.append(Para(markup(gettext("Alternatives")), styles.h2))
+        for alternative in data.alternatives:
+            title = markup(alternative.title)
+            if alternative.preferred:
+                title += f" ({markup(gettext('proposed'))})"
+            story.append(Para(f"<b>{title}</b>", styles.body))
+            for label, text in (
+                (gettext("Description"), alternative.description),
+                (
+                    gettext("Consequences for children's rights"),
+                    alternative.child_rights_assessment,
+                ),
+                (gettext("Conflicts of interest"), alternative.conflicts_of_interest),
+            ):
+                if text:
+                    story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
+    if data.measures:
+        story.append(sections.measures(data, gettext, styles, width))
+    return story
+
+
+def _follow_up(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
+    return [sections.indicators(data, gettext, styles, width)] if data.indicators else []
+
+
+# The entries shown after a step's answers, by step key; steps not listed have none.
+STEP_ENTRIES: dict[str, Callable[[ReportData, Gettext, Styles, float], list]] = {
+    "children": _child_groups,
+    "rights": _articles,
+    "participation": _consultations,
+    "impacts": _impacts,
+    "alternatives": _alternatives,
+    "follow_up": _follow_up,
+}
+
+
+def _cover(data: ReportData, gettext: Gettext, styles: Styles, heading: str) -> list:
+    lines = [
+        (gettext("Organisation"), data.organisation),
+        (gettext("Decision area"), data.decision_area),
+        (gettext("Case number"), data.diarienummer or "–"),
+        (gettext("Decision body"), data.decision_body or "–"),
+        (gettext("Decision date"), long_date(data.decision_date, data.locale)),
+        (gettext("Status"), data.status),
+        (gettext("Version"), str(data.version)),
+        (gettext("Printed"), long_date(data.printed_on, data.locale)),
+    ]
+    story = [
+        Spacer(1, 30 * mm),
+        Para(markup(heading), styles.purpose),
+        Para(markup(data.title), styles.cover_title),
+    ]
+    story += [
+        Para(f"<b>{markup(label)}:</b> {markup(value)}", styles.cover_line)
+        for label, value in lines
+    ]
+    if data.screening_result:
+        story += [Spacer(1, 6 * mm), Para(markup(data.screening_result), styles.body)]
+    return story
+
+
+def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
+    story: list = [Heading(gettext("Review and sign-off"), styles.h1, 0, "review")]
+    if data.reviews:
+        header = [
+            gettext("Round"),
+            gettext("Reviewer"),
+            gettext("Outcome"),
+            gettext("Verdicts and reasons"),
+        ]
+        rows = []
+        for review in data.reviews:
+            flagged = "; ".join(
+                f"{markup(step)}: {markup(verdict)}" for step, verdict in review.verdicts
+            )
+            when = (
+                format_datetime(review.completed_at, "short", locale=data.locale)
+                if review.completed_at
+                else ""
+            )
+            rows.append(
+                [
+                    str(review.number),
+                    f"{markup(review.reviewer)}<br/>{when}",
+                    markup(review.outcome),
+                    "<br/>".join(part for part in (flagged, markup(review.reasons)) if part) or "–",
+                ]
+            )
+        story.append(table(header, rows, [w * width for w in (0.11, 0.24, 0.16, 0.49)], styles))
+    block = data.signature
+    if block is None:
+        story.append(Para(markup(gettext("This version is not signed off.")), styles.body))
+        return story
+    signed = format_datetime(block.signed_at, "long", locale=data.locale)
+    story.append(Para(markup(gettext("Signature")), styles.h2))
+    story.append(
+        Para(
+            markup(
+                gettext("Signed off by %(name)s, %(title)s, on %(date)s. Version %(version)d.")
+                % {
+                    "name": block.signer_name,
+                    "title": block.signer_title,
+                    "date": signed,
+                    "version": block.version,
+                }
+            ),
+            styles.body,
+        )
+    )
+    for statement in block.statements:
+        story.append(Para(f"✓ {markup(statement)}", styles.body))
+    story.append(Para(markup(gettext("SHA-256 of the signed version:")), styles.question))
+    story.append(Para(f'<font face="{FONT}" size="8">{block.sha256}</font>', styles.body))
+    return story
+
+
+def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
+    """The full analysis for the decision file: cover, contents, every step, sign-off."""
+    styles = Styles()
+    width = A4[0] - 40 * mm
+    subject = gettext("Child impact assessment")
+    story: list = _cover(data, gettext, styles, subject)
+    # Page 2 (CONTENTS_PAGE) is reserved for the contents, drawn by the canvas when the pages
+    # are known.
+    story += [PageBreak(), Para(markup(gettext("Contents")), styles.h1), PageBreak()]
+    for section in data.steps:
+        story.append(CondPageBreak(60 * mm))
+        story.append(
+            Heading(f"{section.number}. {section.title}", styles.h1, 0, f"step-{section.key}")
+        )
+        story.append(Para(markup(section.purpose), styles.purpose))
+        story += sections.answers(section, styles)
+        entries = STEP_ENTRIES.get(section.key)
+        if entries is not None:
+            story += entries(data, gettext, styles, width)
+    story.append(PageBreak())
+    story += _signature(data, gettext, styles, width)
+    return build(story, data, gettext, subject, contents=True)

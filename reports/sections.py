@@ -1,0 +1,70 @@
+"""Parts of an analysis that both the analysis report and the follow-up report show: a step's
+questions and answers, the measures and the follow-up indicators."""
+
+from __future__ import annotations
+
+from reportlab.platypus import KeepTogether
+
+from reports.building import Gettext, Para, Styles, long_date, markup, table
+from reports.data import ReportData, StepSection
+
+
+def answers(section: StepSection, styles: Styles) -> list:
+    story = []
+    for answer in section.answers:
+        story.append(
+            KeepTogether(
+                [
+                    Para(markup(answer.question), styles.question),
+                    Para(markup(answer.answer) or "–", styles.body),
+                ]
+            )
+        )
+    return story
+
+
+def measures(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> KeepTogether:
+    header = [gettext("Measure"), gettext("Owner"), gettext("Due"), gettext("Status")]
+    rows = [
+        [
+            markup(measure.description),
+            markup(measure.owner),
+            long_date(measure.due_date, data.locale),
+            markup(measure.status),
+        ]
+        for measure in data.measures
+    ]
+    return KeepTogether(
+        [
+            Para(markup(gettext("Measures")), styles.h2),
+            table(header, rows, [w * width for w in (0.46, 0.24, 0.16, 0.14)], styles),
+        ]
+    )
+
+
+def indicators(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> KeepTogether:
+    header = [
+        gettext("Indicator"),
+        gettext("Baseline"),
+        gettext("Target"),
+        gettext("Source"),
+        gettext("Responsible"),
+        gettext("Measured"),
+    ]
+    rows = [
+        [
+            markup(item.name),
+            markup(item.baseline),
+            markup(item.target),
+            markup(item.source),
+            markup(item.responsible),
+            long_date(item.measure_on, data.locale),
+        ]
+        for item in data.indicators
+    ]
+    return KeepTogether(
+        [
+            Para(markup(gettext("Follow-up indicators")), styles.h2),
+            table(header, rows, [w * width for w in (0.26, 0.15, 0.15, 0.16, 0.15, 0.13)], styles),
+        ]
+    )

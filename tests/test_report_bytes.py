@@ -1,0 +1,318 @@
+"""Every report kind, rendered from fixed data, must keep its exact bytes.
+
+Pinned before reports/render.py was split into modules, so that a refactoring of the renderer
+shows up as a changed hash; a deliberate change to the output re-records the digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from babel.support import Translations
+
+from reports import RENDERERS, render_barnbokslut
+from reports.data import (
+    AlternativeRow,
+    Answer,
+    ArticleRow,
+    BarnbokslutData,
+    ChildGroupRow,
+    ConsultationRow,
+    ImpactRow,
+    IndicatorRow,
+    MeasureRow,
+    ReportData,
+    ReviewRow,
+    SignatureBlock,
+    StepSection,
+    TableData,
+)
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "bka" / "translations"
+ARABIC = "مرحبا بالأطفال"
+
+STEPS = (
+    ("screening", "Behövs en barnkonsekvensanalys?", "Avgör om beslutet rör barn."),
+    ("decision", "Beslutet", "Vad ska beslutas, av vem och när?"),
+    ("children", "Vilka barn berörs?", "Grupper av barn och hur många."),
+    ("rights", "Rättigheter", "Vilka artiklar i barnkonventionen berörs?"),
+    ("evidence", "Underlag", "Vad vet vi, och vad saknas?"),
+    ("participation", "Barns delaktighet", "Hur har barnen fått säga sin mening?"),
+    ("impacts", "Konsekvenser", "Stärks eller försvagas barnens rättigheter?"),
+    ("alternatives", "Alternativ", "Vilka andra vägar finns?"),
+    ("conclusion", "Slutsats", "Vad väger tyngst för barnens bästa?"),
+    ("feedback", "Återkoppling", "Hur får barnen veta vad som beslutades?"),
+    ("follow_up", "Uppföljning", "Hur följer vi upp beslutet?"),
+)
+
+
+def _answers(key: str) -> tuple[Answer, ...]:
+    long = " ".join(
+        f"Mening {n} om skolskjutsar, fritidsgårdar och öppettider i Åre, Älvdalen och Öland."
+        for n in range(40)
+    )
+    return (
+        Answer(f"Fråga ett för {key}?", "Svar med å, ä och ö.\nAndra raden & <b>ingen fetstil</b>"),
+        Answer(f"Fråga två för {key}?", ""),
+        Answer(f"Fråga tre för {key} ({ARABIC})?", long if key == "evidence" else ARABIC),
+    )
+
+
+def report_data(locale: str) -> ReportData:
+    return ReportData(
+        locale=locale,
+        title="Ny skolskjutsregel för Övre Ålsta – höjd gångavstånd <årskurs 1–3> & mer",
+        organisation="Region Östergötland, Utbildningsförvaltningen",
+        decision_area="Utbildning",
+        diarienummer="RÖ 2024/0117",
+        status="Godkänd",
+        version=3,
+        printed_on=date(2024, 6, 20),
+        decision_body="Regionstyrelsen",
+        decision_date=date(2024, 5, 28),
+        screening_result="Beslutet rör barn direkt: en analys behövs.",
+        steps=tuple(
+            StepSection(key, number, title, purpose, _answers(key))
+            for number, (key, title, purpose) in enumerate(STEPS, start=1)
+        ),
+        child_groups=(
+            ChildGroupRow(
+                "Elever i årskurs 1–3",
+                "7–9",
+                "Direkt",
+                "Barn med funktionsnedsättning",
+                1250,
+                "SCB 2023",
+            ),
+            ChildGroupRow("Syskon & vårdnadshavare", "0–17", "Indirekt", "", None, "Uppskattning"),
+            ChildGroupRow(f"Nyanlända ({ARABIC})", "6–15", "Direkt", "Språk <svenska>", 85, ""),
+        ),
+        articles=(
+            ArticleRow(3, "Barnets bästa", "Barnets bästa ska beaktas i första hand.", True),
+            ArticleRow(
+                12,
+                "Rätt att uttrycka sin mening",
+                "Barn har rätt att säga sin mening & bli hörda.",
+                True,
+            ),
+            ArticleRow(
+                28, "Rätt till utbildning", "Grundskolan ska vara tillgänglig för alla.", False
+            ),
+        ),
+        impacts=(
+            ImpactRow(
+                3,
+                "Barnets bästa",
+                "Elever i årskurs 1–3",
+                "weakens",
+                "Försvagar",
+                "Kort sikt",
+                "Hög",
+                "Trolig",
+                "Längre väg till skolan i mörker.",
+            ),
+            ImpactRow(
+                28,
+                "Rätt till utbildning",
+                "Elever i årskurs 1–3",
+                "strengthens",
+                "Stärker",
+                "Lång sikt",
+                "Låg",
+                "Möjlig",
+                "Fler platser i skolskjutsen för dem som behöver.",
+            ),
+            ImpactRow(
+                12,
+                "Rätt att uttrycka sin mening",
+                "Nyanlända",
+                "neutral",
+                "Neutral",
+                "Kort sikt",
+                "Låg",
+                "Osäker",
+                f"Samråd på arabiska: {ARABIC}.",
+            ),
+            ImpactRow(
+                28,
+                "Rätt till utbildning",
+                "Syskon & vårdnadshavare",
+                "unknown",
+                "Okänd",
+                "Lång sikt",
+                "Medel",
+                "Okänd",
+                "Vet ej <ännu>.",
+            ),
+        ),
+        direction_labels={
+            "strengthens": "Stärker",
+            "weakens": "Försvagar",
+            "neutral": "Neutral",
+            "unknown": "Okänd",
+        },
+        consultations=(
+            ConsultationRow(
+                "Workshop",
+                24,
+                "7–9",
+                date(2024, 3, 14),
+                "Bilder och korta frågor",
+                "Vi vill gå med kompisar.",
+                "Gångvägar belyses först.",
+            ),
+            ConsultationRow("Enkät", 310, "10–15", None, "", f"Bussen är full. {ARABIC}", ""),
+        ),
+        alternatives=(
+            AlternativeRow(
+                "Behåll dagens regel",
+                "Gångavstånd 2 km.",
+                "Inga försämringar.",
+                "Kostnad mot barnets bästa.",
+                False,
+            ),
+            AlternativeRow(
+                "Höj till 3 km med belysning",
+                "Gångavstånd 3 km & belysta vägar.",
+                "Försvagar i mörker.",
+                "",
+                True,
+            ),
+        ),
+        measures=(
+            MeasureRow(
+                "Belys gångvägen vid Ålstaskolan", "Trafikenheten", date(2024, 10, 1), "Pågår"
+            ),
+            MeasureRow("Följ upp olyckor <varje termin>", "Skolchefen", None, "Planerad"),
+        ),
+        indicators=(
+            IndicatorRow(
+                "Andel elever som går",
+                "42 %",
+                "50 %",
+                "Resvaneenkät",
+                "Skolchefen",
+                date(2025, 6, 1),
+            ),
+            IndicatorRow(
+                "Olyckor på skolvägen", "3", "0", "Polisen & kommunen", "Trafikenheten", None
+            ),
+        ),
+        child_friendly_summary=(
+            "Vi har bestämt att fler av er ska gå till skolan. Vägen blir ljusare först."
+        ),
+        complaint_routes=(
+            "Säg till din lärare, ring 010-123 45 67 eller skriv till barnombudet@example.se."
+        ),
+        reviews=(
+            ReviewRow(
+                1,
+                "Gustav Granskare",
+                "Ändringar behövs",
+                datetime(2024, 4, 2, 13, 45, tzinfo=UTC),
+                (("Rättigheter", "Ofullständig"), ("Konsekvenser", "Saknas <helt>")),
+                "Beskriv mörkret & vintern.",
+            ),
+            ReviewRow(2, "Åsa Öberg", "Godkänd", datetime(2024, 5, 2, 9, 5, tzinfo=UTC), (), ""),
+            ReviewRow(3, "Ärlig Östman", "Pågår", None, (), ""),
+        ),
+        signature=SignatureBlock(
+            "Örjan Åkesson",
+            "Förvaltningschef",
+            datetime(2024, 5, 20, 15, 30, tzinfo=UTC),
+            3,
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            ("Jag har läst analysen.", "Barnens röster har vägts in & redovisats."),
+        ),
+    )
+
+
+def sparse_data(locale: str) -> ReportData:
+    """An unsigned analysis with no entries: the report's empty branches."""
+    return ReportData(
+        locale=locale,
+        title="Tom analys",
+        organisation="Kommunen",
+        decision_area="Digital",
+        diarienummer="",
+        status="Utkast",
+        version=1,
+        printed_on=date(2024, 1, 2),
+        steps=(StepSection("alternatives", 8, "Alternativ", "Vilka andra vägar finns?", ()),),
+    )
+
+
+def barnbokslut_data(locale: str) -> BarnbokslutData:
+    return BarnbokslutData(
+        locale=locale,
+        title="Barnbokslut 2024 – Region Östergötland",
+        organisation="Region Östergötland",
+        year=2024,
+        printed_on=date(2025, 2, 14),
+        introduction="Året då fler barn fick säga sin mening.\nAndra stycket & <mer>.",
+        key_figures=(("Analyser", "12"), ("Med barns delaktighet", "9 av 12"), ("Språk", ARABIC)),
+        tables=(
+            TableData(
+                "Analyser per område",
+                ("Område", "Antal"),
+                (("Utbildning", 5), ("Hälsa & vård", 4), ("Digitalt", 3)),
+            ),
+            TableData(
+                "Försvagade artiklar",
+                ("Artikel", "Analyser", "Andel <%>"),
+                (("3. Barnets bästa", 4, "33 %"), ("28. Rätt till utbildning", 2, "17 %")),
+            ),
+            TableData("Tom tabell", ("Rad", "Värde"), ()),
+        ),
+        chart_title="Oftast försvagade artiklar",
+        chart=(
+            ("3. Barnets bästa", 4),
+            ("28. Rätt till utbildning med ett mycket långt namn som kortas", 2),
+            ("12. Delaktighet", 1),
+        ),
+    )
+
+
+def gettext_for(locale: str):
+    if locale == "en":
+        return lambda message: message
+    translations = Translations.load(str(TRANSLATIONS), [locale])
+    assert translations.gettext("Contents") != "Contents", "run pybabel compile -d bka/translations"
+    return translations.gettext
+
+
+EXPECTED = {
+    # (report, locale): SHA-256 of the PDF, recorded from the renderer before the split
+    ("analysis", "en"): "a0e39ccd5683889c85ab2e82ac8ad188249bcf61960e5b71079a3731e5443f2a",
+    ("analysis", "sv"): "edfdc86cdc6ca2b32eb082c7cf417b55e68aa32fc4b99cf1460ae8f44a7803af",
+    ("barnbokslut", "en"): "60a36d92ea5bcc874258e0fe48829308c51ef7ceb66c6163656d9d896f8f880f",
+    ("barnbokslut", "sv"): "7213600fb76d27404d4acd7fedcb2a26a359e62cff3a375664d5823341fb29bd",
+    ("child-summary", "en"): "127667a5de77d574dc26dd8373ee7bf1960c0beacb99862f196e6c11319be371",
+    ("child-summary", "sv"): "e8f8e67e63881a31b46b9efbd57bd6d6aa1277dbe157741e3b920934f8fcf92c",
+    ("follow-up", "en"): "67e38cdcf39905cb8bc44fbb16543d7086faa8778a125e43179fe13fa724f8bc",
+    ("follow-up", "sv"): "dd1ccbf51d2bcb8a4ed0447896f8567f65d1aad0918492d89574aff279f2ea10",
+    ("sparse-analysis", "en"): "376d467573013edc0b3818c1daa1e2e012b4d7305707ef0c847e070a2b92d1bd",
+    ("sparse-analysis", "sv"): "6f3a7580efeb3a8c5d51511e10cefdfc441eeaa1d788491b4c042554adfecfe2",
+}
+
+
+def render(report: str, locale: str) -> bytes:
+    gettext = gettext_for(locale)
+    if report == "barnbokslut":
+        return render_barnbokslut(barnbokslut_data(locale), gettext)
+    if report == "sparse-analysis":
+        return RENDERERS["analysis"](sparse_data(locale), gettext)
+    return RENDERERS[report](report_data(locale), gettext)
+
+
+@pytest.mark.parametrize(("report", "locale"), sorted(EXPECTED))
+def test_report_bytes_are_unchanged(report, locale):
+    assert hashlib.sha256(render(report, locale)).hexdigest() == EXPECTED[(report, locale)]
+
+
+def test_every_report_kind_is_pinned():
+    kinds = {*RENDERERS, "barnbokslut", "sparse-analysis"}
+    assert set(EXPECTED) == {(kind, locale) for kind in kinds for locale in ("en", "sv")}
