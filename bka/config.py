@@ -39,6 +39,15 @@ class Config:
     # Directory holding the checklist TOML files; None means the repository's checklists/.
     CHECKLIST_DIR: str | None = None
 
+    # The address people use to reach bka, e.g. "https://bka.region.se" (with any path prefix).
+    # Links in e-mail are built from it, never from the request's Host header. Required in
+    # production when e-mail is on.
+    BASE_URL: str | None = None
+    # Host names bka answers to (Flask rejects any other Host header with 400); None accepts all.
+    TRUSTED_HOSTS: list[str] | None = None
+    # Reverse proxies in front of bka whose X-Forwarded-For/-Proto headers are believed (0: none).
+    PROXY_HOPS = 0
+
     # Notification e-mail: off unless MAIL_SERVER is set.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -54,6 +63,10 @@ class Config:
     ACCESSIBILITY_ASSESSED_ON = "2026-11-27"
     ACCESSIBILITY_REVIEWED_ON = "2026-11-27"
 
+    # The largest request body accepted (413 above it): far above any real form, and small
+    # enough that a hostile upload cannot swell a worker.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
     PAGE_SIZE = 25
     TESTING = False
     REQUIRE_SECRET_KEY = False
@@ -62,11 +75,14 @@ class Config:
 class DevelopmentConfig(Config):
     """Local work: a random secret key kept in the instance folder."""
 
+    BASE_URL = "http://127.0.0.1:5000"
+
 
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-secret-key"  # noqa: S105 - fixed so tests are reproducible
     SESSION_COOKIE_SECURE = False
+    BASE_URL = "http://bka.test"
 
 
 class ProductionConfig(Config):
@@ -92,6 +108,13 @@ ENV_OVERRIDES = {
         lambda v: v.lower() in {"1", "true", "yes"},
     ),
     "BKA_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", str),
+    "BKA_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
+    "BKA_BASE_URL": ("BASE_URL", str),
+    "BKA_TRUSTED_HOSTS": (
+        "TRUSTED_HOSTS",
+        lambda v: [host.strip() for host in v.split(",") if host.strip()],
+    ),
+    "BKA_PROXY_HOPS": ("PROXY_HOPS", int),
     "BKA_MAIL_SERVER": ("MAIL_SERVER", str),
     "BKA_MAIL_PORT": ("MAIL_PORT", int),
     "BKA_MAIL_USE_TLS": ("MAIL_USE_TLS", lambda v: v.lower() in {"1", "true", "yes"}),

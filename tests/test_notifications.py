@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from bka.extensions import db
-from bka.models import Notification
+from bka.models import Analysis, Notification
 from tests.test_lifecycle import SIGN_STATEMENTS
 from tests.test_lifecycle import team as team  # noqa: F401 - the fixture, reused
 
@@ -113,3 +113,29 @@ def test_an_unreachable_mail_server_does_not_break_the_workflow(app, team):
     with app.app_context():
         notification = db.session.scalar(db.select(Notification))
         assert notification.emailed_at is None  # kept in the app, not marked as e-mailed
+
+
+def test_links_in_e_mail_come_from_the_base_url_not_the_host_header(app, team, smtp):
+    analysis_id, b, reviewer = team
+    with app.app_context():
+        # A title with line breaks written before forms flattened them must not break the mail.
+        db.session.get(Analysis, analysis_id).title = "Skolskjuts\r\nBcc: evil@example.com"
+        db.session.commit()
+    # The same session, sent to a Host of the attacker's choosing.
+    token = b["owner"].token()
+    client = b["owner"].client
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+    response = b["owner"].post(
+        f"/analyses/{analysis_id}/submit",
+        {"reviewer": str(reviewer.id), "csrf_token": token},
+        headers={"Host": "evil.example"},
+    )
+    assert response.status_code == 302
+    assert len(smtp.messages) == 1
+    recipients, message = smtp.messages[0]
+    assert recipients == [reviewer.email]
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert f"http://bka.test/analyses/{analysis_id}" in body
+    assert "evil.example" not in body
+    assert message["Bcc"] is None
+    assert "\n" not in subject(message) and "Skolskjuts Bcc: evil@example.com" in subject(message)

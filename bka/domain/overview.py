@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bka.domain import tallies, workflow
 from bka.domain.entries import AGE_BANDS
 from bka.models import Analysis, OverviewTally, ReviewRound, StepAnswer
+from bka.models.base import DB_INT_MAX
 
 PAGE_SIZE = 50
 SINGLE_GRAINS = ("organisation", "year", "decision_area", "status")
@@ -364,7 +365,10 @@ class Cursor:
             updated_at = datetime.fromisoformat(stamp)
             if updated_at.tzinfo is None:
                 return None
-            return cls(updated_at, int(number))
+            number = int(number)
+            if not 0 < number <= DB_INT_MAX:
+                return None
+            return cls(updated_at, number)
         except (ValueError, UnicodeDecodeError, binascii.Error):
             return None
 

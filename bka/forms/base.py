@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -27,6 +27,13 @@ def options(mapping: dict) -> list[SelectChoice]:
     return [SelectChoice(key, label) for key, label in mapping.items()]
 
 
+def single_line(value):
+    """One-line fields (titles, names, references) never carry line breaks into headers."""
+    if isinstance(value, str):
+        return " ".join(value.splitlines())
+    return value
+
+
 def clean_text(value):
     """Strip surrounding whitespace and NUL characters (which PostgreSQL cannot store)."""
     if isinstance(value, str):
@@ -38,6 +45,10 @@ class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
+            if issubclass(unbound_field.field_class, StringField) and not issubclass(
+                unbound_field.field_class, TextAreaField
+            ):
+                filters.insert(0, single_line)
             return unbound_field.bind(form=form, filters=filters, **options)
 
     def validate(self, extra_validators=None) -> bool:

@@ -14,13 +14,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from bka.domain import labels
 from bka.domain.checklists import Checklists
 from bka.domain.lifecycle import ATTESTATIONS
 from bka.forms.base import BaseForm, MultiCheckboxField, options, required
 from bka.forms.step import TEXTAREA_MAX
+from bka.models.base import DB_INT_MAX
 
 
 class SubmitForm(BaseForm):
@@ -100,6 +101,6 @@ class DecisionForm(BaseForm):
 
 class CommentForm(BaseForm):
     step_key = HiddenField(validators=[required()])
-    parent_id = IntegerField(validators=[Optional()])
+    parent_id = IntegerField(validators=[Optional(), NumberRange(1, DB_INT_MAX)])
     body = TextAreaField(_l("Comment"), validators=[required(), Length(max=TEXTAREA_MAX)])
     submit = SubmitField(_l("Add comment"))

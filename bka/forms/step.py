@@ -13,11 +13,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from bka.domain.checklists import Checklists, Question
 from bka.forms.base import BaseForm, MultiCheckboxField
+from bka.models.base import DB_INT_MAX
 
 TEXT_MAX = 200
 TEXTAREA_MAX = 20_000
@@ -70,7 +71,9 @@ def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs
             description=prompt.guidance.get(locale) if prompt.guidance else "",
             validators=[Optional(), Length(max=TEXTAREA_MAX)],
         )
-    fields["base_version"] = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    fields["base_version"] = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(0, DB_INT_MAX)]
+    )
     fields["mark_completed"] = BooleanField(_l("I have completed this step"))
     fields["save_continue"] = SubmitField(_l("Save and continue"))
     fields["save_later"] = SubmitField(_l("Save and come back later"))

@@ -5,6 +5,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Ids and counters are INTEGER columns: 32-bit on PostgreSQL. Larger input is refused or not
+# found before it reaches the database.
+DB_INT_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

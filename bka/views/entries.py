@@ -16,7 +16,7 @@ from bka.forms.analysis import ConfirmForm
 from bka.forms.entries import ENTRY_FORMS, ImpactForm
 from bka.views.helpers import load_analysis, warn_about_personnummer
 from bka.web.i18n import current_language
-from bka.web.security import form_checks_csrf
+from bka.web.security import database_int, form_checks_csrf
 
 bp = Blueprint("entries", __name__, url_prefix="/analyses/<int:analysis_id>/entries/<kind_name>")
 
@@ -50,7 +50,10 @@ def _back(analysis_id: int, kind: EntryKind) -> str:
 def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
     form_class = ENTRY_FORMS[kind.name]
     if entry is None:
-        prefill = {name: request.args.get(name, type=int) for name in ("article", "child_group_id")}
+        prefill = {
+            name: request.args.get(name, type=database_int)
+            for name in ("article", "child_group_id")
+        }
         form = form_class(data={k: v for k, v in prefill.items() if v is not None})
     else:
         form = form_class(obj=entry)

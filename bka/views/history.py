@@ -15,6 +15,7 @@ from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.models import EditLog
 from bka.views.helpers import load_analysis
+from bka.web.security import database_int
 
 bp = Blueprint("history", __name__, url_prefix="/analyses/<int:analysis_id>/history")
 
@@ -30,8 +31,8 @@ def index(analysis_id: int):
     by_number = {revision.number: revision for revision in revisions}
     current = history.snapshot(load_state(analysis, checklists))
     default_from = revisions[-1].number if revisions else CURRENT
-    chosen_from = request.args.get("from", default_from, type=int)
-    chosen_to = request.args.get("to", CURRENT, type=int)
+    chosen_from = request.args.get("from", default_from, type=database_int)
+    chosen_to = request.args.get("to", CURRENT, type=database_int)
     if chosen_from not in by_number and chosen_from != CURRENT:
         chosen_from = default_from
     if chosen_to not in by_number and chosen_to != CURRENT:

@@ -45,17 +45,23 @@ def deliver(notifications: list[Notification]) -> int:
     return sent
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link from BASE_URL: never from the Host header a request happened to carry."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
 def _message(notification: Notification) -> EmailMessage:
     user = notification.user
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    link = url_for("analyses.hub", analysis_id=notification.analysis_id, _external=True)
+    link = external_url("analyses.hub", analysis_id=notification.analysis_id)
     with force_locale(locale):
         subject = render_template("mail/subject.txt", notification=notification).strip()
         body = render_template("mail/body.txt", notification=notification, link=link)
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = user.email
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())  # a header is one line, whatever the title
     message.set_content(body)
     message["Content-Language"] = locale  # after set_content, which clears Content-* headers
     return message

@@ -6,11 +6,15 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from bka.extensions import csrf, db, login_manager
+from bka.models.base import DB_INT_MAX
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -30,6 +34,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 class MissingSecretKey(RuntimeError):
     pass
+
+
+class MissingBaseUrl(RuntimeError):
+    pass
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: ids beyond the database's integer range give 404, not 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def database_int(value: str) -> int:
+    """A query-string integer within the database's range (for `request.args.get(type=...)`)."""
+    number = int(value)
+    if not -DB_INT_MAX <= number <= DB_INT_MAX:
+        raise ValueError("out of the database's integer range")
+    return number
 
 
 def init_secret_key(app: Flask) -> None:
@@ -57,6 +81,19 @@ def form_checks_csrf(view):
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint is registered, so that every route's <int:...> uses it.
+    app.url_map.converters["int"] = DatabaseIdConverter
+    if app.config["MAIL_SERVER"] and not app.config["BASE_URL"]:
+        raise MissingBaseUrl(
+            "BKA_BASE_URL is not set. With e-mail on, bka needs the address people use to "
+            "reach it (for example https://bka.region.se) to build the links in e-mail."
+        )
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        # Only the configured number of proxies is believed about the client and the scheme;
+        # the Host header is never taken from them (links come from BASE_URL).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     @login_manager.user_loader
     def load_user(session_id: str):
         """The session names the user and their session version: disabling raises the version,
@@ -64,7 +101,7 @@ def init_app(app: Flask) -> None:
         from bka.models import User
 
         user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()):
+        if not (user_id.isdigit() and version.isdigit()) or int(user_id) > DB_INT_MAX:
             return None
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or user.session_version != int(version):
@@ -101,6 +138,12 @@ def init_app(app: Flask) -> None:
         return response
 
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(SecurityError, _untrusted_host)
+
+
+def _untrusted_host(_error):
+    """A Host header outside TRUSTED_HOSTS: no page can be built for it, so a plain answer."""
+    return Response("Bad Request: unknown host\n", 400, mimetype="text/plain")
 
 
 def _csrf_error(_error):

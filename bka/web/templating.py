@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 from babel.numbers import get_group_symbol
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
@@ -81,6 +81,8 @@ def init_app(app: Flask) -> None:
 
 def _error_page(code: int):
     def handler(_error):
-        return render_template("errors/error.html", code=code), code
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        max_upload = format_decimal(limit / 2**20, "#,##0.#") + " MB"
+        return render_template("errors/error.html", code=code, max_upload=max_upload), code
 
     return handler
