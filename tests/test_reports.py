@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from bka import demo, reporting
-from bka.demo_content import ANALYSES
+from bka.demo import ANALYSES
 from bka.domain import analyses as ops
 from bka.extensions import db
 from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
