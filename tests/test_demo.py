@@ -137,6 +137,28 @@ def test_loading_rejects_steps_and_questions_the_checklists_lack(tmp_path, old, 
     assert names in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('[[user]]\nkey = "reviewer"', "missing the key 'users'"),
+        (
+            '[[users]]\nkey = "reviewer"\nemail = "r@example.se"',
+            "users[0] is missing the key 'name'",
+        ),
+        (
+            '[[users]]\nkey = "team"\nemail = "t"\nname = "T"\npassword = "p"\nrole = "member"',
+            "reviewer",
+        ),
+    ],
+)
+def test_reading_rejects_a_broken_users_file_naming_it(tmp_path, text, names):
+    (tmp_path / "users.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(demo.DemoDataError) as error:
+        demo.read_users(tmp_path / "users.toml")
+    assert "users.toml" in str(error.value)
+    assert names in str(error.value)
+
+
 def test_the_shipped_data_passes_every_check():
     demo.check_against(load_library(), demo.read_analyses())
     assert [user.key for user in demo.read_users()] == ["team", "reviewer", "admin"]

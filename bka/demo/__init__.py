@@ -80,10 +80,14 @@ def _check_date(path: Path, where: str, value) -> None:
 
 def read_users(path: Path = DATA_DIR / "users.toml") -> tuple[DemoUser, ...]:
     names = [f.name for f in fields(DemoUser)]
-    users = _read(path).get("users", [])
-    for index, raw in enumerate(users):
+    data = _read(path)
+    _check_keys(path, "the file", data, ("users",), ("users",))
+    for index, raw in enumerate(data["users"]):
         _check_keys(path, f"users[{index}]", raw, names, names)
-    return tuple(DemoUser(**raw) for raw in users)
+    users = tuple(DemoUser(**raw) for raw in data["users"])
+    if "reviewer" not in {user.key for user in users}:  # reviews every analysis it submits
+        raise DemoDataError(f"{path}: no user has the key 'reviewer'")
+    return users
 
 
 def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> list[dict]:
@@ -106,7 +110,7 @@ def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> li
         for step_key, answers in spec.get("answers", {}).items():
             if not isinstance(answers, dict):
                 raise DemoDataError(f"{path}: answers.{step_key} must be a table")
-        refs = {group.get("ref") for group in spec.get("child_groups", [])}
+        refs = set()  # child groups come first in ENTRY_KINDS, as they are loaded first
         for kind_name, kind in ENTRY_KINDS.items():
             required = ("group",) if kind_name == "impacts" else ()
             allowed = {*kind.fields, *_ENTRY_EXTRAS.get(kind_name, ())}
@@ -115,6 +119,8 @@ def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> li
                 _check_keys(path, where, entry, required, allowed)
                 for key in _DATE_FIELDS & entry.keys():
                     _check_date(path, f"{where}.{key}", entry[key])
+                if kind_name == "child_groups" and "ref" in entry:
+                    refs.add(entry["ref"])
                 if kind_name == "impacts" and entry["group"] not in refs:
                     raise DemoDataError(f"{path}: {where}.group {entry['group']!r} is no ref")
         specs.append({**spec, "source": str(path)})
