@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import migrated_app, percentiles  # noqa: E402
 
-from bka import demo
-from bka.demo_content import ANALYSES  # noqa: E402
+from bka import demo  # noqa: E402
+from bka.demo import ANALYSES  # noqa: E402
 from bka.domain import analyses as ops  # noqa: E402
 from bka.domain import reporting  # noqa: E402
 from bka.extensions import db  # noqa: E402

@@ -1,6 +1,10 @@
 """`bka demo` loads a complete Millennium analysis and others, and is idempotent."""
 
+import pytest
+
+from bka import demo
 from bka.domain import analyses as ops
+from bka.domain.checklists import load_library
 from bka.domain.progress import all_missing, completed_count, load_state
 from bka.extensions import db
 from bka.models import Analysis, User
@@ -67,3 +71,94 @@ def test_demo_if_empty_leaves_existing_data_alone(app, make_user):
     assert "no demo data was loaded" in result.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Analysis.id))) == 0
+
+
+# The smallest analysis file the loader accepts; the tests below break it one way each.
+VALID = """
+title = "Test"
+organisation = "Region Test"
+decision_area = "digital"
+owner = "team"
+final_status = "draft"
+members = [{ user = "reviewer", role = "viewer" }]
+
+[answers.screening]
+magnitude = "minor"
+
+[[child_groups]]
+ref = "all"
+label = "Alla barn"
+
+[[impacts]]
+group = "all"
+article = 3
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "names"),
+    [
+        ('title = "Test"\n', "", "'title'"),
+        ('final_status = "draft"', 'final_status = "draft"\nstatus = "x"', "'status'"),
+        ('owner = "team"', 'owner = "nobody"', "'nobody'"),
+        ('{ user = "reviewer", role = "viewer" }', '{ user = "reviewer" }', "'role'"),
+        ('final_status = "draft"', 'final_status = "done"', "'done'"),
+        ('label = "Alla barn"', 'label = "Alla barn"\nlable = "x"', "child_groups[0]"),
+        ('group = "all"', 'group = "none"', "impacts[0].group"),
+        ('group = "all"\n', "", "'group'"),
+        ('owner = "team"', 'owner = "team"\nplanned_decision_date = "2024-13-01"', "planned_dec"),
+        ('title = "Test"', 'title = "Test', "line 2"),  # not TOML at all
+    ],
+)
+def test_reading_rejects_a_broken_file_naming_it(tmp_path, old, new, names):
+    (tmp_path / "01-good.toml").write_text(VALID, encoding="utf-8")
+    assert VALID.count(old) == 1
+    (tmp_path / "02-broken.toml").write_text(VALID.replace(old, new), encoding="utf-8")
+    with pytest.raises(demo.DemoDataError) as error:
+        demo.read_analyses(tmp_path)
+    assert "02-broken.toml" in str(error.value)
+    assert names in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "names"),
+    [
+        ("[answers.screening]", "[answers.screenin]", "'screenin'"),
+        ('magnitude = "minor"', 'magnitud = "minor"', "'magnitud'"),
+        ('decision_area = "digital"', 'decision_area = "space"', "'space'"),
+    ],
+)
+def test_loading_rejects_steps_and_questions_the_checklists_lack(tmp_path, old, new, names):
+    (tmp_path / "broken.toml").write_text(VALID.replace(old, new), encoding="utf-8")
+    specs = demo.read_analyses(tmp_path)
+    with pytest.raises(demo.DemoDataError) as error:
+        demo.check_against(load_library(), specs)
+    assert "broken.toml" in str(error.value)
+    assert names in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('[[user]]\nkey = "reviewer"', "missing the key 'users'"),
+        (
+            '[[users]]\nkey = "reviewer"\nemail = "r@example.se"',
+            "users[0] is missing the key 'name'",
+        ),
+        (
+            '[[users]]\nkey = "team"\nemail = "t"\nname = "T"\npassword = "p"\nrole = "member"',
+            "reviewer",
+        ),
+    ],
+)
+def test_reading_rejects_a_broken_users_file_naming_it(tmp_path, text, names):
+    (tmp_path / "users.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(demo.DemoDataError) as error:
+        demo.read_users(tmp_path / "users.toml")
+    assert "users.toml" in str(error.value)
+    assert names in str(error.value)
+
+
+def test_the_shipped_data_passes_every_check():
+    demo.check_against(load_library(), demo.read_analyses())
+    assert [user.key for user in demo.read_users()] == ["team", "reviewer", "admin"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bka import demo
-from bka.demo_content import ANALYSES
+from bka.demo import ANALYSES
 from bka.domain import history
 from bka.extensions import db
 from bka.models import Analysis, AuditEvent, Comment, ReviewRound, Revision, SignOff, User

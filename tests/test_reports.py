@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from bka import demo
-from bka.demo_content import ANALYSES
+from bka.demo import ANALYSES
 from bka.domain import analyses as ops
 from bka.domain import reporting
 from bka.extensions import db

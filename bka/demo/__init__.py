@@ -1,4 +1,10 @@
-"""Demo data for `bka demo`: three users and the analyses in bka/demo_content.py.
+"""Demo data for `bka demo`: the users and analyses in bka/demo/data/.
+
+data/users.toml holds the demo logins and data/analyses/*.toml one analysis each, loaded in the
+order of the file names; the first is the Millennium analysis that the later waves and the peers
+below are copies of. Answers are keyed by step and question key as in checklists/method.toml;
+pack prompts are stored as "prompt__<prompt key>" in the prompt's step. Dates are ISO strings.
+No text identifies an individual child.
 
 Loading is idempotent: users are matched by e-mail and analyses by title, so running it twice
 changes nothing.
@@ -6,8 +12,10 @@ changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -20,6 +28,12 @@ from bka.domain.progress import load_state
 from bka.extensions import db
 from bka.models import Analysis, ReviewRound, SignOff, User
 
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class DemoDataError(ValueError):
+    """A demo data file that cannot be loaded; the message names the file and the key."""
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -30,16 +44,103 @@ class DemoUser:
     role: str
 
 
-# Documented in the README; for demonstrations on a local machine only.
-DEMO_USERS = (
-    DemoUser("team", "team@example.se", "Tove Projektledare", "demo-team-2024", "member"),
-    DemoUser(
-        "reviewer", "granskare@example.se", "Gustav Granskare", "demo-granskare-2024", "reviewer"
-    ),
-    DemoUser("admin", "admin@example.se", "Anna Administratör", "demo-admin-2024", "admin"),
-)
-
 _DATE_FIELDS = {"held_on", "due_date", "measure_on"}
+_REQUIRED = ("title", "organisation", "decision_area", "owner", "final_status")
+_OPTIONAL = ("diarienummer", "planned_decision_date", "members", "answers", "completed_steps")
+# A child group's name for impacts to refer to, in place of the database id they hold.
+_ENTRY_EXTRAS = {"child_groups": ("ref",), "impacts": ("group",)}
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise DemoDataError(f"{path}: {error}") from error
+
+
+def _check_keys(path: Path, where: str, table, required, allowed) -> None:
+    if not isinstance(table, dict):
+        raise DemoDataError(f"{path}: {where} must be a table")
+    for key in required:
+        if key not in table:
+            raise DemoDataError(f"{path}: {where} is missing the key {key!r}")
+    for key in table:
+        if key not in allowed:
+            raise DemoDataError(f"{path}: {where} has an unknown key {key!r}")
+
+
+def _check_date(path: Path, where: str, value) -> None:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DemoDataError(f"{path}: {where} is not an ISO date: {value!r}") from None
+
+
+def read_users(path: Path = DATA_DIR / "users.toml") -> tuple[DemoUser, ...]:
+    names = [f.name for f in fields(DemoUser)]
+    data = _read(path)
+    _check_keys(path, "the file", data, ("users",), ("users",))
+    for index, raw in enumerate(data["users"]):
+        _check_keys(path, f"users[{index}]", raw, names, names)
+    users = tuple(DemoUser(**raw) for raw in data["users"])
+    if "reviewer" not in {user.key for user in users}:  # reviews every analysis it submits
+        raise DemoDataError(f"{path}: no user has the key 'reviewer'")
+    return users
+
+
+def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> list[dict]:
+    """Every analysis file in `directory` by file name, checked for what needs no checklists."""
+    user_keys = set(user_keys or (user.key for user in DEMO_USERS))
+    specs = []
+    for path in sorted(directory.glob("*.toml")):
+        spec = _read(path)
+        _check_keys(path, "the file", spec, _REQUIRED, {*_REQUIRED, *_OPTIONAL, *ENTRY_KINDS})
+        if spec["final_status"] not in _PATHS:
+            raise DemoDataError(f"{path}: unknown final_status {spec['final_status']!r}")
+        members = spec.get("members", [])
+        for index, member in enumerate(members):
+            _check_keys(path, f"members[{index}]", member, ("user", "role"), ("user", "role"))
+        for user_key in (spec["owner"], *(member["user"] for member in members)):
+            if user_key not in user_keys:
+                raise DemoDataError(f"{path}: unknown user {user_key!r}")
+        if "planned_decision_date" in spec:
+            _check_date(path, "planned_decision_date", spec["planned_decision_date"])
+        for step_key, answers in spec.get("answers", {}).items():
+            if not isinstance(answers, dict):
+                raise DemoDataError(f"{path}: answers.{step_key} must be a table")
+        refs = set()  # child groups come first in ENTRY_KINDS, as they are loaded first
+        for kind_name, kind in ENTRY_KINDS.items():
+            required = ("group",) if kind_name == "impacts" else ()
+            allowed = {*kind.fields, *_ENTRY_EXTRAS.get(kind_name, ())}
+            for index, entry in enumerate(spec.get(kind_name, [])):
+                where = f"{kind_name}[{index}]"
+                _check_keys(path, where, entry, required, allowed)
+                for key in _DATE_FIELDS & entry.keys():
+                    _check_date(path, f"{where}.{key}", entry[key])
+                if kind_name == "child_groups" and "ref" in entry:
+                    refs.add(entry["ref"])
+                if kind_name == "impacts" and entry["group"] not in refs:
+                    raise DemoDataError(f"{path}: {where}.group {entry['group']!r} is no ref")
+        specs.append({**spec, "source": str(path)})
+    return specs
+
+
+def check_against(library: Library, specs: list[dict]) -> None:
+    """Check what the checklists decide: areas, step keys and the question keys in each step."""
+    for spec in specs:
+        path, area = spec["source"], spec["decision_area"]
+        if area not in library.packs:
+            raise DemoDataError(f"{path}: unknown decision_area {area!r}")
+        steps = {step.key: step for step in library.method.steps}
+        for step_key in [*spec.get("answers", {}), *spec.get("completed_steps", [])]:
+            if step_key not in steps:
+                raise DemoDataError(f"{path}: unknown step key {step_key!r}")
+        for step_key, answers in spec.get("answers", {}).items():
+            known = {question.key for question in steps[step_key].questions}
+            known |= {f"prompt__{p.key}" for p in library.packs[area].prompts_for(step_key)}
+            for key in answers.keys() - known:
+                raise DemoDataError(f"{path}: answers.{step_key} has an unknown key {key!r}")
 
 
 def _as_date(value):
@@ -73,8 +174,8 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
         diarienummer=spec.get("diarienummer"),
         planned_decision_date=_as_date(spec.get("planned_decision_date")),
     )
-    for user_key, role in spec.get("members", []):
-        ops.add_member(analysis, users[user_key].email, role, owner)
+    for member in spec.get("members", []):
+        ops.add_member(analysis, users[member["user"]].email, member["role"], owner)
     checklists = ops.checklists_for(analysis)
     for step in checklists.method.steps:  # answers first: impacts need the engaged articles
         if step.key in spec.get("answers", {}):
@@ -264,8 +365,7 @@ def _backdate(analysis: Analysis) -> None:
 
 def load_demo(library: Library, config) -> int:
     """Create what is missing of the demo data; returns how many analyses were created."""
-    from bka.demo_content import ANALYSES
-
+    check_against(library, ANALYSES)
     users = _users(config)
     existing = set(db.session.scalars(select(Analysis.title)))
     created = 0
@@ -288,3 +388,8 @@ def _rounds_of(analysis: Analysis) -> list[ReviewRound]:
 
 def _sign_offs_of(analysis: Analysis) -> list[SignOff]:
     return list(db.session.scalars(select(SignOff).where(SignOff.analysis_id == analysis.id)))
+
+
+# Read when the module is imported, so that a broken file fails `bka demo` before it writes.
+DEMO_USERS = read_users()
+ANALYSES = read_analyses()
