@@ -158,3 +158,20 @@ def test_the_code_names_fixed_keys_only_through_the_contract():
     assert not unexpected, (
         f"use the constants in bka/domain/contract.py instead of these literals: {unexpected}"
     )
+
+
+def test_the_readme_documents_the_contract():
+    readme = (ROOT / "checklists" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Keys the application relies on")[1].split("\n## ")[0]
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in section.splitlines()
+        if line.startswith("| `")
+    }
+    for fixed in contract.FIXED_QUESTIONS:
+        assert fixed.key in rows, fixed.key
+        row = rows[fixed.key]
+        assert f"`{fixed.step}`" in row, fixed.key
+        for value in fixed.choices:
+            assert f"`{value}`" in row, (fixed.key, value)
+    assert len(rows) == len(contract.FIXED_QUESTIONS)
