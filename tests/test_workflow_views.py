@@ -371,3 +371,54 @@ def test_article_picker_pins_general_principles_and_marks_suggestions(team, app)
     assert page.count("Föreslås för det här beslutsområdet") == len(suggested)
     summary = app.extensions["bka_library"].convention.article(16).summary.sv
     assert summary in page.replace("&#39;", "'")
+
+
+def test_read_only_step_pages_show_the_packs_prompt_answers(
+    team, app, make_user, make_browser, add_member
+):
+    """Viewers, the reviewer and (after sign-off) the team read every answer, prompts included."""
+    browser, _user = team
+    reviewer = make_user(role="reviewer", name="Gustav Granskare")
+    viewer = make_user(name="Vera Visare")
+    analysis_id = start(browser, title="Byte av lönesystem", decision_area="health_care")
+    prompt = app.extensions["bka_library"].packs["health_care"].prompts_for("screening")[0]
+    prompt_answer = "Lönesystemet når inga barn; vi har stämt av med barnhälsovården."
+    justification = "Systemet rör bara personalens löner."
+    browser.post(
+        f"/analyses/{analysis_id}/steps/screening",
+        {
+            **NO_CHILDREN,
+            "screening_justification": justification,
+            f"prompt__{prompt.key}": prompt_answer,
+        },
+    )
+    add_member(analysis_id, viewer, "viewer")
+    browser.post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    with app.app_context():
+        assert db.session.get(Analysis, analysis_id).status == "in_review"
+    regular = ("Gäller bara anställda.", justification, "Nej, barn påverkas inte", "Liten")
+
+    def read_only_page(who):
+        page = who.get(f"/analyses/{analysis_id}/steps/screening").get_data(as_text=True)
+        assert "Du kan läsa det här steget men inte ändra det." in page
+        return page.replace("&#34;", '"').replace("&#39;", "'")
+
+    viewing = make_browser()
+    viewing.login(viewer)
+    signer = make_browser()
+    signer.login(reviewer)
+    for who in (viewing, signer):
+        page = read_only_page(who)
+        assert prompt.text.sv in page and prompt_answer in page
+        for text in regular:
+            assert text in page
+    signer.post(
+        f"/analyses/{analysis_id}/review",
+        {
+            "statements": ["read_whole", "no_children_affected", "this_version"],
+            "title": "Barnrättsstrateg",
+            "sign": "1",
+        },
+    )
+    page = read_only_page(browser)
+    assert prompt.text.sv in page and prompt_answer in page

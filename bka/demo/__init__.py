@@ -23,6 +23,7 @@ from bka.domain import analyses as ops
 from bka.domain import lifecycle, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
 from bka.domain.checklists import Library
+from bka.domain.contract import CHILDREN_HEARD, NO, NOT_HEARD_REASON, UNSURE
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.progress import load_state
 from bka.extensions import db
@@ -323,13 +324,13 @@ def _peers(spec: dict) -> list[dict]:
     """The Millennium analysis as other organisations made it, in other years and states."""
     peers = []
     for index, (organisation, year, status, heard) in enumerate(_PEERS, start=1):
-        participation = dict(spec["answers"]["participation"])
+        participation = dict(spec["answers"][CHILDREN_HEARD.step])
         if heard == "unanswered":
-            participation.pop("children_heard", None)
+            participation.pop(CHILDREN_HEARD.key, None)
         else:
-            participation["children_heard"] = heard
-        if heard in ("no", "unsure"):
-            participation["not_heard_reason"] = _NOT_HEARD_REASON
+            participation[CHILDREN_HEARD.key] = heard
+        if heard in (NO, UNSURE):
+            participation[NOT_HEARD_REASON.key] = _NOT_HEARD_REASON
         peers.append(
             {
                 **spec,
@@ -338,11 +339,11 @@ def _peers(spec: dict) -> list[dict]:
                 "diarienummer": f"RS {year}-{100 + index:05d}",
                 "planned_decision_date": date(year, 3 + index % 9, 10 + index % 15),
                 "final_status": status,
-                "answers": {**spec["answers"], "participation": participation},
+                "answers": {**spec["answers"], CHILDREN_HEARD.step: participation},
                 "completed_steps": [
                     step
                     for step in spec["completed_steps"]
-                    if heard != "unanswered" or step != "participation"
+                    if heard != "unanswered" or step != CHILDREN_HEARD.step
                 ],
                 "backdate": True,
             }

@@ -21,6 +21,7 @@ from bka.domain.checklists import (
     content_hash,
     parse_snapshot,
 )
+from bka.domain.contract import STEP_SCREENING
 from bka.domain.entries import EntryKind
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.progress import AnalysisState, Missing, load_state, missing_for_step
@@ -219,7 +220,7 @@ def save_step(
     row.updated_at = utcnow()
     row.updated_by = user
     row.completed = False
-    if step_key == "screening":
+    if step_key == STEP_SCREENING:
         result = screening_result(row.answers)
         analysis.screening_level = result.level if result else None
     touch(analysis, user)

@@ -16,20 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bka.domain.contract import STEP_KEYS, contract_problems
+
 LANGUAGES = ("sv", "en")
-STEP_KEYS = (
-    "screening",
-    "decision",
-    "children",
-    "rights",
-    "evidence",
-    "participation",
-    "impacts",
-    "alternatives",
-    "conclusion",
-    "feedback",
-    "follow_up",
-)
 AREAS = ("health_care", "digital", "education", "social_services", "planning")
 QUESTION_KINDS = ("text", "textarea", "choice", "multichoice", "date", "articles")
 RELEVANCE_LEVELS = ("high", "some")
@@ -454,7 +443,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def load_library(directory: str | Path | None = None) -> Library:
-    """Read and validate every checklist file; raise ChecklistError listing all problems."""
+    """Read and validate every checklist file, and the method against the checklist ↔ code
+    contract (bka/domain/contract.py); raise ChecklistError listing all problems."""
     directory = Path(directory or DEFAULT_DIR)
     problems: list[str] = []
     raw: dict[str, dict[str, Any]] = {}
@@ -476,6 +466,9 @@ def load_library(directory: str | Path | None = None) -> Library:
     if not directory.is_dir():
         raise ChecklistError([f"checklist directory {directory} does not exist"])
     method = attempt(directory / "method.toml", lambda d: parse_method(d, "method.toml"))
+    if method is not None:
+        # The keys the code relies on (bka/domain/contract.py); snapshots are not held to it.
+        problems.extend(contract_problems(method, "method.toml"))
     convention = attempt(
         directory / "convention.toml", lambda d: parse_convention(d, "convention.toml")
     )

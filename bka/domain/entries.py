@@ -7,6 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bka.domain.contract import (
+    STEP_ALTERNATIVES,
+    STEP_CHILDREN,
+    STEP_EVIDENCE,
+    STEP_FOLLOW_UP,
+    STEP_IMPACTS,
+    STEP_PARTICIPATION,
+)
 from bka.models import (
     Alternative,
     ChildGroup,
@@ -77,7 +85,7 @@ ENTRY_KINDS = {
         EntryKind(
             "child_groups",
             ChildGroup,
-            "children",
+            STEP_CHILDREN,
             (
                 "label",
                 "age_band",
@@ -91,14 +99,14 @@ ENTRY_KINDS = {
         EntryKind(
             "evidence_sources",
             EvidenceSource,
-            "evidence",
+            STEP_EVIDENCE,
             ("kind", "title", "reference", "findings"),
             ("title", "reference", "findings"),
         ),
         EntryKind(
             "consultations",
             Consultation,
-            "participation",
+            STEP_PARTICIPATION,
             (
                 "method",
                 "children_count",
@@ -114,7 +122,7 @@ ENTRY_KINDS = {
         EntryKind(
             "impacts",
             Impact,
-            "impacts",
+            STEP_IMPACTS,
             (
                 "article",
                 "child_group_id",
@@ -129,7 +137,7 @@ ENTRY_KINDS = {
         EntryKind(
             "alternatives",
             Alternative,
-            "alternatives",
+            STEP_ALTERNATIVES,
             (
                 "title",
                 "description",
@@ -142,14 +150,14 @@ ENTRY_KINDS = {
         EntryKind(
             "measures",
             Measure,
-            "alternatives",
+            STEP_ALTERNATIVES,
             ("description", "owner", "due_date", "status"),
             ("description",),
         ),
         EntryKind(
             "indicators",
             Indicator,
-            "follow_up",
+            STEP_FOLLOW_UP,
             ("name", "baseline", "target", "source", "responsible", "measure_on"),
             ("name", "baseline", "target", "source"),
         ),

@@ -8,6 +8,8 @@ label a key.
 
 from flask_babel import lazy_gettext as _l
 
+from bka.domain.contract import NO, UNSURE, YES
+
 AREA = {
     "health_care": _l("Health care"),
     "digital": _l("Digital services and IT systems"),
@@ -153,10 +155,12 @@ DECISION_OUTCOME = {
     "rejected": _l("Rejected"),
     "postponed": _l("Postponed or sent back"),
 }
+# Keyed by the choices of the question whether children were heard (contract.CHILDREN_HEARD),
+# plus the overview's own "unanswered" and "not applicable".
 HEARD = {
-    "yes": _l("Yes, children were heard"),
-    "no": _l("No, children were not heard"),
-    "unsure": _l("Unsure"),
+    YES: _l("Yes, children were heard"),
+    NO: _l("No, children were not heard"),
+    UNSURE: _l("Unsure"),
     "unanswered": _l("Not answered yet"),
     "not_applicable": _l("Not applicable (no BKA needed)"),
 }

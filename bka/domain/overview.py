@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from bka.domain import tallies, workflow
+from bka.domain.contract import NO, NOT_HEARD_REASON, YES
 from bka.domain.entries import AGE_BANDS
 from bka.models import Analysis, OverviewTally, ReviewRound, StepAnswer
 from bka.models.base import DB_INT_MAX
@@ -104,7 +105,7 @@ class Overview:
     @property
     def heard_share(self) -> float | None:
         considered = self.heard_considered
-        return self.heard["yes"] / considered if considered else None
+        return self.heard[YES] / considered if considered else None
 
     @property
     def articles(self) -> list[ArticleRow]:
@@ -326,15 +327,16 @@ def _not_heard(session: Session, filters: Filters, limit: int = 10) -> list[NotH
         select(Analysis.id, Analysis.title, Analysis.organisation, StepAnswer.answers)
         .join(
             StepAnswer,
-            (StepAnswer.analysis_id == Analysis.id) & (StepAnswer.step_key == "participation"),
+            (StepAnswer.analysis_id == Analysis.id)
+            & (StepAnswer.step_key == NOT_HEARD_REASON.step),
         )
-        .where(Analysis.children_heard == "no", *_analysis_clauses(filters))
+        .where(Analysis.children_heard == NO, *_analysis_clauses(filters))
         .order_by(Analysis.updated_at.desc(), Analysis.id.desc())
         .limit(limit)
     )
     return [
         NotHeard(
-            row.id, row.title, row.organisation, (row.answers or {}).get("not_heard_reason", "")
+            row.id, row.title, row.organisation, (row.answers or {}).get(NOT_HEARD_REASON.key, "")
         )
         for row in rows
     ]

@@ -10,6 +10,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from bka.domain.checklists import Checklists, Text
+from bka.domain.contract import (
+    CHILDREN_HEARD,
+    ENGAGED_ARTICLES,
+    NO,
+    NOT_HEARD_REASON,
+    SCREENING_JUSTIFICATION,
+    STEP_ALTERNATIVES,
+    STEP_CHILDREN,
+    STEP_EVIDENCE,
+    STEP_FOLLOW_UP,
+    STEP_IMPACTS,
+    STEP_PARTICIPATION,
+    STEP_SCREENING,
+    UNSURE,
+    YES,
+)
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
 from bka.domain.screening import LEVEL_NONE, screening_result
 from bka.extensions import db
@@ -54,7 +70,7 @@ class AnalysisState:
         return self.answers.get(step_key, {})
 
     def engaged_articles(self) -> list[int]:
-        return list(self.step_answers("rights").get("engaged_articles", []))
+        return list(self.step_answers(ENGAGED_ARTICLES.step).get(ENGAGED_ARTICLES.key, []))
 
 
 def load_state(analysis: Analysis, checklists: Checklists) -> AnalysisState:
@@ -91,23 +107,24 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
     ]
     entries = state.entries
 
-    if step_key == "screening":
+    if step_key == STEP_SCREENING:
         result = screening_result(answers)
-        if result and result.level == LEVEL_NONE and _blank(answers.get("screening_justification")):
+        justification = SCREENING_JUSTIFICATION.key
+        if result and result.level == LEVEL_NONE and _blank(answers.get(justification)):
             missing.append(
                 Missing(
                     step_key,
-                    "screening_justification",
+                    justification,
                     _l("Explain why no child impact assessment is needed."),
                 )
             )
-    elif step_key == "children" and not entries["child_groups"]:
+    elif step_key == STEP_CHILDREN and not entries["child_groups"]:
         missing.append(Missing(step_key, "child_groups", _l("Add at least one group of children.")))
-    elif step_key == "evidence" and not entries["evidence_sources"]:
+    elif step_key == STEP_EVIDENCE and not entries["evidence_sources"]:
         missing.append(Missing(step_key, "evidence_sources", _l("Add at least one source.")))
-    elif step_key == "participation":
-        heard = answers.get("children_heard")
-        if heard == "yes" and not entries["consultations"]:
+    elif step_key == STEP_PARTICIPATION:
+        heard = answers.get(CHILDREN_HEARD.key)
+        if heard == YES and not entries["consultations"]:
             missing.append(
                 Missing(
                     step_key,
@@ -115,17 +132,17 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                     _l("Describe at least one consultation with children."),
                 )
             )
-        if heard in ("no", "unsure") and _blank(answers.get("not_heard_reason")):
+        if heard in (NO, UNSURE) and _blank(answers.get(NOT_HEARD_REASON.key)):
             missing.append(
                 Missing(
-                    step_key, "not_heard_reason", _l("Explain why children have not been heard.")
+                    step_key, NOT_HEARD_REASON.key, _l("Explain why children have not been heard.")
                 )
             )
-    elif step_key == "impacts":
+    elif step_key == STEP_IMPACTS:
         if not entries["child_groups"]:
             missing.append(
                 Missing(
-                    "children",
+                    STEP_CHILDREN,
                     "child_groups",
                     _l("Add the groups of children before assessing the impacts."),
                 )
@@ -140,7 +157,7 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                         _l("Assess the impact on “%(group)s”.", group=group.label),
                     )
                 )
-    elif step_key == "alternatives":
+    elif step_key == STEP_ALTERNATIVES:
         if not entries["alternatives"]:
             missing.append(
                 Missing(step_key, "alternatives", _l("Describe at least one alternative."))
@@ -157,7 +174,7 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                     ),
                 )
             )
-    elif step_key == "follow_up" and not entries["indicators"]:
+    elif step_key == STEP_FOLLOW_UP and not entries["indicators"]:
         missing.append(Missing(step_key, "indicators", _l("Add at least one follow-up indicator.")))
     return missing
 
@@ -175,7 +192,7 @@ def step_status(state: AnalysisState, step_key: str) -> str:
 def all_missing(state: AnalysisState) -> list[Missing]:
     """Every missing required item, in step order, for check-your-answers and submission."""
     if state.analysis.screening_level == LEVEL_NONE:
-        return missing_for_step(state, "screening")
+        return missing_for_step(state, STEP_SCREENING)
     items: list[Missing] = []
     for step in state.checklists.method.steps:
         items.extend(missing_for_step(state, step.key))

@@ -20,6 +20,15 @@ from sqlalchemy import select
 
 from bka.domain import history, labels, lifecycle, overview_tables
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
+from bka.domain.contract import (
+    CHILD_FRIENDLY_SUMMARY,
+    COMPLAINT_ROUTES,
+    DECISION_BODY,
+    ENGAGED_ARTICLES,
+    STEP_EVIDENCE,
+    STEP_FEEDBACK,
+    STEP_SCREENING,
+)
 from bka.domain.overview import Overview
 from bka.domain.progress import load_state
 from bka.domain.screening import screening_result
@@ -87,7 +96,7 @@ def _sections(content: dict, checklists: Checklists, locale: str) -> tuple[StepS
             for p in checklists.pack.prompts_for(step.key)
             if answers.get(f"prompt__{p.key}")
         ]
-        if step.key == "evidence":
+        if step.key == STEP_EVIDENCE:
             rows += [
                 Answer(
                     f"{source['title']} ({str(labels.EVIDENCE_KIND[source['kind']])})",
@@ -123,8 +132,8 @@ def build_report_data(
         convention = checklists.convention
         decision = lifecycle.decision_of(analysis)
         signature = lifecycle.active_sign_off(analysis) if signed else None
-        result = screening_result(content["answers"].get("screening", {}))
-        feedback = content["answers"].get("feedback", {})
+        result = screening_result(content["answers"].get(STEP_SCREENING, {}))
+        feedback = content["answers"].get(STEP_FEEDBACK, {})
         return ReportData(
             locale=locale,
             title=details["title"],
@@ -136,7 +145,7 @@ def build_report_data(
             printed_on=printed_on,
             decision_body=decision.decision_body
             if decision
-            else str(content["answers"].get("decision", {}).get("decision_body", "")),
+            else str(content["answers"].get(DECISION_BODY.step, {}).get(DECISION_BODY.key, "")),
             decision_date=decision.decided_on
             if decision
             else _day(details.get("planned_decision_date")),
@@ -168,7 +177,9 @@ def build_report_data(
                     convention.article(n).summary.get(locale),
                     convention.article(n).general_principle,
                 )
-                for n in content["answers"].get("rights", {}).get("engaged_articles", [])
+                for n in content["answers"]
+                .get(ENGAGED_ARTICLES.step, {})
+                .get(ENGAGED_ARTICLES.key, [])
             ),
             impacts=tuple(
                 sorted(
@@ -232,8 +243,8 @@ def build_report_data(
                 )
                 for i in entries.get("indicators", [])
             ),
-            child_friendly_summary=str(feedback.get("child_friendly_summary", "")),
-            complaint_routes=str(feedback.get("complaint_routes", "")),
+            child_friendly_summary=str(feedback.get(CHILD_FRIENDLY_SUMMARY.key, "")),
+            complaint_routes=str(feedback.get(COMPLAINT_ROUTES.key, "")),
             reviews=tuple(
                 ReviewRow(
                     r.number,

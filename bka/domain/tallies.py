@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, delete, event, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bka.domain import workflow
+from bka.domain.contract import CHILDREN_HEARD
 from bka.models import (
     Analysis,
     ChildGroup,
@@ -203,10 +204,10 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
     ids = list(facts)
     for analysis_id, answers in session.execute(
         select(StepAnswer.analysis_id, StepAnswer.answers).where(
-            StepAnswer.analysis_id.in_(ids), StepAnswer.step_key == "participation"
+            StepAnswer.analysis_id.in_(ids), StepAnswer.step_key == CHILDREN_HEARD.step
         )
     ):
-        heard = (answers or {}).get("children_heard")
+        heard = (answers or {}).get(CHILDREN_HEARD.key)
         facts[analysis_id].children_heard = heard if isinstance(heard, str) else None
     for row in session.execute(
         select(

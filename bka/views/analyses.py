@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from bka.domain import analyses as ops
 from bka.domain import lifecycle
 from bka.domain.checklists import STEP_KEYS
+from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import EDIT, MANAGE_MEMBERS, can
 from bka.domain.progress import NEEDS_CHANGES, completed_count, load_state, step_status
@@ -76,7 +77,7 @@ def hub(analysis_id: int):
         checklists=checklists,
         steps=steps,
         completed=completed_count(state),
-        screening=screening_result(state.step_answers("screening")),
+        screening=screening_result(state.step_answers(STEP_SCREENING)),
         state=state,
         confirm_form=ConfirmForm(),
         rounds=lifecycle.rounds_of(analysis),

@@ -9,6 +9,7 @@ from flask_login import current_user
 from bka.domain import audit, lifecycle
 from bka.domain.analyses import checklists_for
 from bka.domain.checklists import Library
+from bka.domain.contract import STEP_SCREENING
 from bka.domain.permissions import VIEW, can
 from bka.domain.personnummer import fields_with_personnummer
 from bka.domain.progress import load_state, step_status
@@ -80,7 +81,7 @@ def check_page_context(analysis: Analysis, form: SubmitForm | None = None) -> di
         "state": state,
         "missing": lifecycle.submission_missing(analysis, checklists),
         "statuses": {step.key: step_status(state, step.key) for step in checklists.method.steps},
-        "screening": screening_result(state.step_answers("screening")),
+        "screening": screening_result(state.step_answers(STEP_SCREENING)),
         "locale": current_language(),
         "submit_form": form or submit_form(analysis),
         "form": form,

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from bka.domain import analyses as ops
 from bka.domain import lifecycle, reporting
 from bka.domain.checklists import STEP_KEYS
+from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import COMMENT, RESOLVE_COMMENTS, REVIEW
 from bka.domain.progress import all_missing, load_state
@@ -164,7 +165,7 @@ def simple_transition(analysis_id: int, name: str):
 def comment(analysis_id: int):
     analysis = load_analysis(analysis_id, COMMENT)
     form = CommentForm()
-    step_key = form.step_key.data if form.step_key.data in STEP_KEYS else "screening"
+    step_key = form.step_key.data if form.step_key.data in STEP_KEYS else STEP_SCREENING
     back = request.form.get("back") == "review"
     if form.validate():
         parent = None

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bka.domain import analyses as ops
 from bka.domain import lifecycle
 from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.contract import STEP_SCREENING
 from bka.domain.entries import kinds_for_step
 from bka.domain.permissions import EDIT, can
 from bka.domain.progress import load_state, step_status
@@ -158,8 +159,8 @@ def step(analysis_id: int, step_key: str):
         status=step_status(state, step_key),
         entry_kinds=kinds_for_step(step_key),
         prompts=checklists.pack.prompts_for(step_key),
-        screening=screening_result(state.step_answers("screening"))
-        if step_key == "screening"
+        screening=screening_result(state.step_answers(STEP_SCREENING))
+        if step_key == STEP_SCREENING
         else None,
         confirm_form=ConfirmForm(),
         locale=locale,
