@@ -185,6 +185,22 @@ class Heading(Para):
         self.toc_key = key
 
 
+# The body frame of an A4 page (the margins of _Document below).
+FRAME_HEIGHT = A4[1] - 42 * mm
+# A row split across pages leaves at least this much on either side: three lines of a cell.
+MIN_ROW_SPLIT = 36
+
+
+def _split_in_row(rows: list[list], widths: list[float]) -> int:
+    """Rows move whole to the next page, as they always have, unless one is taller than a page:
+    only then may rows split inside, so a 20,000-character cell flows on instead of failing."""
+    for row in rows:
+        for cell, width in zip(row, widths, strict=False):
+            if hasattr(cell, "wrap") and cell.wrap(width - 9, FRAME_HEIGHT)[1] > FRAME_HEIGHT * 0.8:
+                return MIN_ROW_SPLIT
+    return 0
+
+
 def table(
     header: Sequence[str], rows: list[list], widths: list[float], styles: Styles, *, extra=()
 ) -> LongTable:
@@ -197,7 +213,13 @@ def table(
         [cell if not isinstance(cell, str) else Para(cell, styles.cell) for cell in row]
         for row in rows
     ]
-    result = LongTable(wrapped, colWidths=widths, repeatRows=1, splitByRow=1)
+    result = LongTable(
+        wrapped,
+        colWidths=widths,
+        repeatRows=1,
+        splitByRow=1,
+        splitInRow=_split_in_row(wrapped, widths),
+    )
     result.setStyle(
         TableStyle(
             [

@@ -380,3 +380,82 @@ def test_visual_order_only_touches_right_to_left_lines():
     assert visual(swedish) is swedish
     assert visual("Barn שלום עולם slut\nrad två") == "Barn םלוע םולש slut\nrad två"
     assert markup("a < שלום") == "a &lt; םולש"
+
+
+def _sign(app, analysis_id, owner, reviewer, make_browser):
+    team, signer = make_browser(), make_browser()
+    team.login(owner)
+    signer.login(reviewer)
+    team.post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    response = signer.post(
+        f"/analyses/{analysis_id}/review",
+        {"sign": "1", "title": "Granskare", "statements": SIGN_STATEMENTS},
+    )
+    return team, signer, response
+
+
+@pytest.mark.parametrize("tamper", ["bytes", "recorded_hash"])
+def test_a_tampered_archive_is_refused_and_audited(app, millennium, make_browser, tamper):
+    analysis_id, owner, reviewer = millennium
+    team, _signer, _ = _sign(app, analysis_id, owner, reviewer, make_browser)
+    with app.app_context():
+        archived = db.session.scalar(db.select(ArchivedReport).filter_by(locale="sv"))
+        if tamper == "bytes":
+            middle = len(archived.pdf) // 2
+            flipped = bytes([archived.pdf[middle] ^ 1])
+            archived.pdf = archived.pdf[:middle] + flipped + archived.pdf[middle + 1 :]
+        else:
+            archived.sha256 = "0" * 64
+        db.session.commit()
+    refused = team.get(f"/analyses/{analysis_id}/report?kind=analysis&lang=sv")
+    assert refused.status_code == 409
+    assert refused.mimetype == "text/html"
+    assert "stämmer inte med kontrollsumman" in refused.get_data(as_text=True)
+    english = team.get(f"/analyses/{analysis_id}/report?kind=analysis&lang=en")
+    assert english.status_code == 200 and english.data.startswith(b"%PDF")  # untouched
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).filter_by(action="archive_mismatch"))
+        assert event is not None and event.outcome == "failure"
+        assert event.object_id == analysis_id
+
+
+def test_cells_longer_than_a_page_flow_on_and_sign_off_succeeds(app, millennium, make_browser):
+    """A 3,000-character measure and a 3,500-character impact explanation used to raise
+    ReportLab's LayoutError: the PDF download was a 500 and sign-off failed."""
+    analysis_id, owner, reviewer = millennium
+    measure_text = ("Åtgärden beskrivs i detalj, steg för steg. " * 80)[:3000] + " SLUTMÄRKE-M"
+    impact_text = ("Effektkedjan: beslut, förändring, följd. " * 100)[:3500] + " SLUTMÄRKE-I"
+    with app.app_context():
+        from bka.models import Impact, Measure
+
+        db.session.scalar(db.select(Measure)).description = measure_text
+        db.session.scalar(db.select(Impact)).explanation = impact_text
+        db.session.commit()
+    team, _signer, signed = _sign(app, analysis_id, owner, reviewer, make_browser)
+    assert signed.status_code == 302
+    with app.app_context():
+        assert db.session.get(Analysis, analysis_id).status == "approved"
+    for kind in ("analysis", "follow-up", "child-summary"):
+        for lang in ("sv", "en"):
+            download = team.get(f"/analyses/{analysis_id}/report?kind={kind}&lang={lang}")
+            assert download.status_code == 200, (kind, lang)
+    _reader, text = text_of(team.get(f"/analyses/{analysis_id}/report?lang=sv").data)
+    flat = text.replace("\n", "").replace(" ", "")
+    assert "SLUTMÄRKE-M" in flat and "SLUTMÄRKE-I" in flat
+
+
+def test_a_report_that_cannot_be_rendered_blocks_nothing_and_says_so(
+    app, millennium, make_browser, monkeypatch
+):
+    analysis_id, owner, reviewer = millennium
+
+    def broken(_data, _gettext):
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setitem(reporting.RENDERERS, "analysis", broken)
+    _team, _signer, response = _sign(app, analysis_id, owner, reviewer, make_browser)
+    assert response.status_code == 200
+    assert "inget skrevs under" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Analysis, analysis_id).status == "in_review"
+        assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0

@@ -4,11 +4,14 @@
 class DomainError(Exception):
     """A rule refused the operation; the message is shown to the user."""
 
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
 
 class FieldError(DomainError):
     """A rule refused one field's value."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message):
         super().__init__(message)
         self.field = field
-        self.message = message

@@ -7,6 +7,7 @@ from the checklist snapshot and from the catalogs, both in `locale`.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from bka.domain import history, labels, lifecycle, overview_tables
@@ -29,6 +31,7 @@ from bka.domain.contract import (
     STEP_FEEDBACK,
     STEP_SCREENING,
 )
+from bka.domain.errors import DomainError
 from bka.domain.overview import Overview
 from bka.domain.progress import load_state
 from bka.domain.screening import screening_result
@@ -54,6 +57,7 @@ from reports.data import (
     TableData,
 )
 
+logger = logging.getLogger(__name__)
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 KINDS = tuple(RENDERERS)
 
@@ -304,7 +308,10 @@ def render(
 
 def sign_off_and_archive(analysis: Analysis, checklists: Checklists, reviewer, **review) -> Any:
     """Sign off, then render the signed version's analysis report in every language and keep
-    the bytes; the signature records the SHA-256 of the one in the signer's language."""
+    the bytes; the signature records the SHA-256 of the one in the signer's language.
+
+    Everything happens before the caller commits: if a report cannot be rendered, DomainError
+    is raised and the caller rolls back, so there is never a signature without its PDF."""
     signature = lifecycle.sign_off(analysis, checklists, reviewer, **review)
     content = signature.revision.content
     for locale in current_app.config["LANGUAGES"]:
@@ -316,7 +323,17 @@ def sign_off_and_archive(analysis: Analysis, checklists: Checklists, reviewer, *
             printed_on=signature.signed_at.date(),
             signed=True,
         )
-        pdf = RENDERERS["analysis"](data, translations(locale).gettext)
+        try:
+            pdf = RENDERERS["analysis"](data, translations(locale).gettext)
+        except Exception as error:  # any renderer failure: refuse the signature, keep the text
+            logger.exception("Rendering the signed report of analysis %s failed", analysis.id)
+            raise DomainError(
+                _l(
+                    "The PDF of the signed version could not be made, so nothing was signed and "
+                    "the analysis is still in review. Nothing you entered is lost. Try again, "
+                    "and tell your administrator if it happens again."
+                )
+            ) from error
         digest = hashlib.sha256(pdf).hexdigest()
         db.session.add(
             ArchivedReport(
@@ -333,16 +350,37 @@ def sign_off_and_archive(analysis: Analysis, checklists: Checklists, reviewer, *
     return signature
 
 
+class ArchiveMismatch(DomainError):
+    """The archived PDF's bytes no longer match the SHA-256 recorded at sign-off."""
+
+
 def archived_report(analysis: Analysis, locale: str) -> ArchivedReport | None:
-    """The archived analysis report of the current signed version, if there is one."""
+    """The archived analysis report of the current signed version, if there is one, checked
+    against the SHA-256 recorded when it was archived (and, in the signer's language, the one
+    in the signature) on every read."""
     signature = lifecycle.active_sign_off(analysis)
     if signature is None:
         return None
-    return db.session.scalar(
+    archived = db.session.scalar(
         select(ArchivedReport).where(
             ArchivedReport.sign_off_id == signature.id, ArchivedReport.locale == locale
         )
     )
+    if archived is None:
+        return None
+    digest = hashlib.sha256(archived.pdf).hexdigest()
+    expected = {archived.sha256}
+    if locale == signature.locale and signature.report_sha256:
+        expected.add(signature.report_sha256)
+    if expected != {digest}:
+        raise ArchiveMismatch(
+            _l(
+                "The archived PDF of the signed version does not match the checksum recorded "
+                "when it was signed, so it is not handed out. The event is in the audit log; "
+                "tell your administrator."
+            )
+        )
+    return archived
 
 
 def render_barnbokslut(

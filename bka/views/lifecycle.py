@@ -88,6 +88,9 @@ def review(analysis_id: int):
                 message = _l("You have signed off the analysis.")
         except FieldError as error:
             form.add_domain_error(error)
+        except DomainError as error:  # nothing of this review is kept; the form still is
+            db.session.rollback()
+            form.form_errors.append(error.message)
         else:
             db.session.commit()
             mail.deliver_new()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
@@ -29,7 +29,19 @@ def download(analysis_id: int):
     locale = request.args.get("lang", "sv")
     if kind not in reporting.KINDS or locale not in current_app.config["LANGUAGES"]:
         abort(404)
-    archived = reporting.archived_report(analysis, locale) if kind == "analysis" else None
+    try:
+        archived = reporting.archived_report(analysis, locale) if kind == "analysis" else None
+    except reporting.ArchiveMismatch as error:
+        audit.record(
+            "archive_mismatch",
+            actor=current_user,
+            object_type="analysis",
+            object_id=analysis.id,
+            outcome=audit.FAILURE,
+            details={"language": locale, "version": analysis.version},
+        )
+        db.session.commit()
+        return render_template("errors/archive.html", message=error.message), 409
     if archived is not None:  # the signed version: exactly the bytes archived at sign-off
         pdf = archived.pdf
     else:
