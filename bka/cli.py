@@ -179,6 +179,23 @@ def verify_audit() -> None:
     click.echo(f"ok: {report.checked} audit events, chain intact.")
 
 
+mail_group = AppGroup("mail", help="Notification e-mail.")
+
+
+@mail_group.command("send")
+def send_mail() -> None:
+    """Send the notification e-mail that is due (run it from a scheduler, every minute)."""
+    from bka.web.mail import send_due
+
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("E-mail is off (BKA_MAIL_SERVER is not set): nothing sent.")
+        return
+    result = send_due()
+    click.echo(
+        f"sent {result.sent}, failed {result.failed} (retried later), dropped {result.dropped}"
+    )
+
+
 overview_group = AppGroup("overview", help="The administrators' overview.")
 
 
@@ -196,6 +213,7 @@ def rebuild_overview() -> None:
 def register_commands(app) -> None:
     app.cli.add_command(overview_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(mail_group)
     app.cli.add_command(report_command)
     app.cli.add_command(checklists_group)
     app.cli.add_command(create_user_command)

@@ -44,6 +44,13 @@ def smtp(app):
     controller.stop()
 
 
+def send_mail(app) -> str:
+    """What a scheduler does every minute: `bka mail send`."""
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def subject(message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
@@ -58,6 +65,8 @@ def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, te
         db.session.commit()
 
     b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
+    assert smtp.messages == []  # never inside the request
+    assert "sent 1," in send_mail(app)
     assert len(smtp.messages) == 1
     recipients, message = smtp.messages[0]
     assert recipients == [reviewer.email]
@@ -69,6 +78,7 @@ def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, te
     assert 'class="count">1<' in b["reviewer"].get("/").get_data(as_text=True)
 
     b["reviewer"].post(f"{base}/review", {"send_back": "1", "reasons": "Komplettera steg 6."})
+    send_mail(app)
     returned = [m for _, m in smtp.messages[1:]]
     assert len(returned) == 2  # owner and editor, not the reviewer
     assert all(subject(m).startswith("Skickad tillbaka för ändringar:") for m in returned)
@@ -79,6 +89,8 @@ def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, te
     b["reviewer"].post(
         f"{base}/review", {"sign": "1", "title": "Granskare", "statements": SIGN_STATEMENTS}
     )
+    send_mail(app)
+    assert "sent 0," in send_mail(app)  # each notification is e-mailed once
     signed = [m for _, m in smtp.messages if subject(m).startswith("Godkänd:")]
     assert len(signed) == 2
     with app.app_context():
@@ -107,12 +119,59 @@ def test_an_unreachable_mail_server_does_not_break_the_workflow(app, team):
         response = b["owner"].post(
             f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)}
         )
+        assert "failed 1" in send_mail(app)
     finally:
         app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
     assert response.status_code == 302
     with app.app_context():
         notification = db.session.scalar(db.select(Notification))
         assert notification.emailed_at is None  # kept in the app, not marked as e-mailed
+        assert notification.mail_attempts == 1 and notification.mail_due_at is not None
+
+
+def test_failed_mail_is_retried_with_backoff_until_it_goes_out(app, team, smtp):
+    from datetime import timedelta
+
+    from bka.domain import outbox
+    from bka.models.base import utcnow
+    from bka.web.mail import send_due
+
+    analysis_id, b, reviewer = team
+    b["owner"].post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    working_port = app.config["MAIL_PORT"]
+    start = utcnow()
+    with app.app_context():
+        app.config["MAIL_PORT"] = free_port()  # the server is down for a while
+        assert send_due(start).failed == 1
+        assert send_due(start + timedelta(minutes=4)).failed == 0  # not due yet: backoff
+        assert send_due(start + timedelta(minutes=6)).failed == 1  # second attempt
+        notification = db.session.scalar(db.select(Notification))
+        assert notification.mail_attempts == 2
+        assert notification.mail_due_at >= start + timedelta(minutes=6) + outbox.FIRST_RETRY * 2
+        app.config["MAIL_PORT"] = working_port
+        assert send_due(start + timedelta(minutes=30)).sent == 1
+        assert send_due(start + timedelta(minutes=60)).sent == 0
+    assert len(smtp.messages) == 1
+    with app.app_context():
+        notification = db.session.scalar(db.select(Notification))
+        assert notification.emailed_at is not None and notification.mail_due_at is None
+
+
+def test_two_senders_at_once_send_each_message_once(app, team, smtp):
+    from bka.domain import outbox
+    from bka.models.base import utcnow
+
+    analysis_id, b, reviewer = team
+    b["owner"].post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
+    now = utcnow()
+    with app.app_context():
+        (notification_id,) = outbox.due(now)
+        assert outbox.claim(notification_id, now) is True
+        db.session.commit()
+        assert outbox.claim(notification_id, now) is False  # the second sender skips it
+        db.session.commit()
+    assert "sent 0," in send_mail(app)  # leased to the first sender for now
+    assert smtp.messages == []
 
 
 def test_links_in_e_mail_come_from_the_base_url_not_the_host_header(app, team, smtp):
@@ -131,6 +190,7 @@ def test_links_in_e_mail_come_from_the_base_url_not_the_host_header(app, team, s
         headers={"Host": "evil.example"},
     )
     assert response.status_code == 302
+    send_mail(app)
     assert len(smtp.messages) == 1
     recipients, message = smtp.messages[0]
     assert recipients == [reviewer.email]

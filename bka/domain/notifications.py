@@ -1,4 +1,5 @@
-"""Who is told what when the lifecycle moves; delivery by e-mail lives in bka/web/mail.py."""
+"""Who is told what when the lifecycle moves. Each notification is also an outbox entry
+(bka/domain/outbox.py) that `bka mail send` e-mails later, never inside the request."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ REVIEW_ASSIGNED = "review_assigned"
 RETURNED = "returned"
 SIGNED_OFF = "signed_off"
 KINDS = (REVIEW_ASSIGNED, RETURNED, SIGNED_OFF)
-PENDING = "bka_new_notifications"  # session.info key: created here, e-mailed after the commit
 
 
 def _team(analysis: Analysis) -> list[User]:
@@ -26,13 +26,18 @@ def notify(
     """Create the notifications for one lifecycle event; the actor is never told of their own."""
     recipients = [reviewer] if kind == REVIEW_ASSIGNED else _team(analysis)
     created = [
-        Notification(user_id=user.id, analysis_id=analysis.id, kind=kind, actor_id=actor.id)
+        Notification(
+            user_id=user.id,
+            analysis_id=analysis.id,
+            kind=kind,
+            actor_id=actor.id,
+            mail_due_at=utcnow(),
+        )
         for user in recipients
         if user is not None and user.id != actor.id and user.active
     ]
     db.session.add_all(created)
     db.session.flush()
-    db.session.info.setdefault(PENDING, []).extend(created)
     return created
 
 

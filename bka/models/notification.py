@@ -24,6 +24,11 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outbox: written with the notification, in the same transaction; `bka mail send`
+    # sends what is due and, after a failure, tries again later (NULL: nothing left to send).
+    mail_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    mail_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    mail_error: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])

@@ -17,7 +17,6 @@ from bka.extensions import db
 from bka.forms.review import CommentForm, DecisionForm, build_review_form
 from bka.models import Comment, User
 from bka.views.helpers import check_page_context, load_analysis, submit_form
-from bka.web import mail
 from bka.web.i18n import current_language
 from bka.web.security import form_checks_csrf
 
@@ -46,7 +45,6 @@ def submit(analysis_id: int):
             form.add_domain_error(error)
         else:
             db.session.commit()
-            mail.deliver_new()
             flash(_l("The analysis is sent for review."), "success")
             return _hub(analysis.id)
     return render_template("analyses/check.html", **check_page_context(analysis, form))
@@ -93,7 +91,6 @@ def review(analysis_id: int):
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            mail.deliver_new()
             flash(message, "success")
             return _hub(analysis.id)
     state = load_state(analysis, checklists)

@@ -1,48 +1,92 @@
 """E-mail for notifications, in each recipient's language, through a configurable SMTP server.
 
-Off unless MAIL_SERVER is set. Sending happens after the commit; a failed delivery is logged and
-the notification stays in the app, marked as not e-mailed.
+Off unless MAIL_SERVER is set. Requests never send mail: they write notifications, which are the
+outbox (bka/domain/outbox.py), and `bka mail send`, run by a scheduler every minute or so, sends
+what is due and retries failures with backoff. Links are built from BASE_URL.
 """
 
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 
-from bka.domain.notifications import PENDING
+from bka.domain import outbox
 from bka.extensions import db
 from bka.models import Notification
 from bka.models.base import utcnow
 
 
-def deliver_new() -> int:
-    """E-mail the notifications this request created; call it after the commit."""
-    return deliver(db.session.info.pop(PENDING, []))
+@dataclass
+class Delivery:
+    sent: int = 0
+    failed: int = 0
+    dropped: int = 0
 
 
-def deliver(notifications: list[Notification]) -> int:
-    """E-mail these (already committed) notifications; returns how many were sent."""
+def send_due(now: datetime | None = None) -> Delivery:
+    """Send every due notification e-mail; each is committed on its own, so a crash midway
+    neither loses nor repeats what was already sent."""
     config = current_app.config
-    if not config.get("MAIL_SERVER") or not notifications:
-        return 0
-    sent = 0
+    now = now or utcnow()
+    result = Delivery()
+    if not config.get("MAIL_SERVER"):
+        return result
+    ids = outbox.due(now)
+    if not ids:
+        return result
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            for notification in notifications:
-                smtp.send_message(_message(notification))
-                notification.emailed_at = utcnow()
-                sent += 1
+        smtp = _connect(config)
     except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.warning("Notification e-mail failed: %s", error)
-    db.session.commit()
-    return sent
+        # The server is unreachable: every due message waits for its next attempt.
+        for notification_id in ids:
+            if outbox.claim(notification_id, now):
+                outbox.failed(db.session.get(Notification, notification_id), now, str(error))
+                result.failed += 1
+        db.session.commit()
+        current_app.logger.warning("Notification e-mail: server unreachable: %s", error)
+        return result
+    with smtp:
+        for notification_id in ids:
+            if not outbox.claim(notification_id, now):
+                continue
+            db.session.commit()  # the claim holds even if this process dies while sending
+            notification = db.session.get(Notification, notification_id)
+            if outbox.expired(notification, now):
+                outbox.dropped(notification, "too old to send")
+                result.dropped += 1
+            elif not notification.user.active:
+                outbox.dropped(notification, "recipient disabled")
+                result.dropped += 1
+            else:
+                try:
+                    smtp.send_message(_message(notification))
+                except (OSError, smtplib.SMTPException) as error:
+                    outbox.failed(notification, now, str(error))
+                    result.failed += 1
+                    current_app.logger.warning("Notification e-mail failed: %s", error)
+                else:
+                    outbox.sent(notification, now)
+                    result.sent += 1
+            db.session.commit()
+    return result
+
+
+def _connect(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+        raise
+    return smtp
 
 
 def external_url(endpoint: str, **values) -> str:
