@@ -31,6 +31,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides)
 
     security.init_secret_key(app)
+    security.init_audit(app)
     init_database(app)
     # The administrators' overview reads tallies that every commit keeps current.
     install_tallies(SqlaSession)

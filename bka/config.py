@@ -31,6 +31,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     REMEMBER_COOKIE_DURATION = timedelta(days=1)
 
+    # The audit chain's HMAC key (kept outside the database). None: derived from SECRET_KEY, so
+    # set it explicitly before ever rotating SECRET_KEY, and keep it as long as the log.
+    AUDIT_KEY: str | None = None
+
     # argon2id cost: at or above OWASP's floor (t=2, m=19 MiB, p=1).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024
@@ -102,6 +106,7 @@ CONFIGS = {
 ENV_OVERRIDES = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "BKA_AUDIT_KEY": ("AUDIT_KEY", str),
     "BKA_CHECKLIST_DIR": ("CHECKLIST_DIR", str),
     "BKA_SESSION_COOKIE_SECURE": (
         "SESSION_COOKIE_SECURE",

@@ -7,7 +7,7 @@ from bka.models.analysis import (
     Membership,
     StepAnswer,
 )
-from bka.models.audit import AuditEvent
+from bka.models.audit import AuditDenial, AuditEvent, AuditHead
 from bka.models.entries import (
     Alternative,
     ChildGroup,
@@ -28,7 +28,9 @@ __all__ = [
     "Analysis",
     "AnalysisAuthor",
     "ArchivedReport",
+    "AuditDenial",
     "AuditEvent",
+    "AuditHead",
     "ChecklistRevision",
     "ChildGroup",
     "Comment",

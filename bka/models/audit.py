@@ -26,3 +26,35 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    source_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    # 0: plain SHA-256 (events from before the keyed chain); 1: HMAC-SHA-256 with the audit key.
+    scheme: Mapped[int] = mapped_column(Integer, default=1, server_default="0")
+
+
+class AuditHead(db.Model):
+    """The end of the chain, signed with the audit key: deleting the newest events, or
+    rewriting the chain without the key, no longer matches it. One row (id 1); appending takes
+    its row lock first, so events are chained one at a time on every backend."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditDenial(db.Model):
+    """Repeated refusals of one user or address within a window: counted here, not chained one
+    by one, so probing cannot flood the log. The window's first refusal is the chained event."""
+
+    __tablename__ = "audit_denial"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_key: Mapped[str] = mapped_column(String(80), unique=True)  # "user:7" or "addr:1.2.3.4"
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[int] = mapped_column(Integer)

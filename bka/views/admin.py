@@ -57,11 +57,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def administrators_only():
     if not can(current_user, ADMINISTER):
         db.session.rollback()
-        audit.record(
+        audit.record_denied(
             "access_denied",
             actor=current_user,
             object_type="admin",
-            outcome=audit.DENIED,
             details={"path": request.path, "status": 403},
         )
         db.session.commit()

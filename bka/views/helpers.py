@@ -37,12 +37,11 @@ def load_analysis(analysis_id: int, action: str = VIEW) -> Analysis:
 def _deny(analysis_id: int, action: str, status: int):
     """Record the refusal in the audit log, then answer with `status`."""
     db.session.rollback()
-    audit.record(
+    audit.record_denied(
         "access_denied",
-        actor=current_user,
+        actor=current_user if current_user.is_authenticated else None,
         object_type="analysis",
         object_id=analysis_id,
-        outcome=audit.DENIED,
         details={"action": action, "status": status},
     )
     db.session.commit()

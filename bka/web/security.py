@@ -6,13 +6,14 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from bka.domain import audit
 from bka.extensions import csrf, db, login_manager
 from bka.models.base import DB_INT_MAX
 
@@ -72,6 +73,22 @@ def init_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def init_audit(app: Flask) -> None:
+    """The audit chain's key, kept outside the database: BKA_AUDIT_KEY, else derived from
+    SECRET_KEY. Also tells the audit log each request's source address and user agent."""
+    configured = app.config.get("AUDIT_KEY")
+    app.extensions["bka_audit_key"] = (
+        configured.encode("utf-8") if configured else audit.derive_key(app.config["SECRET_KEY"])
+    )
+    audit.set_source_provider(_request_source)
+
+
+def _request_source() -> tuple[str | None, str | None]:
+    if not has_request_context():
+        return None, None
+    return request.remote_addr, request.user_agent.string
 
 
 def form_checks_csrf(view):
