@@ -7,14 +7,13 @@ broken link.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
 from sqlalchemy import select, text
 
+from bka.domain.canonical import sha256_hex
 from bka.extensions import db
 from bka.models.audit import AuditEvent
 from bka.models.base import utcnow
@@ -35,8 +34,7 @@ def _digest(event: AuditEvent) -> str:
         "details": event.details,
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return sha256_hex(content)
 
 
 def _lock_chain() -> None:
