@@ -18,6 +18,7 @@ from wtforms.validators import Email, Length, NumberRange, Optional
 from bka.domain import labels, workflow
 from bka.domain.accounts import MIN_PASSWORD_LENGTH
 from bka.forms.base import BaseForm, options, required
+from bka.models import User
 
 ANY = SelectChoice("", _l("All"))
 
@@ -56,6 +57,8 @@ class FilterForm(BaseForm):
 
 
 class UserForm(BaseForm):
+    """An account as an administrator edits it; NewUserForm adds the initial password."""
+
     name = StringField(_l("Name"), validators=[required(), Length(max=120)])
     email = StringField(
         _l("E-mail address"),
@@ -81,6 +84,29 @@ class UserForm(BaseForm):
             *(SelectChoice(key, name) for key, name in organisations.items()),
         ]
 
+    @classmethod
+    def for_user(cls, user: User) -> UserForm:
+        """The form filled in with `user`'s account (the request's input wins on a POST)."""
+        return cls(
+            data={
+                "name": user.name,
+                "email": user.email,
+                "role": user.role,
+                "organisation": user.organisation_id or 0,
+                "active": user.active,
+            }
+        )
+
+    def account(self) -> dict:
+        """The input as keyword arguments of bka.domain.accounts.save_account."""
+        return {
+            "name": self.name.data,
+            "email": self.email.data,
+            "role": self.role.data,
+            "organisation_id": self.organisation.data or None,
+            "active": self.active.data,
+        }
+
 
 class NewUserForm(UserForm):
     password = PasswordField(
@@ -93,6 +119,9 @@ class NewUserForm(UserForm):
         ),
     )
     submit = SubmitField(_l("Create user"))
+
+    def account(self) -> dict:
+        return {**super().account(), "password": self.password.data}
 
 
 class OrganisationForm(BaseForm):
