@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, NumberRange, Optional
 
-from bka.domain import labels, workflow
+from bka.domain import labels, overview, workflow
 from bka.domain.accounts import MIN_PASSWORD_LENGTH
 from bka.forms.base import BaseForm, options, required
 from bka.models import User
@@ -54,6 +54,39 @@ class FilterForm(BaseForm):
             ANY,
             *(SelectChoice(str(user_id), name) for user_id, name in reviewers.items()),
         ]
+
+    def filters(self) -> overview.Filters:
+        """The valid filters only: an invalid one is shown with its error and otherwise ignored."""
+        self.validate()
+
+        def valid(field):
+            return field.data if field.data not in (None, "") and not field.errors else None
+
+        reviewer = valid(self.reviewer)
+        return overview.Filters(
+            organisation=valid(self.organisation),
+            year=valid(self.year),
+            decision_area=valid(self.decision_area),
+            status=valid(self.status),
+            reviewer_id=int(reviewer) if reviewer and reviewer.isdigit() else None,
+            search=valid(self.q),
+        )
+
+    @staticmethod
+    def query_args(filters: overview.Filters) -> dict:
+        """The filters as query-string arguments, for links that keep them."""
+        return {
+            key: value
+            for key, value in {
+                "organisation": filters.organisation,
+                "year": filters.year,
+                "decision_area": filters.decision_area,
+                "status": filters.status,
+                "reviewer": filters.reviewer_id,
+                "q": filters.search,
+            }.items()
+            if value not in (None, "")
+        }
 
 
 class UserForm(BaseForm):
@@ -154,3 +187,9 @@ class BarnbokslutForm(BaseForm):
         default="sv",
         validators=[required()],
     )
+
+    def set_organisations(self, names: list[str]) -> None:
+        self.organisation.choices = [
+            SelectChoice("", _l("All organisations")),
+            *(SelectChoice(name, name) for name in names),
+        ]
