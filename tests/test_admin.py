@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import event, text
 
-from bka.domain import overview
+from bka.domain import accounts, administration, overview
 from bka.extensions import db
 from bka.models import Analysis, User
 from bka.web.exports import escape_cell
@@ -328,6 +328,29 @@ def test_checklist_versions_and_their_use(admin_browser, make_user, make_analysi
     page = admin_browser.get("/admin/checklists").get_data(as_text=True)
     assert "bka-method" in page or "method" in page
     assert "Ja, det är det aktuella innehållet" in page
+
+
+def test_administration_reads_plain_data(app, make_user, make_analysis):
+    owner = make_user()
+    make_analysis(owner, organisation="Region Exempel")
+    make_analysis(owner, organisation="Region Exempel", area="education")
+    with app.app_context():
+        accounts.create_organisation("Kommun Ö", db.session.merge(owner))
+        db.session.commit()
+        listing = administration.organisation_list()
+        assert [item.name for item in listing.listed] == ["Kommun Ö"]
+        assert listing.unlisted == ["Region Exempel"]
+        assert listing.analysis_counts == {"Region Exempel": 2}
+        assert administration.organisation_names() == ["Kommun Ö", "Region Exempel"]
+        assert administration.organisation_options() == {listing.listed[0].id: "Kommun Ö"}
+        revisions = administration.checklist_revisions(app.extensions["bka_library"].raw)
+        by_checklist = {revision.checklist_id: revision for revision in revisions}
+        assert all(revision.current for revision in revisions)
+        assert sum(revision.analyses for revision in revisions) == 2 * 3  # method, CRC, pack
+        assert max(revision.analyses for revision in by_checklist.values()) == 2
+        assert administration.checklist_revisions({}) and not any(
+            revision.current for revision in administration.checklist_revisions({})
+        )
 
 
 @pytest.mark.skipif(
