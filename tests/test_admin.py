@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import event, text
 
-from bka.domain import overview
+from bka.domain import accounts, administration, overview
 from bka.extensions import db
 from bka.models import Analysis, User
 from bka.web.exports import escape_cell
@@ -107,6 +107,46 @@ def test_unknown_export_is_404(admin_browser):
     assert admin_browser.get("/admin/export/secrets.csv").status_code == 404
 
 
+ÖSTERGÖTLAND = "Region-%C3%96sterg%C3%B6tland-Co"  # "Region Östergötland & Co", percent-encoded
+
+
+def assert_attachment(response, utf8_name: str, ascii_name: str, mimetype: str) -> None:
+    """An attachment whose name keeps å, ä and ö (RFC 6266 filename*), never cached."""
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == mimetype
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"filename*=UTF-8''{utf8_name}" in disposition
+    assert f"filename={ascii_name}" in disposition  # the ASCII fallback for old clients
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("what", "fmt", "mimetype"),
+    [
+        ("analyses", "csv", "text/csv; charset=utf-8"),
+        ("analyses", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("aggregates", "csv", "text/csv; charset=utf-8"),
+        ("aggregates", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_export_file_names_keep_swedish_letters(admin_browser, hostile, what, fmt, mimetype):
+    today = date.today().isoformat()
+    response = admin_browser.get(
+        f"/admin/export/{what}.{fmt}?organisation=Region+Östergötland+%26+Co"
+    )
+    assert_attachment(
+        response,
+        f"bka-{what}-{ÖSTERGÖTLAND}-{today}.{fmt}",
+        f"bka-{what}-Region-Ostergotland-Co-{today}.{fmt}",
+        mimetype,
+    )
+    unfiltered = admin_browser.get(f"/admin/export/{what}.{fmt}")
+    assert unfiltered.headers["Content-Disposition"] == (
+        f"attachment; filename=bka-{what}-{today}.{fmt}"
+    )
+
+
 def test_overview_page_shows_figures_charts_and_tables(admin_browser, hostile):
     page = admin_browser.get("/admin/").get_data(as_text=True)
     assert "<svg" in page and 'role="img"' in page
@@ -157,6 +197,15 @@ def test_barnbokslut_pdf_in_both_languages(admin_browser, hostile, app):
     text_en = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(english.data)).pages)
     assert "Analyses by status" in text_en and "Region Östergötland & Co" in text_en
     assert "Page 1 of" in text_en
+    assert_attachment(
+        english,
+        f"barnbokslut-{year}-{ÖSTERGÖTLAND}-en.pdf",
+        f"barnbokslut-{year}-Region-Ostergotland-Co-en.pdf",
+        "application/pdf",
+    )
+    assert swedish.headers["Content-Disposition"] == (
+        f"attachment; filename=barnbokslut-{year}-alla-sv.pdf"
+    )
     invalid = admin_browser.get("/admin/barnbokslut?year=abc&lang=xx")
     assert invalid.status_code == 400
     assert "<title>Fel:" in invalid.get_data(as_text=True)
@@ -223,6 +272,55 @@ def test_create_user_and_organisation(admin_browser, app):
     assert short.status_code == 400 and 'value="X"' in short.get_data(as_text=True)
 
 
+def test_user_search_takes_percent_and_underscore_literally(admin_browser, make_user):
+    make_user(name="Rabatt 100% Persson")
+    make_user(name="Rabatt 1000 Persson")
+    make_user(name="Ulla_Understreck")
+    make_user(name="UllaXUnderstreck")
+
+    def found(search):
+        page = admin_browser.get("/admin/users", query_string={"q": search})
+        assert page.status_code == 200
+        return set(
+            re.findall(r'<a href="/admin/users/\d+">([^<]+)</a>', page.get_data(as_text=True))
+        )
+
+    assert found("%") == {"Rabatt 100% Persson"}
+    assert found("_") == {"Ulla_Understreck"}
+    assert found("0% p") == {"Rabatt 100% Persson"}
+    assert found("a_u") == {"Ulla_Understreck"}
+    assert found("rabatt") == {"Rabatt 100% Persson", "Rabatt 1000 Persson"}
+    assert found("") >= {"Ulla_Understreck", "UllaXUnderstreck", "Anna Administratör"}
+
+
+def test_new_and_edit_user_share_one_form_and_one_path(admin_browser, app, make_user):
+    member = make_user(name="Bo Berg")
+    edit = admin_browser.get(f"/admin/users/{member.id}").get_data(as_text=True)
+    assert 'value="Bo Berg"' in edit and 'name="password"' not in edit
+    new = admin_browser.get("/admin/users/new").get_data(as_text=True)
+    assert 'name="password"' in new
+    taken = admin_browser.post(
+        "/admin/users/new",
+        {"name": "Ny", "email": member.email, "password": "ett långt lösenord", "role": "member"},
+    )
+    assert taken.status_code == 400
+    assert "Det finns redan en användare med den e-postadressen" in taken.get_data(as_text=True)
+    other = make_user(name="Cecilia Ek")
+    clash = admin_browser.post(
+        f"/admin/users/{member.id}", {"name": "Bo Berg", "email": other.email, "role": "member"}
+    )
+    assert clash.status_code == 400
+    assert "Det finns redan en användare med den e-postadressen" in clash.get_data(as_text=True)
+    renamed = admin_browser.post(
+        f"/admin/users/{member.id}",
+        {"name": "Bo Björk", "email": member.email, "role": "member", "active": "y"},
+        follow_redirects=True,
+    )
+    assert "Ändringarna för Bo Björk har sparats." in renamed.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, member.id).name == "Bo Björk"
+
+
 def test_checklist_versions_and_their_use(admin_browser, make_user, make_analysis):
     owner = make_user()
     make_analysis(owner)
@@ -230,6 +328,29 @@ def test_checklist_versions_and_their_use(admin_browser, make_user, make_analysi
     page = admin_browser.get("/admin/checklists").get_data(as_text=True)
     assert "bka-method" in page or "method" in page
     assert "Ja, det är det aktuella innehållet" in page
+
+
+def test_administration_reads_plain_data(app, make_user, make_analysis):
+    owner = make_user()
+    make_analysis(owner, organisation="Region Exempel")
+    make_analysis(owner, organisation="Region Exempel", area="education")
+    with app.app_context():
+        accounts.create_organisation("Kommun Ö", db.session.merge(owner))
+        db.session.commit()
+        listing = administration.organisation_list()
+        assert [item.name for item in listing.listed] == ["Kommun Ö"]
+        assert listing.unlisted == ["Region Exempel"]
+        assert listing.analysis_counts == {"Region Exempel": 2}
+        assert administration.organisation_names() == ["Kommun Ö", "Region Exempel"]
+        assert administration.organisation_options() == {listing.listed[0].id: "Kommun Ö"}
+        revisions = administration.checklist_revisions(app.extensions["bka_library"].raw)
+        by_checklist = {revision.checklist_id: revision for revision in revisions}
+        assert all(revision.current for revision in revisions)
+        assert sum(revision.analyses for revision in revisions) == 2 * 3  # method, CRC, pack
+        assert max(revision.analyses for revision in by_checklist.values()) == 2
+        assert administration.checklist_revisions({}) and not any(
+            revision.current for revision in administration.checklist_revisions({})
+        )
 
 
 @pytest.mark.skipif(

@@ -1,7 +1,7 @@
 """Every save is logged field by field; snapshots are canonical; versions can be compared."""
 
 from bka.domain import analyses as ops
-from bka.domain import history
+from bka.domain import canonical, history
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.progress import load_state
 from bka.extensions import db
@@ -56,9 +56,9 @@ def test_snapshot_hash_is_canonical_and_reproducible(app, make_user, make_analys
         checklists = ops.checklists_for(analysis)
         first = history.snapshot(load_state(analysis, checklists))
         second = history.snapshot(load_state(analysis, checklists))
-        assert history.canonical_json(first) == history.canonical_json(second)
+        assert canonical.canonical_json(first) == canonical.canonical_json(second)
         assert history.sha256_of(first) == history.sha256_of(dict(reversed(first.items())))
-        assert b'"title":"Inf\xc3\xb6rande av journalsystem"' in history.canonical_json(first)
+        assert b'"title":"Inf\xc3\xb6rande av journalsystem"' in canonical.canonical_json(first)
         owner = db.session.merge(user)
         ops.save_step(analysis, checklists, "decision", {"proposal": "X"}, owner)
         changed = history.snapshot(load_state(analysis, checklists))

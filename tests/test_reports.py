@@ -459,3 +459,21 @@ def test_a_report_that_cannot_be_rendered_blocks_nothing_and_says_so(
     with app.app_context():
         assert db.session.get(Analysis, analysis_id).status == "in_review"
         assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
+
+
+def test_report_file_name_keeps_swedish_letters(app, make_user, make_analysis, make_browser):
+    owner = make_user()
+    analysis_id = make_analysis(owner, title="Ändrade öppettider på förskolan")
+    browser = make_browser()
+    browser.login(owner)
+    response = browser.get(f"/analyses/{analysis_id}/report?kind=analysis&lang=sv")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert (
+        "filename*=UTF-8''bka-%C3%84ndrade-%C3%B6ppettider-p%C3%A5-f%C3%B6rskolan-analysis-sv.pdf"
+        in disposition
+    )
+    assert "filename=bka-Andrade-oppettider-pa-forskolan-analysis-sv.pdf" in disposition
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.data.startswith(b"%PDF")

@@ -8,10 +8,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import Type
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from bka.domain import audit
 from bka.domain.errors import FieldError
+from bka.domain.search import LIKE_ESCAPE, like_pattern
 from bka.extensions import db
 from bka.models import Organisation, User
 from bka.models.user import GLOBAL_ROLES
@@ -30,6 +31,21 @@ def password_hasher(config) -> PasswordHasher:
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def search_users(text: str = "") -> list[User]:
+    """Every user by name; with `text`, those whose name or e-mail address contains it, ignoring
+    case and taking % and _ literally."""
+    query = select(User).order_by(func.lower(User.name))
+    if text:
+        pattern = like_pattern(text.lower())
+        query = query.where(
+            or_(
+                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    return list(db.session.scalars(query))
 
 
 def create_user(
@@ -139,6 +155,38 @@ def update_user(
             "user_updated", actor=actor, object_type="user", object_id=user.id, details=changed
         )
     db.session.flush()
+
+
+def save_account(
+    hasher: PasswordHasher,
+    actor: User,
+    user: User | None,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    organisation_id: int | None,
+    active: bool,
+    password: str | None = None,
+) -> User:
+    """An administrator's form for an account: creates the user when `user` is None (with the
+    initial `password`), otherwise updates them. The one path the administrators' views use."""
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if user is None:
+        return create_user(
+            hasher,
+            email=email,
+            name=name,
+            password=password or "",
+            role=role,
+            actor=actor,
+            organisation=organisation,
+            active=active,
+        )
+    update_user(
+        user, actor, name=name, email=email, role=role, organisation=organisation, active=active
+    )
+    return user
 
 
 def _account_details(user: User) -> dict:

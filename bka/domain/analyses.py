@@ -26,6 +26,7 @@ from bka.domain.entries import EntryKind
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.progress import AnalysisState, Missing, load_state, missing_for_step
 from bka.domain.screening import screening_result
+from bka.domain.search import LIKE_ESCAPE, like_pattern
 from bka.extensions import db
 from bka.models import (
     Analysis,
@@ -413,11 +414,11 @@ def analyses_for(user: User, search: str | None = None):
         .order_by(Analysis.updated_at.desc(), Analysis.id.desc())
     )
     if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(search)
         query = query.where(
             or_(
-                Analysis.title.ilike(pattern, escape="\\"),
-                Analysis.diarienummer.ilike(pattern, escape="\\"),
+                Analysis.title.ilike(pattern, escape=LIKE_ESCAPE),
+                Analysis.diarienummer.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
     return query

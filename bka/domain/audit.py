@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
@@ -26,6 +25,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
+from bka.domain.canonical import canonical_json
 from bka.extensions import db
 from bka.models.audit import AuditDenial, AuditEvent, AuditHead
 from bka.models.base import utcnow
@@ -72,8 +72,7 @@ def _content(event: AuditEvent) -> bytes:
     if event.scheme != LEGACY:
         content["source_address"] = event.source_address
         content["user_agent"] = event.user_agent
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return canonical.encode("utf-8")
+    return canonical_json(content)
 
 
 def _digest(event: AuditEvent, key: bytes) -> str:

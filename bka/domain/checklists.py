@@ -8,14 +8,13 @@ started with.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bka.domain.canonical import sha256_hex
 from bka.domain.contract import STEP_KEYS, contract_problems
 
 LANGUAGES = ("sv", "en")
@@ -188,9 +187,9 @@ class Library:
 
 
 def content_hash(raw: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(raw, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
+    """The hash stored in checklist_revision rows. It keeps the spaced serialisation it has always
+    had (see bka.domain.canonical): stored revisions are found by it."""
+    return sha256_hex(raw, legacy_spacing=True)
 
 
 # --- parsing ---------------------------------------------------------------------------------

@@ -6,14 +6,13 @@ SHA-256 identifies exactly what was signed. The edit log records every changed f
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 
+from bka.domain.canonical import sha256_hex
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.progress import AnalysisState, load_state
@@ -65,14 +64,9 @@ def snapshot(state: AnalysisState) -> dict[str, Any]:
     }
 
 
-def canonical_json(content: dict[str, Any]) -> bytes:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
-
-
 def sha256_of(content: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(content)).hexdigest()
+    """The SHA-256 of a snapshot's canonical JSON: what a sign-off signs."""
+    return sha256_hex(content)
 
 
 def write_revision(analysis: Analysis, checklists: Checklists, user: User, reason: str) -> Revision:

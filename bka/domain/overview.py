@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bka.domain import tallies, workflow
 from bka.domain.contract import NO, NOT_HEARD_REASON, YES
 from bka.domain.entries import AGE_BANDS
+from bka.domain.search import LIKE_ESCAPE, like_pattern
 from bka.models import Analysis, OverviewTally, ReviewRound, StepAnswer
 from bka.models.base import DB_INT_MAX
 
@@ -396,15 +397,11 @@ LIST_COLUMNS = (
 )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _list_query(filters: Filters):
     query = select(*LIST_COLUMNS).where(*_analysis_clauses(filters))
     if filters.search:
-        pattern = f"%{_escape_like(filters.search.casefold().strip())}%"
-        query = query.where(Analysis.search_text.like(pattern, escape="\\"))
+        pattern = like_pattern(filters.search.casefold().strip())
+        query = query.where(Analysis.search_text.like(pattern, escape=LIKE_ESCAPE))
     return query
 
 

@@ -6,7 +6,7 @@ the CSV and XLSX exports of the aggregates and the yearly barnbokslut PDF.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from flask_babel import force_locale
@@ -215,3 +215,44 @@ def key_figures(overview: Overview, format_number: Callable, locale: str) -> lis
                 format_number(overview.metric("children_consulted")[""]),
             ),
         ]
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def analysis_list(rows: Iterable) -> tuple[str, list[str], Iterator[tuple]]:
+    """The list of analyses (rows of overview.all_rows) as one sheet: name, headers, rows."""
+    headers = [
+        _("Id"),
+        _("Title"),
+        _("Case number"),
+        _("Organisation"),
+        _("Decision area"),
+        _("Status"),
+        _("Year"),
+        _("Screening outcome"),
+        _("Were children heard?"),
+        _("Last changed"),
+    ]
+    cells = (
+        (
+            row.id,
+            row.title,
+            row.diarienummer or "",
+            row.organisation,
+            _label(labels.AREA, row.decision_area),
+            _label(STATUS_LABELS, row.status),
+            row.year or "",
+            str(labels.SCREENING_RESULT.get(row.screening_level or "unset", "")),
+            str(labels.HEARD.get(row.children_heard or "unanswered", row.children_heard)),
+            row.updated_at.date().isoformat(),
+        )
+        for row in rows
+    )
+    return _("Analyses"), headers, cells
+
+
+def in_one_sheet(tables: Iterable[Table]) -> tuple[list[str], Iterator[tuple]]:
+    """Every table in one sheet (the aggregates' CSV): a first column names each row's table."""
+    headers = [_("Table"), _("Label"), _("Values")]
+    return headers, ((table.title, *row) for table in tables for row in table.rows)

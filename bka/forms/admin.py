@@ -15,9 +15,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, NumberRange, Optional
 
-from bka.domain import labels, workflow
+from bka.domain import labels, overview, workflow
 from bka.domain.accounts import MIN_PASSWORD_LENGTH
 from bka.forms.base import BaseForm, options, required
+from bka.models import User
 
 ANY = SelectChoice("", _l("All"))
 
@@ -54,8 +55,43 @@ class FilterForm(BaseForm):
             *(SelectChoice(str(user_id), name) for user_id, name in reviewers.items()),
         ]
 
+    def filters(self) -> overview.Filters:
+        """The valid filters only: an invalid one is shown with its error and otherwise ignored."""
+        self.validate()
+
+        def valid(field):
+            return field.data if field.data not in (None, "") and not field.errors else None
+
+        reviewer = valid(self.reviewer)
+        return overview.Filters(
+            organisation=valid(self.organisation),
+            year=valid(self.year),
+            decision_area=valid(self.decision_area),
+            status=valid(self.status),
+            reviewer_id=int(reviewer) if reviewer and reviewer.isdigit() else None,
+            search=valid(self.q),
+        )
+
+    @staticmethod
+    def query_args(filters: overview.Filters) -> dict:
+        """The filters as query-string arguments, for links that keep them."""
+        return {
+            key: value
+            for key, value in {
+                "organisation": filters.organisation,
+                "year": filters.year,
+                "decision_area": filters.decision_area,
+                "status": filters.status,
+                "reviewer": filters.reviewer_id,
+                "q": filters.search,
+            }.items()
+            if value not in (None, "")
+        }
+
 
 class UserForm(BaseForm):
+    """An account as an administrator edits it; NewUserForm adds the initial password."""
+
     name = StringField(_l("Name"), validators=[required(), Length(max=120)])
     email = StringField(
         _l("E-mail address"),
@@ -81,6 +117,29 @@ class UserForm(BaseForm):
             *(SelectChoice(key, name) for key, name in organisations.items()),
         ]
 
+    @classmethod
+    def for_user(cls, user: User) -> UserForm:
+        """The form filled in with `user`'s account (the request's input wins on a POST)."""
+        return cls(
+            data={
+                "name": user.name,
+                "email": user.email,
+                "role": user.role,
+                "organisation": user.organisation_id or 0,
+                "active": user.active,
+            }
+        )
+
+    def account(self) -> dict:
+        """The input as keyword arguments of bka.domain.accounts.save_account."""
+        return {
+            "name": self.name.data,
+            "email": self.email.data,
+            "role": self.role.data,
+            "organisation_id": self.organisation.data or None,
+            "active": self.active.data,
+        }
+
 
 class NewUserForm(UserForm):
     password = PasswordField(
@@ -93,6 +152,9 @@ class NewUserForm(UserForm):
         ),
     )
     submit = SubmitField(_l("Create user"))
+
+    def account(self) -> dict:
+        return {**super().account(), "password": self.password.data}
 
 
 class OrganisationForm(BaseForm):
@@ -125,3 +187,9 @@ class BarnbokslutForm(BaseForm):
         default="sv",
         validators=[required()],
     )
+
+    def set_organisations(self, names: list[str]) -> None:
+        self.organisation.choices = [
+            SelectChoice("", _l("All organisations")),
+            *(SelectChoice(name, name) for name in names),
+        ]

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
 from bka.domain import audit, reporting
 from bka.extensions import db
 from bka.views.helpers import load_analysis
+from bka.web.exports import attachment, filename_part
 
 bp = Blueprint("reports", __name__, url_prefix="/analyses/<int:analysis_id>/report")
 
 
 def _filename(title: str, kind: str, locale: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:60] or "analys"
-    return f"bka-{slug}-{kind}-{locale}.pdf"
+    return f"bka-{filename_part(title, 60, 'analys')}-{kind}-{locale}.pdf"
 
 
 @bp.route("")
@@ -54,9 +53,4 @@ def download(analysis_id: int):
         details={"kind": kind, "language": locale, "version": analysis.version},
     )
     db.session.commit()
-    filename = _filename(analysis.title, kind, locale)
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(pdf, "application/pdf", _filename(analysis.title, kind, locale))

@@ -1,4 +1,4 @@
-"""CSV and XLSX exports, safe to open in a spreadsheet.
+"""CSV and XLSX exports, safe to open in a spreadsheet, and file downloads.
 
 A cell that starts with = + - @ (or a tab or carriage return) would be run as a formula by
 Excel or LibreOffice, so such cells get a leading apostrophe (OWASP's CSV injection advice).
@@ -8,11 +8,37 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import xlsxwriter
+from flask import Response, send_file
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    """`data` as an attachment named `filename`. Werkzeug writes the name twice: an ASCII
+    fallback and `filename*=UTF-8''...`, so å, ä and ö survive. Never cached (no-store, as
+    every other page), and no range requests: each download is one audited export."""
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=filename,
+        conditional=False,
+        etag=False,
+    )
+    response.cache_control.no_cache = None
+    response.cache_control.no_store = True
+    return response
+
+
+def filename_part(text: str, max_length: int, fallback: str) -> str:
+    """`text` fit for a file name: letters (å, ä and ö too) and digits, the rest one hyphen."""
+    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", text)).strip("-")
+    return slug[:max_length].strip("-") or fallback
 
 
 def escape_cell(value: object) -> object:
