@@ -185,6 +185,39 @@ class Heading(Para):
         self.toc_key = key
 
 
+# Text longer than this is laid out in pieces: ReportLab re-breaks the rest of a paragraph on
+# every page it splits over, which grows with the square of its length (a 20,000-character
+# answer took seconds). Shorter text is untouched, so ordinary reports keep their exact bytes.
+LONG_TEXT = 4000
+PIECE = 1500
+_SENTENCE_END = (". ", "? ", "! ", ": ", "; ")
+
+
+def pieces(text: str) -> list[str]:
+    """Paragraph markup cut into pieces of at most about PIECE characters: at line breaks
+    first, then at the last sentence end, then at the last space; never inside an entity or a
+    tag, since markup() leaves only entities and <br/> in user text."""
+    if len(text) <= LONG_TEXT:
+        return [text]
+    result = []
+    for line in text.split("<br/>"):
+        while len(line) > PIECE:
+            cut = max(line.rfind(end, 0, PIECE) for end in _SENTENCE_END)
+            if cut > PIECE // 3:
+                cut += 1  # keep the full stop with its sentence
+            else:
+                cut = line.rfind(" ", 0, PIECE)
+                if cut <= PIECE // 3:
+                    cut = PIECE
+                    entity = line.rfind("&", cut - 8, cut)
+                    if entity != -1 and ";" not in line[entity:cut]:
+                        cut = entity  # not inside &amp; and its kin
+            result.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        result.append(line)
+    return [piece for piece in result if piece] or [""]
+
+
 # The body frame of an A4 page (the margins of _Document below).
 FRAME_HEIGHT = A4[1] - 42 * mm
 # A row split across pages leaves at least this much on either side: three lines of a cell.
@@ -196,9 +229,20 @@ def _split_in_row(rows: list[list], widths: list[float]) -> int:
     only then may rows split inside, so a 20,000-character cell flows on instead of failing."""
     for row in rows:
         for cell, width in zip(row, widths, strict=False):
+            if isinstance(cell, list):  # long text, already in pieces
+                return MIN_ROW_SPLIT
             if hasattr(cell, "wrap") and cell.wrap(width - 9, FRAME_HEIGHT)[1] > FRAME_HEIGHT * 0.8:
                 return MIN_ROW_SPLIT
     return 0
+
+
+def _cell(cell, styles: Styles):
+    if not isinstance(cell, str):
+        return cell
+    parts = pieces(cell)
+    if len(parts) == 1:
+        return Para(cell, styles.cell)
+    return [Para(part, styles.cell) for part in parts]
 
 
 def table(
@@ -209,10 +253,7 @@ def table(
     The header is plain text, escaped here; the cells of `rows` are paragraph markup (already
     passed through `markup()`) or flowables."""
     wrapped = [[Para(markup(cell), styles.cell_bold) for cell in header]]
-    wrapped += [
-        [cell if not isinstance(cell, str) else Para(cell, styles.cell) for cell in row]
-        for row in rows
-    ]
+    wrapped += [[_cell(cell, styles) for cell in row] for row in rows]
     result = LongTable(
         wrapped,
         colWidths=widths,

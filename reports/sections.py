@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from reportlab.platypus import KeepTogether
 
-from reports.building import Gettext, Para, Styles, long_date, markup, table
+from reports.building import Gettext, Para, Styles, long_date, markup, pieces, table
 from reports.data import ReportData, StepSection
 
 
 def answers(section: StepSection, styles: Styles) -> list:
     story = []
     for answer in section.answers:
+        first, *rest = pieces(markup(answer.answer) or "–")
         story.append(
-            KeepTogether(
-                [
-                    Para(markup(answer.question), styles.question),
-                    Para(markup(answer.answer) or "–", styles.body),
-                ]
-            )
+            KeepTogether([Para(markup(answer.question), styles.question), Para(first, styles.body)])
         )
+        story.extend(Para(piece, styles.body) for piece in rest)
     return story
 
 
