@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
-from bka import demo
-from bka.demo_content import ANALYSES
 from bka.domain import history
 from bka.extensions import db
-from bka.models import Analysis, AuditEvent, Comment, ReviewRound, Revision, SignOff, User
+from bka.models import Analysis, AuditEvent, Comment, ReviewRound, Revision, SignOff
+from tests.factories import ANSWERS, SIGN_STATEMENTS
 
-SIGN_STATEMENTS = ["read_whole", "rights_and_children", "reasoning_sound", "this_version"]
-
-
-@pytest.fixture
-def team(app, make_user, make_browser, add_member):
-    owner = make_user(name="Tove Ägare")
-    editor = make_user(name="Erik Redigerare")
-    reviewer = make_user(role="reviewer", name="Gustav Granskare")
-    with app.test_request_context():
-        users = {
-            "team": db.session.get(User, owner.id),
-            "reviewer": db.session.get(User, reviewer.id),
-        }
-        spec = {**ANALYSES[0], "final_status": "draft", "members": []}
-        demo._load_analysis(app.extensions["bka_library"], spec, users)
-        db.session.commit()
-        analysis_id = db.session.scalar(db.select(Analysis.id))
-    add_member(analysis_id, editor, "editor")
-    browsers = {}
-    for key, user in (("owner", owner), ("editor", editor), ("reviewer", reviewer)):
-        browsers[key] = make_browser()
-        browsers[key].login(user)
-    return analysis_id, browsers, reviewer
+# The `team` fixture (tests/conftest.py): a complete draft, its owner and editor, and a reviewer.
 
 
 def status(app, analysis_id):
@@ -96,7 +71,7 @@ def test_the_whole_lifecycle(app, team):
             == "Vi har lagt till tolkade samtal."
         )
     answers = {
-        **ANALYSES[0]["answers"]["participation"],
+        **ANSWERS["participation"],
         "mark_completed": "y",
         "save_later": "1",
         "views_divergence": "Samtal med tolk har lagts till för barn med annat språk.",

@@ -12,8 +12,7 @@ from aiosmtpd.controller import Controller
 
 from bka.extensions import db
 from bka.models import Notification
-from tests.test_lifecycle import SIGN_STATEMENTS
-from tests.test_lifecycle import team as team  # noqa: F401 - the fixture, reused
+from tests.factories import SIGN_STATEMENTS, TITLE
 
 
 class Inbox:
@@ -61,7 +60,7 @@ def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, te
     assert len(smtp.messages) == 1
     recipients, message = smtp.messages[0]
     assert recipients == [reviewer.email]
-    assert subject(message).startswith("Review requested: Införande av vårdinformationssystemet")
+    assert subject(message) == f"Review requested: {TITLE}"
     assert message["Content-Language"] == "en"
     assert f"/analyses/{analysis_id}" in message.get_payload(decode=True).decode("utf-8")
     page = b["reviewer"].get("/notifications").get_data(as_text=True)
