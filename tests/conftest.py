@@ -181,7 +181,7 @@ def add_member(app):
 
 
 @pytest.fixture
-def team(app, make_user, make_browser, add_member):
+def review_team(app, make_user, make_browser, add_member):
     """A complete draft, ready to submit, with an owner and an editor logged in, and a
     reviewer (logged in too) who is not yet a member: (analysis id, browsers, reviewer)."""
     owner = make_user(name="Tove Ägare")

@@ -7,7 +7,7 @@ from bka.extensions import db
 from bka.models import Analysis, AuditEvent, Comment, ReviewRound, Revision, SignOff
 from tests.factories import ANSWERS, SIGN_STATEMENTS
 
-# The `team` fixture (tests/conftest.py): a complete draft, its owner and editor, and a reviewer.
+# `review_team` (tests/conftest.py): a complete draft, its owner and editor, and a reviewer.
 
 
 def status(app, analysis_id):
@@ -15,8 +15,8 @@ def status(app, analysis_id):
         return db.session.get(Analysis, analysis_id).status
 
 
-def test_the_whole_lifecycle(app, team):
-    analysis_id, b, reviewer = team
+def test_the_whole_lifecycle(app, review_team):
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     check = b["owner"].get(f"{base}/check").get_data(as_text=True)
     assert "Alla obligatoriska frågor är besvarade" in check
@@ -148,8 +148,8 @@ def test_the_whole_lifecycle(app, team):
     assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
 
 
-def test_editing_a_signed_analysis_opens_a_new_version(app, team):
-    analysis_id, b, reviewer = team
+def test_editing_a_signed_analysis_opens_a_new_version(app, review_team):
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
     b["reviewer"].post(
@@ -171,8 +171,8 @@ def test_editing_a_signed_analysis_opens_a_new_version(app, team):
     )
 
 
-def test_review_access_in_review(app, team, make_user, make_browser):
-    analysis_id, b, reviewer = team
+def test_review_access_in_review(app, review_team, make_user, make_browser):
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
     other_reviewer = make_browser()
@@ -192,8 +192,8 @@ def test_review_access_in_review(app, team, make_user, make_browser):
     assert status(app, analysis_id) == "in_review"
 
 
-def test_a_team_member_cannot_be_chosen_as_reviewer(app, team, make_user, add_member):
-    analysis_id, b, _reviewer = team
+def test_a_team_member_cannot_be_chosen_as_reviewer(app, review_team, make_user, add_member):
+    analysis_id, b, _reviewer = review_team
     colleague = make_user(role="reviewer")
     add_member(analysis_id, colleague, "editor")
     page = b["owner"].post(f"/analyses/{analysis_id}/submit", {"reviewer": str(colleague.id)})

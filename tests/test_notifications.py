@@ -47,8 +47,8 @@ def subject(message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
 
-def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, team, smtp):
-    analysis_id, b, reviewer = team
+def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, review_team, smtp):
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     with app.app_context():
         from bka.models import User
@@ -89,8 +89,8 @@ def test_review_assigned_returned_and_signed_off_are_notified_and_mailed(app, te
         )
 
 
-def test_mail_is_off_by_default_and_the_app_still_notifies(app, team):
-    analysis_id, b, reviewer = team
+def test_mail_is_off_by_default_and_the_app_still_notifies(app, review_team):
+    analysis_id, b, reviewer = review_team
     assert app.config["MAIL_SERVER"] is None
     b["owner"].post(f"/analyses/{analysis_id}/submit", {"reviewer": str(reviewer.id)})
     page = b["reviewer"].get("/notifications").get_data(as_text=True)
@@ -99,8 +99,8 @@ def test_mail_is_off_by_default_and_the_app_still_notifies(app, team):
     assert 'class="count"' not in b["reviewer"].get("/").get_data(as_text=True)
 
 
-def test_an_unreachable_mail_server_does_not_break_the_workflow(app, team):
-    analysis_id, b, reviewer = team
+def test_an_unreachable_mail_server_does_not_break_the_workflow(app, review_team):
+    analysis_id, b, reviewer = review_team
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
     try:
         response = b["owner"].post(
