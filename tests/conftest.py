@@ -153,13 +153,13 @@ def make_user(app):
 def make_analysis(app):
     """A new draft analysis owned by `owner`; returns its id."""
 
-    def factory(owner, area="digital", title="Införande av journalsystem", **details):
+    def factory(owner, area="digital", title=factories.TITLE, **details):
         with app.app_context():
             analysis = factories.draft_analysis(
                 owner,
                 area=area,
                 title=title,
-                organisation=details.pop("organisation", "Region Exempel"),
+                organisation=details.pop("organisation", factories.ORGANISATION),
                 **details,
             )
             db.session.commit()

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from bka.domain import history
+import pytest
+
+from bka.domain import history, lifecycle
 from bka.extensions import db
-from bka.models import Analysis, AuditEvent, Comment, ReviewRound, Revision, SignOff
+from bka.models import (
+    Analysis,
+    ArchivedReport,
+    AuditEvent,
+    Comment,
+    ReviewRound,
+    Revision,
+    SignOff,
+    User,
+)
+from tests import factories
 from tests.factories import ANSWERS, SIGN_STATEMENTS
 
 # `review_team` (tests/conftest.py): a complete draft, its owner and editor, and a reviewer.
@@ -201,3 +213,37 @@ def test_a_team_member_cannot_be_chosen_as_reviewer(app, review_team, make_user,
         as_text=True
     )
     assert status(app, analysis_id) == "draft"
+
+
+@pytest.mark.parametrize("target", list(factories.PATHS))
+def test_each_status_is_reached_through_the_domain_moves(app, make_user, target):
+    """The factories' path to each status: every move leaves its revision, round, signature
+    and decision, and the history chain holds."""
+    owner = make_user()
+    reviewer = make_user(role="reviewer")
+    with app.test_request_context():
+        analysis = factories.complete_analysis(db.session.get(User, owner.id))
+        factories.drive_to(analysis, target, reviewer)
+        db.session.commit()
+        assert analysis.status == target
+        moves = [r.reason for r in history.revisions_of(analysis)]
+        expected = {"send_back": "return", "sign": "sign_off", "decide": "record_decision"}
+        assert moves == [expected.get(move, move) for move in factories.PATHS[target]]
+        outcomes = [r.outcome for r in lifecycle.rounds_of(analysis)]
+        signed = "sign" in factories.PATHS[target]
+        assert outcomes == {
+            "draft": [],
+            "in_review": [None],
+            "changes_requested": ["returned"],
+        }.get(target, ["signed"])
+        signature = lifecycle.active_sign_off(analysis)
+        assert (signature is not None) == signed
+        if signed:
+            assert signature.sha256 == history.sha256_of(signature.revision.content)
+            archived = db.session.scalars(
+                db.select(ArchivedReport.locale).where(ArchivedReport.sign_off_id == signature.id)
+            )
+            assert set(archived) == {"sv", "en"}
+        decision = lifecycle.decision_of(analysis)
+        assert (decision is not None) == ("decide" in factories.PATHS[target])
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
