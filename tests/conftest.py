@@ -1,5 +1,6 @@
 """Shared fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL),
-emptied after every test, a test client that handles CSRF tokens like a browser, and users."""
+emptied after every test, a test client that handles CSRF tokens like a browser, users, analyses
+and a review team. The data itself is built by tests/factories.py."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from bka import create_app
-from bka.domain import analyses as ops
-from bka.domain.accounts import create_user, password_hasher
 from bka.extensions import db
+from bka.models import User
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "bka" / "translations"
-PASSWORD = "correct horse battery staple"
+PASSWORD = factories.PASSWORD
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -79,23 +80,6 @@ def _clean_database(request):
                 connection.execute(table.delete())
 
 
-def add_child_group(analysis_id: int):
-    """Insert a minimal child group directly (inside an app context) and commit it."""
-    from bka.models import ChildGroup
-
-    group = ChildGroup(
-        analysis_id=analysis_id,
-        label="Barn",
-        age_band="0-17",
-        relation="user",
-        vulnerable_situations=[],
-        number_source="",
-    )
-    db.session.add(group)
-    db.session.commit()
-    return group
-
-
 class Browser:
     """A test client that sends the page's CSRF token with every POST, like a browser."""
 
@@ -145,16 +129,15 @@ def make_browser(app):
 
 @pytest.fixture
 def make_user(app):
+    """Users with the password PASSWORD, returned detached (log in with `Browser.login`)."""
     counter = iter(range(1, 10_000))
 
     def factory(role="member", name=None, locale=None, email=None):
         number = next(counter)
         with app.app_context():
-            user = create_user(
-                password_hasher(app.config),
+            user = factories.new_user(
                 email=email or f"user{number}@example.se",
                 name=name or f"Användare {number}",
-                password=PASSWORD,
                 role=role,
                 locale=locale,
             )
@@ -168,14 +151,15 @@ def make_user(app):
 
 @pytest.fixture
 def make_analysis(app):
-    def factory(owner, area="digital", title="Införande av journalsystem", **details):
+    """A new draft analysis owned by `owner`; returns its id."""
+
+    def factory(owner, area="digital", title=factories.TITLE, **details):
         with app.app_context():
-            analysis = ops.create_analysis(
-                app.extensions["bka_library"],
-                db.session.merge(owner),
+            analysis = factories.draft_analysis(
+                owner,
+                area=area,
                 title=title,
-                organisation=details.pop("organisation", "Region Exempel"),
-                decision_area=area,
+                organisation=details.pop("organisation", factories.ORGANISATION),
                 **details,
             )
             db.session.commit()
@@ -186,12 +170,29 @@ def make_analysis(app):
 
 @pytest.fixture
 def add_member(app):
-    def factory(analysis_id, user, role):
-        from bka.models import Analysis, Membership
+    """Add a user to an analysis as editor or viewer, as its owner does."""
 
+    def factory(analysis_id, user, role):
         with app.app_context():
-            analysis = db.session.get(Analysis, analysis_id)
-            analysis.memberships.append(Membership(user_id=user.id, role=role))
+            factories.member(analysis_id, user, role)
             db.session.commit()
 
     return factory
+
+
+@pytest.fixture
+def review_team(app, make_user, make_browser, add_member):
+    """A complete draft, ready to submit, with an owner and an editor logged in, and a
+    reviewer (logged in too) who is not yet a member: (analysis id, browsers, reviewer)."""
+    owner = make_user(name="Tove Ägare")
+    editor = make_user(name="Erik Redigerare")
+    reviewer = make_user(role="reviewer", name="Gustav Granskare")
+    with app.test_request_context():
+        analysis_id = factories.complete_analysis(db.session.get(User, owner.id)).id
+        db.session.commit()
+    add_member(analysis_id, editor, "editor")
+    browsers = {}
+    for key, user in (("owner", owner), ("editor", editor), ("reviewer", reviewer)):
+        browsers[key] = make_browser()
+        browsers[key].login(user)
+    return analysis_id, browsers, reviewer

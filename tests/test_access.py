@@ -11,7 +11,7 @@ from bka.domain import analyses as ops
 from bka.domain import lifecycle
 from bka.extensions import db
 from bka.models import Analysis, EditLog, Membership, User
-from tests.conftest import add_child_group
+from tests import factories
 
 ROLES = ("anonymous", "other", "reviewer", "viewer", "editor", "owner", "admin")
 OK, FORBIDDEN, HIDDEN, LOGIN = "ok", 403, 404, "login"
@@ -133,8 +133,9 @@ def setting(app, make_user, make_analysis, add_member):
     analysis_id = make_analysis(users["owner"])
     add_member(analysis_id, users["editor"], "editor")
     add_member(analysis_id, users["viewer"], "viewer")
-    with app.app_context():
-        group_id = add_child_group(analysis_id).id
+    with app.test_request_context():
+        group_id = factories.child_group(analysis_id).id
+        db.session.commit()
         viewer_membership = db.session.scalar(
             db.select(Membership.id).where(
                 Membership.analysis_id == analysis_id, Membership.user_id == users["viewer"].id
@@ -150,7 +151,7 @@ def setting(app, make_user, make_analysis, add_member):
             db.session.get(User, users["owner"].id),
         )
         db.session.commit()
-        edit_id = db.session.scalar(db.select(EditLog.id))
+        edit_id = db.session.scalar(db.select(EditLog.id).where(EditLog.area == "decision"))
         comment_id = lifecycle.add_comment(
             analysis_id,
             db.session.get(User, users["owner"].id),

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.entries import ENTRY_KINDS
-from tests.conftest import add_child_group
+from bka.extensions import db
+from tests import factories
 
 NASTY = st.sampled_from(
     [
@@ -43,9 +44,9 @@ FUZZ = settings(
 def target(app, browser, make_user, make_analysis):
     user = make_user()
     analysis_id = make_analysis(user)
-    with app.app_context():
-        group = add_child_group(analysis_id)
-        group_id = group.id
+    with app.test_request_context():
+        group_id = factories.child_group(analysis_id).id
+        db.session.commit()
     browser.login(user)
     return browser, analysis_id, group_id, browser.token()
 

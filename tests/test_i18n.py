@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import ROOT, TRANSLATIONS
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = ROOT / "bka" / "translations"
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 

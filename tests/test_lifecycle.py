@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from bka import demo
-from bka.demo import ANALYSES
-from bka.domain import history
+from bka.domain import history, lifecycle
 from bka.extensions import db
-from bka.models import Analysis, AuditEvent, Comment, ReviewRound, Revision, SignOff, User
+from bka.models import (
+    Analysis,
+    ArchivedReport,
+    AuditEvent,
+    Comment,
+    ReviewRound,
+    Revision,
+    SignOff,
+    User,
+)
+from tests import factories
+from tests.factories import ANSWERS, SIGN_STATEMENTS
 
-SIGN_STATEMENTS = ["read_whole", "rights_and_children", "reasoning_sound", "this_version"]
-
-
-@pytest.fixture
-def team(app, make_user, make_browser, add_member):
-    owner = make_user(name="Tove Ägare")
-    editor = make_user(name="Erik Redigerare")
-    reviewer = make_user(role="reviewer", name="Gustav Granskare")
-    with app.test_request_context():
-        users = {
-            "team": db.session.get(User, owner.id),
-            "reviewer": db.session.get(User, reviewer.id),
-        }
-        spec = {**ANALYSES[0], "final_status": "draft", "members": []}
-        demo._load_analysis(app.extensions["bka_library"], spec, users)
-        db.session.commit()
-        analysis_id = db.session.scalar(db.select(Analysis.id))
-    add_member(analysis_id, editor, "editor")
-    browsers = {}
-    for key, user in (("owner", owner), ("editor", editor), ("reviewer", reviewer)):
-        browsers[key] = make_browser()
-        browsers[key].login(user)
-    return analysis_id, browsers, reviewer
+# `review_team` (tests/conftest.py): a complete draft, its owner and editor, and a reviewer.
 
 
 def status(app, analysis_id):
@@ -40,8 +27,8 @@ def status(app, analysis_id):
         return db.session.get(Analysis, analysis_id).status
 
 
-def test_the_whole_lifecycle(app, team):
-    analysis_id, b, reviewer = team
+def test_the_whole_lifecycle(app, review_team):
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     check = b["owner"].get(f"{base}/check").get_data(as_text=True)
     assert "Alla obligatoriska frågor är besvarade" in check
@@ -96,7 +83,7 @@ def test_the_whole_lifecycle(app, team):
             == "Vi har lagt till tolkade samtal."
         )
     answers = {
-        **ANALYSES[0]["answers"]["participation"],
+        **ANSWERS["participation"],
         "mark_completed": "y",
         "save_later": "1",
         "views_divergence": "Samtal med tolk har lagts till för barn med annat språk.",
@@ -173,8 +160,8 @@ def test_the_whole_lifecycle(app, team):
     assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
 
 
-def test_editing_a_signed_analysis_opens_a_new_version(app, team):
-    analysis_id, b, reviewer = team
+def test_editing_a_signed_analysis_opens_a_new_version(app, review_team):
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
     b["reviewer"].post(
@@ -196,8 +183,8 @@ def test_editing_a_signed_analysis_opens_a_new_version(app, team):
     )
 
 
-def test_review_access_in_review(app, team, make_user, make_browser):
-    analysis_id, b, reviewer = team
+def test_review_access_in_review(app, review_team, make_user, make_browser):
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)})
     other_reviewer = make_browser()
@@ -217,8 +204,8 @@ def test_review_access_in_review(app, team, make_user, make_browser):
     assert status(app, analysis_id) == "in_review"
 
 
-def test_a_team_member_cannot_be_chosen_as_reviewer(app, team, make_user, add_member):
-    analysis_id, b, _reviewer = team
+def test_a_team_member_cannot_be_chosen_as_reviewer(app, review_team, make_user, add_member):
+    analysis_id, b, _reviewer = review_team
     colleague = make_user(role="reviewer", name="Kerstin Kollega")
     add_member(analysis_id, colleague, "editor")
     check = b["owner"].get(f"/analyses/{analysis_id}/check").get_data(as_text=True)
@@ -241,10 +228,10 @@ def _members_page_remove(browser, analysis_id, user_id):
     return browser.post(f"/analyses/{analysis_id}/members/{membership_id}/remove")
 
 
-def test_a_former_editor_can_never_review_or_sign(app, team, make_user, make_browser):
+def test_a_former_editor_can_never_review_or_sign(app, review_team, make_user, make_browser):
     """Four eyes: the owner adds a reviewer-role colleague as editor, he writes, the owner
     removes him and tries to send him the analysis; he is refused, and so is a forged sign."""
-    analysis_id, b, reviewer = team
+    analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     colleague = make_user(role="reviewer", name="Kerstin Kollega")
     added = b["owner"].post(f"{base}/members", {"email": colleague.email, "role": "editor"})
@@ -284,9 +271,11 @@ def test_a_former_editor_can_never_review_or_sign(app, team, make_user, make_bro
     assert status(app, analysis_id) == "in_review"
 
 
-def test_only_the_assigned_reviewer_of_the_current_round_signs(app, team, make_user, make_browser):
+def test_only_the_assigned_reviewer_of_the_current_round_signs(
+    app, review_team, make_user, make_browser
+):
     """Reviewer A returned round 1; round 2 goes to B. A keeps read access but cannot sign."""
-    analysis_id, b, reviewer_a = team
+    analysis_id, b, reviewer_a = review_team
     base = f"/analyses/{analysis_id}"
     reviewer_b_user = make_user(role="reviewer", name="Berit Granskare")
     reviewer_b = make_browser()
@@ -324,8 +313,8 @@ def test_only_the_assigned_reviewer_of_the_current_round_signs(app, team, make_u
         assert db.session.scalar(db.select(SignOff.signer_id)) == reviewer_b_user.id
 
 
-def test_a_viewer_is_not_silently_made_the_reviewer(app, team, make_user):
-    analysis_id, b, _reviewer = team
+def test_a_viewer_is_not_silently_made_the_reviewer(app, review_team, make_user):
+    analysis_id, b, _reviewer = review_team
     base = f"/analyses/{analysis_id}"
     onlooker = make_user(role="reviewer", name="Vera Visare")
     b["owner"].post(f"{base}/members", {"email": onlooker.email, "role": "viewer"})
@@ -345,3 +334,37 @@ def test_a_viewer_is_not_silently_made_the_reviewer(app, team, make_user):
             )
         assert "Vera Visare" in str(refused.value.message)
     assert status(app, analysis_id) == "draft"
+
+
+@pytest.mark.parametrize("target", list(factories.PATHS))
+def test_each_status_is_reached_through_the_domain_moves(app, make_user, target):
+    """The factories' path to each status: every move leaves its revision, round, signature
+    and decision, and the history chain holds."""
+    owner = make_user()
+    reviewer = make_user(role="reviewer")
+    with app.test_request_context():
+        analysis = factories.complete_analysis(db.session.get(User, owner.id))
+        factories.drive_to(analysis, target, reviewer)
+        db.session.commit()
+        assert analysis.status == target
+        moves = [r.reason for r in history.revisions_of(analysis)]
+        expected = {"send_back": "return", "sign": "sign_off", "decide": "record_decision"}
+        assert moves == [expected.get(move, move) for move in factories.PATHS[target]]
+        outcomes = [r.outcome for r in lifecycle.rounds_of(analysis)]
+        signed = "sign" in factories.PATHS[target]
+        assert outcomes == {
+            "draft": [],
+            "in_review": [None],
+            "changes_requested": ["returned"],
+        }.get(target, ["signed"])
+        signature = lifecycle.active_sign_off(analysis)
+        assert (signature is not None) == signed
+        if signed:
+            assert signature.sha256 == history.sha256_of(signature.revision.content)
+            archived = db.session.scalars(
+                db.select(ArchivedReport.locale).where(ArchivedReport.sign_off_id == signature.id)
+            )
+            assert set(archived) == {"sv", "en"}
+        decision = lifecycle.decision_of(analysis)
+        assert (decision is not None) == ("decide" in factories.PATHS[target])
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0

@@ -12,43 +12,37 @@ from bka.domain import overview, tallies
 from bka.extensions import db
 from bka.models import (
     Analysis,
-    ChildGroup,
     DecisionRecord,
     Impact,
-    Indicator,
-    Measure,
     OverviewTally,
     ReviewRound,
     Revision,
     SignOff,
-    StepAnswer,
 )
+from tests import factories
 
 TODAY = date(2025, 6, 1)
 CREATED = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 
 
 def _impact(analysis, article, direction, age_band, situations=()):
-    group = ChildGroup(
-        analysis_id=analysis.id,
+    group = factories.child_group(
+        analysis,
         label=f"Barn {age_band}",
         age_band=age_band,
-        relation="user",
         vulnerable_situations=list(situations),
-        number_source="",
     )
-    db.session.add(group)
-    db.session.flush()
-    db.session.add(
-        Impact(
-            analysis_id=analysis.id,
-            article=article,
-            child_group_id=group.id,
-            direction=direction,
-            term="short",
-            severity="medium",
-            likelihood="likely",
-        )
+    factories.entry(
+        analysis,
+        "impacts",
+        {
+            "article": article,
+            "child_group_id": group.id,
+            "direction": direction,
+            "term": "short",
+            "severity": "medium",
+            "likelihood": "likely",
+        },
     )
 
 
@@ -69,7 +63,11 @@ def _round(analysis, reviewer, number, outcome, rubric, revision):
 
 @pytest.fixture
 def known(app, make_user, make_analysis):
-    """Four analyses in two organisations; returns their ids and the two reviewers."""
+    """Four analyses in two organisations; returns their ids and the two reviewers.
+
+    Answers and entries go through the domain (tests/factories.py). Statuses, review rounds,
+    the sign-off and the decision are set directly: the lifecycle only moves complete analyses,
+    whose many entries would blur the hand-counted aggregates below."""
     owner = make_user()
     reviewer = make_user(role="reviewer")
     other_reviewer = make_user(role="reviewer")
@@ -100,14 +98,9 @@ def known(app, make_user, make_analysis):
             answers = {"children_heard": heard}
             if reason:
                 answers["not_heard_reason"] = reason
-            db.session.add(
-                StepAnswer(
-                    analysis_id=analysis.id,
-                    step_key="participation",
-                    answers=answers,
-                    updated_by_id=owner.id,
-                )
-            )
+            factories.answer(analysis, "participation", answers)
+        for analysis in (a1, a2):  # impacts are on articles engaged in step 4
+            factories.answer(analysis, "rights", {"engaged_articles": [16, 24]})
         _impact(a1, 16, "weakens", "13-15", ["lgbtq"])
         _impact(a1, 24, "strengthens", "0-17")
         _impact(a2, 16, "weakens", "0-1")
@@ -159,22 +152,16 @@ def known(app, make_user, make_analysis):
             (a1, "planned", TODAY + timedelta(days=90)),
             (b2, "planned", TODAY - timedelta(days=3)),  # closed: no follow-up expected
         ):
-            db.session.add(
-                Measure(
-                    analysis_id=analysis.id,
-                    description="Åtgärd",
-                    owner="Ansvarig",
-                    due_date=due,
-                    status=status,
-                )
+            factories.entry(
+                analysis,
+                "measures",
+                {"description": "Åtgärd", "owner": "Ansvarig", "due_date": due, "status": status},
             )
         for days in (-10, -200, 5):  # recently passed, long past (not shown), coming up
-            db.session.add(
-                Indicator(
-                    analysis_id=a1.id,
-                    name="Andel unga med egen åtkomst",
-                    measure_on=TODAY + timedelta(days=days),
-                )
+            factories.entry(
+                a1,
+                "indicators",
+                {"name": "Andel unga med egen åtkomst", "measure_on": TODAY + timedelta(days=days)},
             )
         db.session.commit()
     return ids, reviewer, other_reviewer

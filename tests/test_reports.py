@@ -16,8 +16,6 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from bka import demo
-from bka.demo import ANALYSES
 from bka.domain import analyses as ops
 from bka.domain import reporting
 from bka.extensions import db
@@ -25,54 +23,47 @@ from bka.models import Analysis, ArchivedReport, AuditEvent, SignOff, User
 from reports import ReportData, render_analysis_report
 from reports.building import Para, Styles, markup, visual
 from reports.data import Answer, MeasureRow
+from tests import factories
 from tests import test_report_bytes as pinned
-from tests.test_lifecycle import SIGN_STATEMENTS
+from tests.factories import SIGN_STATEMENTS
 
 TRICKY = "Barn <b>fet</b> & </para> Łódź Čapek Øresund مرحبا"
 PRINTED = date(2024, 6, 20)
 
 
 @pytest.fixture
-def millennium(app, make_user):
+def full_analysis(app, make_user):
+    """A complete analysis (every step, all kinds of entries) plus a child group and an impact
+    whose text needs escaping and other scripts; a draft. Returns (id, owner, reviewer)."""
     owner = make_user(name="Tove Ägare")
     reviewer = make_user(role="reviewer", name="Gustav Granskare")
-    spec = {
-        **ANALYSES[0],
-        "final_status": "draft",
-        "members": [],
-        "child_groups": [
-            *ANALYSES[0]["child_groups"],
-            {
-                "ref": "tricky",
-                "label": TRICKY,
-                "age_band": "6-12",
-                "relation": "user",
-                "vulnerable_situations": [],
-                "estimated_number": 12,
-                "number_source": "A & B <i>källa</i>",
-            },
-        ],
-        "impacts": [
-            *ANALYSES[0]["impacts"],
-            {
-                "article": 3,
-                "group": "tricky",
-                "direction": "unknown",
-                "term": "short",
-                "severity": "low",
-                "likelihood": "possible",
-                "explanation": "Okänt & oklart <script>",
-            },
-        ],
-    }
     with app.test_request_context():
-        users = {
-            "team": db.session.get(User, owner.id),
-            "reviewer": db.session.get(User, reviewer.id),
-        }
-        demo._load_analysis(app.extensions["bka_library"], spec, users)
+        analysis = factories.complete_analysis(
+            db.session.get(User, owner.id),
+            child_groups=[
+                {
+                    "label": TRICKY,
+                    "age_band": "6-12",
+                    "relation": "user",
+                    "vulnerable_situations": [],
+                    "estimated_number": 12,
+                    "number_source": "A & B <i>källa</i>",
+                }
+            ],
+            impacts=[
+                {
+                    "article": 3,
+                    "group": TRICKY,
+                    "direction": "unknown",
+                    "term": "short",
+                    "severity": "low",
+                    "likelihood": "possible",
+                    "explanation": "Okänt & oklart <script>",
+                }
+            ],
+        )
         db.session.commit()
-        analysis_id = db.session.scalar(db.select(Analysis.id))
+        analysis_id = analysis.id
     return analysis_id, owner, reviewer
 
 
@@ -102,8 +93,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_analysis_report_in_swedish(app, millennium):
-    analysis_id, *_ = millennium
+def test_analysis_report_in_swedish(app, full_analysis):
+    analysis_id, *_ = full_analysis
     reader, text = text_of(render(app, analysis_id))
     pages = len(reader.pages)
     assert 15 <= pages <= 40
@@ -116,10 +107,10 @@ def test_analysis_report_in_swedish(app, millennium):
     for number in (3, 16, 24):
         assert library.convention.article(number).title.sv in text
     assert "Konsekvensmatris" in text and "▼ Försvagar" in text
-    assert "Västra Götalandsregionen" in text and "åtkomst" in text
+    assert factories.ORGANISATION in text and "åtkomst" in text
     metadata = reader.metadata
-    assert metadata.title == "Införande av vårdinformationssystemet Millennium"
-    assert metadata.author.startswith("Västra Götalandsregionen")
+    assert metadata.title == factories.TITLE
+    assert metadata.author.startswith(factories.ORGANISATION)
     assert metadata.subject == "Barnkonsekvensanalys"
     assert metadata["/CreationDate"].startswith("D:20240620")
     root = reader.trailer["/Root"]
@@ -134,8 +125,8 @@ def test_analysis_report_in_swedish(app, millennium):
     assert impacts_title in reader.pages[listed - 1].extract_text()
 
 
-def test_analysis_report_in_english_is_independent_of_the_ui(app, millennium):
-    analysis_id, *_ = millennium
+def test_analysis_report_in_english_is_independent_of_the_ui(app, full_analysis):
+    analysis_id, *_ = full_analysis
     reader, text = text_of(render(app, analysis_id, locale="en"))
     library = app.extensions["bka_library"]
     assert "Contents" in text and f"Page 1 of {len(reader.pages)}" in text
@@ -144,8 +135,8 @@ def test_analysis_report_in_english_is_independent_of_the_ui(app, millennium):
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
-def test_user_text_is_escaped_and_any_script_renders(app, millennium):
-    analysis_id, *_ = millennium
+def test_user_text_is_escaped_and_any_script_renders(app, full_analysis):
+    analysis_id, *_ = full_analysis
     _reader, text = text_of(render(app, analysis_id))
     assert "Barn <b>fet</b> & </para> Łódź Čapek Øresund" in flat(text)
     assert "مرحبا" in unicodedata.normalize("NFKC", text)  # Arabic letters made it in, joined
@@ -153,27 +144,27 @@ def test_user_text_is_escaped_and_any_script_renders(app, millennium):
     assert "Okänt & oklart <script>" in flat(text)
 
 
-def test_same_data_gives_the_same_bytes(app, millennium):
-    analysis_id, *_ = millennium
+def test_same_data_gives_the_same_bytes(app, full_analysis):
+    analysis_id, *_ = full_analysis
     assert render(app, analysis_id) == render(app, analysis_id)
 
 
-def test_follow_up_report_and_child_summary(app, millennium):
-    analysis_id, *_ = millennium
+def test_follow_up_report_and_child_summary(app, full_analysis):
+    analysis_id, *_ = full_analysis
     _reader, follow_up = text_of(render(app, analysis_id, "follow-up"))
     assert "Uppföljning av en barnkonsekvensanalys" in follow_up
-    for indicator in ANALYSES[0]["indicators"][:2]:
+    for indicator in factories.INDICATORS[:2]:
         assert indicator["name"][:30] in follow_up.replace("\n", " ")
     assert "Rättigheter att bevaka" in follow_up
     reader, summary = text_of(render(app, analysis_id, "child-summary"))
     assert len(reader.pages) <= 4
     assert "Det här har vi bestämt" in summary
-    first_words = ANALYSES[0]["answers"]["feedback"]["child_friendly_summary"].split()[:4]
+    first_words = factories.ANSWERS["feedback"]["child_friendly_summary"].split()[:4]
     assert " ".join(first_words) in summary.replace("\n", " ")
 
 
-def test_download_route_by_role_and_export_audit(app, millennium, make_browser, make_user):
-    analysis_id, owner, _reviewer = millennium
+def test_download_route_by_role_and_export_audit(app, full_analysis, make_browser, make_user):
+    analysis_id, owner, _reviewer = full_analysis
     browser = make_browser()
     browser.login(owner)
     response = browser.get(f"/analyses/{analysis_id}/report?kind=follow-up&lang=en")
@@ -191,9 +182,9 @@ def test_download_route_by_role_and_export_audit(app, millennium, make_browser, 
 
 
 def test_the_signed_version_is_archived_and_downloads_return_those_bytes(
-    app, millennium, make_browser
+    app, full_analysis, make_browser
 ):
-    analysis_id, owner, reviewer = millennium
+    analysis_id, owner, reviewer = full_analysis
     team, signer = make_browser(), make_browser()
     team.login(owner)
     signer.login(reviewer)
@@ -216,8 +207,8 @@ def test_the_signed_version_is_archived_and_downloads_return_those_bytes(
     assert "Gustav Granskare" in text and signature.sha256 in text.replace("\n", "")
 
 
-def test_report_command(app, millennium, tmp_path):
-    analysis_id, *_ = millennium
+def test_report_command(app, full_analysis, tmp_path):
+    analysis_id, *_ = full_analysis
     output = tmp_path / "rapport.pdf"
     result = app.test_cli_runner().invoke(
         args=[
@@ -275,8 +266,8 @@ def long_answer(length: int = 30_000) -> str:
     return "STARTVAKT " + " ".join(body) + " SLUTVAKT"
 
 
-def test_long_answers_and_long_tables_break_across_pages(app, millennium):
-    analysis_id, *_ = millennium
+def test_long_answers_and_long_tables_break_across_pages(app, full_analysis):
+    analysis_id, *_ = full_analysis
     data = report_data(app, analysis_id, "en")
     gettext = reporting.translations("en").gettext
     plain_pages = len(PdfReader(io.BytesIO(render_analysis_report(data, gettext))).pages)
@@ -357,8 +348,8 @@ def test_table_headers_from_a_translation_are_escaped():
         assert header in words
 
 
-def test_right_to_left_text_is_drawn_in_visual_order_and_joined(app, millennium):
-    analysis_id, *_ = millennium
+def test_right_to_left_text_is_drawn_in_visual_order_and_joined(app, full_analysis):
+    analysis_id, *_ = full_analysis
     data = report_data(app, analysis_id, "en")
     name, hebrew = "فاطمة محمد", "שלום"
     first = data.child_groups[0]
@@ -395,8 +386,8 @@ def _sign(app, analysis_id, owner, reviewer, make_browser):
 
 
 @pytest.mark.parametrize("tamper", ["bytes", "recorded_hash"])
-def test_a_tampered_archive_is_refused_and_audited(app, millennium, make_browser, tamper):
-    analysis_id, owner, reviewer = millennium
+def test_a_tampered_archive_is_refused_and_audited(app, full_analysis, make_browser, tamper):
+    analysis_id, owner, reviewer = full_analysis
     team, _signer, _ = _sign(app, analysis_id, owner, reviewer, make_browser)
     with app.app_context():
         archived = db.session.scalar(db.select(ArchivedReport).filter_by(locale="sv"))
@@ -419,10 +410,10 @@ def test_a_tampered_archive_is_refused_and_audited(app, millennium, make_browser
         assert event.object_id == analysis_id
 
 
-def test_cells_longer_than_a_page_flow_on_and_sign_off_succeeds(app, millennium, make_browser):
+def test_cells_longer_than_a_page_flow_on_and_sign_off_succeeds(app, full_analysis, make_browser):
     """A 3,000-character measure and a 3,500-character impact explanation used to raise
     ReportLab's LayoutError: the PDF download was a 500 and sign-off failed."""
-    analysis_id, owner, reviewer = millennium
+    analysis_id, owner, reviewer = full_analysis
     measure_text = ("Åtgärden beskrivs i detalj, steg för steg. " * 80)[:3000] + " SLUTMÄRKE-M"
     impact_text = ("Effektkedjan: beslut, förändring, följd. " * 100)[:3500] + " SLUTMÄRKE-I"
     with app.app_context():
@@ -445,9 +436,9 @@ def test_cells_longer_than_a_page_flow_on_and_sign_off_succeeds(app, millennium,
 
 
 def test_a_report_that_cannot_be_rendered_blocks_nothing_and_says_so(
-    app, millennium, make_browser, monkeypatch
+    app, full_analysis, make_browser, monkeypatch
 ):
-    analysis_id, owner, reviewer = millennium
+    analysis_id, owner, reviewer = full_analysis
 
     def broken(_data, _gettext):
         raise RuntimeError("renderer exploded")
