@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
@@ -468,3 +470,69 @@ def test_report_file_name_keeps_swedish_letters(app, make_user, make_analysis, m
     assert "filename=bka-Andrade-oppettider-pa-forskolan-analysis-sv.pdf" in disposition
     assert response.headers["Cache-Control"] == "no-store"
     assert response.data.startswith(b"%PDF")
+
+
+def _fill(seed: str, size: int) -> str:
+    """`seed` and some markup, other scripts and an emoji, repeated to exactly `size`
+    characters and ending in a marker the test looks for."""
+    marker = "¶SLUT"
+    unit = seed + " & <b>barn</b> مرحبا 😀. "
+    return ((unit * (size // len(unit) + 1))[: size - len(marker)]) + marker
+
+
+@settings(
+    max_examples=1,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    seed=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t"),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_every_text_field_at_its_maximum_renders_every_report(app, make_user, seed):
+    """Every free-text field filled to the length its form allows (steps, pack prompts and
+    every entry): each report kind renders in both languages and keeps the end of the text."""
+    from wtforms.validators import Length
+
+    from bka.domain.checklists import STEP_KEYS
+    from bka.domain.entries import ENTRY_KINDS
+    from bka.forms.entries import ENTRY_FORMS
+    from bka.forms.step import TEXT_MAX, TEXTAREA_MAX
+    from bka.models import StepAnswer
+
+    owner = make_user()
+    with app.test_request_context():
+        analysis = factories.complete_analysis(db.session.get(User, owner.id), area="education")
+        checklists = ops.checklists_for(analysis)
+        for kind_name, kind in ENTRY_KINDS.items():
+            rows = db.session.scalars(
+                db.select(kind.model).filter_by(analysis_id=analysis.id).order_by(kind.model.id)
+            ).all()
+            for extra in rows[1:]:  # one entry of each kind, every text field at its maximum
+                db.session.delete(extra)
+            for field_name in kind.text_fields:
+                validators = getattr(ENTRY_FORMS[kind_name], field_name).kwargs["validators"]
+                maximum = next(v.max for v in validators if isinstance(v, Length))
+                setattr(rows[0], field_name, _fill(seed, maximum))
+        for step_key in STEP_KEYS:
+            answer = db.session.scalar(
+                db.select(StepAnswer).filter_by(analysis_id=analysis.id, step_key=step_key)
+            )
+            values = dict(answer.answers)
+            for question in checklists.method.step(step_key).questions:
+                if question.kind in ("text", "textarea"):
+                    size = TEXT_MAX if question.kind == "text" else TEXTAREA_MAX
+                    values[question.key] = _fill(seed, size)
+            for prompt in checklists.pack.prompts_for(step_key):
+                values[f"prompt__{prompt.key}"] = _fill(seed, TEXTAREA_MAX)
+            answer.answers = values
+        db.session.commit()
+        for kind in reporting.KINDS:
+            for locale in ("sv", "en"):
+                pdf = reporting.render(kind, analysis, checklists, locale, PRINTED)
+                assert pdf.startswith(b"%PDF"), (kind, locale)
+                if kind == "analysis" and locale == "sv":
+                    assert "¶SLUT" in text_of(pdf)[1]
