@@ -12,9 +12,10 @@ that answers its filters instead of scanning every analysis, impact and review.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import bindparam, delete, event, func, select, tuple_, update
@@ -183,6 +184,11 @@ def contribution(facts: Facts) -> dict[str, int]:
 def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
     """Facts for the given analyses, with one query per related table."""
     ids = list(ids)
+    return _load_facts(session, lambda column: column.in_(ids))
+
+
+def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, Facts]:
+    """Facts for the analyses whose id satisfies `matching(column)`, one query per table."""
     facts: dict[int, Facts] = {}
     for row in session.execute(
         select(
@@ -195,15 +201,14 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
             Analysis.screening_level,
             Analysis.created_at,
             Analysis.planned_decision_date,
-        ).where(Analysis.id.in_(ids))
+        ).where(matching(Analysis.id))
     ):
         facts[row.id] = Facts(*row)
     if not facts:
         return facts
-    ids = list(facts)
     for analysis_id, answers in session.execute(
         select(StepAnswer.analysis_id, StepAnswer.answers).where(
-            StepAnswer.analysis_id.in_(ids), StepAnswer.step_key == "participation"
+            matching(StepAnswer.analysis_id), StepAnswer.step_key == "participation"
         )
     ):
         heard = (answers or {}).get("children_heard")
@@ -218,12 +223,12 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
             ChildGroup.vulnerable_situations,
         )
         .join(ChildGroup, ChildGroup.id == Impact.child_group_id)
-        .where(Impact.analysis_id.in_(ids))
+        .where(matching(Impact.analysis_id))
     ):
         facts[row[0]].impacts.append((row[1], row[2], row[3], row[4], list(row[5] or [])))
     for analysis_id, count in session.execute(
         select(Consultation.analysis_id, Consultation.children_count).where(
-            Consultation.analysis_id.in_(ids)
+            matching(Consultation.analysis_id)
         )
     ):
         facts[analysis_id].consultations.append(count or 0)
@@ -234,31 +239,31 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
             ReviewRound.outcome,
             ReviewRound.rubric,
             ReviewRound.reviewer_id,
-        ).where(ReviewRound.analysis_id.in_(ids))
+        ).where(matching(ReviewRound.analysis_id))
     ):
         facts[analysis_id].rounds.append((number, outcome, dict(rubric or {})))
         facts[analysis_id].reviewer_ids.add(reviewer_id)
     for analysis_id, signed_at in session.execute(
         select(SignOff.analysis_id, func.min(SignOff.signed_at))
-        .where(SignOff.analysis_id.in_(ids))
+        .where(matching(SignOff.analysis_id))
         .group_by(SignOff.analysis_id)
     ):
         facts[analysis_id].first_signed_at = _as_datetime(signed_at)
     for analysis_id, decided_on in session.execute(
         select(DecisionRecord.analysis_id, func.min(DecisionRecord.decided_on))
-        .where(DecisionRecord.analysis_id.in_(ids))
+        .where(matching(DecisionRecord.analysis_id))
         .group_by(DecisionRecord.analysis_id)
     ):
         facts[analysis_id].decided_on = decided_on
     for analysis_id, status, due in session.execute(
         select(Measure.analysis_id, Measure.status, Measure.due_date).where(
-            Measure.analysis_id.in_(ids)
+            matching(Measure.analysis_id)
         )
     ):
         facts[analysis_id].measures.append((status, due))
     for analysis_id, day in session.execute(
         select(Indicator.analysis_id, Indicator.measure_on).where(
-            Indicator.analysis_id.in_(ids), Indicator.measure_on.is_not(None)
+            matching(Indicator.analysis_id), Indicator.measure_on.is_not(None)
         )
     ):
         facts[analysis_id].checkpoints.append(day)
@@ -381,12 +386,116 @@ def _apply(session: Session, deltas: dict[tuple, int]) -> None:
 
 
 def rebuild(session: Session) -> int:
-    """Recompute every tally from scratch (after a migration or a bulk import)."""
-    session.execute(delete(OverviewTally.__table__))
-    session.execute(update(Analysis.__table__).values(tally=None))
-    ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id)))
-    refresh(session, ids)
+    """Recompute every tally from scratch (after a migration or a bulk import).
+
+    Produces exactly the rows that the incremental path would have reached: every analysis's
+    contribution is computed by the same `contribution()` and summed at every grain, but in
+    bulk. The facts are read a range of ids at a time (one query per related table), the counts
+    summed in memory, first per combination of dimensions and then per grain, and the tally rows
+    written in one pass into the emptied table. Returns the number of analyses.
+    """
+    table = OverviewTally.__table__
+    # Lock the analyses (PostgreSQL) so that a concurrent commit waits for the rebuild and then
+    # moves the tallies from the contribution written here.
+    ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id).with_for_update()))
+    session.execute(delete(table))
+    per_values: dict[tuple, Counter[str]] = {}  # dimension values -> summed counts
+    per_reviewer: dict[tuple, Counter[str]] = {}  # (*dimension values, reviewer) -> counts
+    for start in range(0, len(ids), _REBUILD_CHUNK):
+        low, high = ids[start], ids[min(start + _REBUILD_CHUNK, len(ids)) - 1]
+        facts = _load_facts(session, lambda column: column.between(low, high))  # noqa: B023
+        updates = []
+        for current in facts.values():
+            counts = contribution(current)
+            values = tuple(getattr(current, dim) for dim in DIMENSIONS)
+            reviewers = sorted(current.reviewer_ids)
+            _sum_into(per_values, values, counts)
+            for reviewer in reviewers:
+                _sum_into(per_reviewer, (*values, reviewer), counts)
+            dimensions = dict(zip(DIMENSIONS, values, strict=True))
+            dimensions[REVIEWER] = reviewers
+            updates.append(
+                {
+                    "b_id": current.id,
+                    "year": current.year,
+                    "children_heard": current.children_heard,
+                    "search_text": current.search_text,
+                    "tally": {"dimensions": dimensions, "counts": counts},
+                }
+            )
+        _write_analyses(session, updates)
+    _insert_tallies(session, _grain_rows(per_values, per_reviewer))
     return len(ids)
+
+
+_REBUILD_CHUNK = 5000
+
+
+def _sum_into(buckets: dict[tuple, Counter[str]], bucket: tuple, counts: dict[str, int]) -> None:
+    found = buckets.get(bucket)
+    if found is None:
+        buckets[bucket] = Counter(counts)
+    else:
+        found.update(counts)
+
+
+def _grain_rows(
+    per_values: dict[tuple, Counter[str]], per_reviewer: dict[tuple, Counter[str]]
+) -> Iterator[tuple]:
+    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count at every grain."""
+    # In the order of the unique index, so that every insert appends to it.
+    grains = [(name, kept, False) for name, kept in GRAINS.items()]
+    grains += [(name, kept, True) for name, kept in DATED_GRAINS.items()]
+    for grain, kept, dated in sorted(grains):
+        if True:
+            source = per_reviewer if REVIEWER in kept else per_values
+            summed: dict[tuple, Counter[str]] = {}
+            for bucket, counts in source.items():
+                values = tuple(
+                    value if dim in kept else ANY[dim]
+                    for dim, value in zip(KEY_COLUMNS, bucket, strict=False)
+                )
+                _sum_into(summed, values, counts)
+            for values in sorted(summed):
+                reviewer = values[len(DIMENSIONS)] if REVIEWER in kept else ANY[REVIEWER]
+                for name, n in sorted(summed[values].items()):
+                    metric, _, key = name.partition(":")
+                    if n and (metric in DATED_METRICS) == dated:
+                        yield (grain, *values[: len(DIMENSIONS)], reviewer, metric, key, n)
+
+
+# The rows of _grain_rows, in this order.
+_COPY_TALLIES = (
+    "COPY overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
+    "metric, key, n) FROM STDIN"
+)
+_INSERT_TALLY = (
+    "INSERT INTO overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
+    "metric, key, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert_tallies(session: Session, rows: Iterable[tuple]) -> None:
+    """Write the rebuilt rows into the emptied tally table."""
+    connection = session.connection()
+    # Filling the table and then indexing it is several times faster than keeping the six
+    # secondary indexes up to date row by row; DDL is transactional on both databases.
+    indexes = sorted(OverviewTally.__table__.indexes, key=lambda index: index.name)
+    for index in indexes:
+        index.drop(connection)
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(_COPY_TALLIES) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        # The driver's executemany with plain tuples: building SQLAlchemy parameters for
+        # millions of rows would cost more than the inserts themselves.
+        rows = iter(rows)
+        while batch := list(islice(rows, 10_000)):
+            connection.exec_driver_sql(_INSERT_TALLY, batch)
+    for index in indexes:
+        index.create(connection)
 
 
 def _analysis_id_of(instance) -> int | None:
