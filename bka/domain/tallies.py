@@ -18,7 +18,17 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import bindparam, delete, event, func, select, tuple_, update
+from sqlalchemy import (
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bka.domain import workflow
@@ -424,7 +434,7 @@ def rebuild(session: Session) -> int:
                 }
             )
         _write_analyses(session, updates)
-    _insert_tallies(session, _grain_rows(per_values, per_reviewer))
+    _fill_tallies(session, _finest_rows(per_values, per_reviewer))
     return len(ids)
 
 
@@ -439,32 +449,61 @@ def _sum_into(buckets: dict[tuple, Counter[str]], bucket: tuple, counts: dict[st
         found.update(counts)
 
 
-def _grain_rows(
+def _finest_rows(
     per_values: dict[tuple, Counter[str]], per_reviewer: dict[tuple, Counter[str]]
 ) -> Iterator[tuple]:
-    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count at every grain."""
-    # In the order of the unique index, so that every insert appends to it.
-    grains = [(name, kept, False) for name, kept in GRAINS.items()]
-    grains += [(name, kept, True) for name, kept in DATED_GRAINS.items()]
-    for grain, kept, dated in sorted(grains):
-        if True:
-            source = per_reviewer if REVIEWER in kept else per_values
-            summed: dict[tuple, Counter[str]] = {}
-            for bucket, counts in source.items():
-                values = tuple(
-                    value if dim in kept else ANY[dim]
-                    for dim, value in zip(KEY_COLUMNS, bucket, strict=False)
+    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of the grains that keep
+    every dimension, with and without the reviewer, in the order of the unique index."""
+    finest = []
+    for grains, dated in ((GRAINS, False), (DATED_GRAINS, True)):
+        for grain, kept in grains.items():
+            if set(kept) >= set(DIMENSIONS):
+                finest.append((grain, per_reviewer if REVIEWER in kept else per_values, dated))
+    for grain, buckets, dated in sorted(finest, key=lambda item: item[0]):
+        for bucket in sorted(buckets):
+            values = bucket if len(bucket) == len(KEY_COLUMNS) else (*bucket, ANY[REVIEWER])
+            for name, n in sorted(buckets[bucket].items()):
+                metric, _, key = name.partition(":")
+                if n and (metric in DATED_METRICS) == dated:
+                    yield (grain, *values, metric, key, n)
+
+
+def _roll_up(session: Session) -> None:
+    """Fill every coarser grain by summing the finest one in SQL (INSERT ... SELECT ... GROUP
+    BY): the same sums the incremental path reaches one analysis at a time."""
+    table = OverviewTally.__table__
+    c = table.c
+    for grains in (GRAINS, DATED_GRAINS):
+        finest = {
+            REVIEWER in kept: grain
+            for grain, kept in grains.items()
+            if set(kept) >= set(DIMENSIONS)
+        }
+        for grain, kept in grains.items():
+            if set(kept) >= set(DIMENSIONS):
+                continue
+            total = func.sum(c.n)
+            rows = (
+                select(
+                    literal(grain, c.grain.type),
+                    *(
+                        c[dim] if dim in kept else literal(ANY[dim], c[dim].type)
+                        for dim in KEY_COLUMNS
+                    ),
+                    c.metric,
+                    c.key,
+                    total,
                 )
-                _sum_into(summed, values, counts)
-            for values in sorted(summed):
-                reviewer = values[len(DIMENSIONS)] if REVIEWER in kept else ANY[REVIEWER]
-                for name, n in sorted(summed[values].items()):
-                    metric, _, key = name.partition(":")
-                    if n and (metric in DATED_METRICS) == dated:
-                        yield (grain, *values[: len(DIMENSIONS)], reviewer, metric, key, n)
+                .where(c.grain == finest[REVIEWER in kept])
+                .group_by(*(c[dim] for dim in KEY_COLUMNS if dim in kept), c.metric, c.key)
+                .having(total != 0)
+            )
+            session.execute(
+                insert(table).from_select(["grain", *KEY_COLUMNS, "metric", "key", "n"], rows)
+            )
 
 
-# The rows of _grain_rows, in this order.
+# The rows of _finest_rows, in this order.
 _COPY_TALLIES = (
     "COPY overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
     "metric, key, n) FROM STDIN"
@@ -475,8 +514,8 @@ _INSERT_TALLY = (
 )
 
 
-def _insert_tallies(session: Session, rows: Iterable[tuple]) -> None:
-    """Write the rebuilt rows into the emptied tally table."""
+def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
+    """Write the finest grains' rows into the emptied tally table, then the coarser grains."""
     connection = session.connection()
     # Filling the table and then indexing it is several times faster than keeping the six
     # secondary indexes up to date row by row; DDL is transactional on both databases.
@@ -486,16 +525,25 @@ def _insert_tallies(session: Session, rows: Iterable[tuple]) -> None:
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()
         with cursor.copy(_COPY_TALLIES) as copy:
-            for row in rows:
+            for row in finest_rows:
                 copy.write_row(row)
-    else:
-        # The driver's executemany with plain tuples: building SQLAlchemy parameters for
-        # millions of rows would cost more than the inserts themselves.
-        rows = iter(rows)
+        _roll_up(session)
+        for index in indexes:
+            index.create(connection)
+        return
+    # SQLite: the driver's executemany with plain tuples (building SQLAlchemy parameters for
+    # millions of rows costs more than the inserts), and room to sort the indexes in memory.
+    cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, for this connection
+    try:
+        rows = iter(finest_rows)
         while batch := list(islice(rows, 10_000)):
             connection.exec_driver_sql(_INSERT_TALLY, batch)
-    for index in indexes:
-        index.create(connection)
+        _roll_up(session)
+        for index in indexes:
+            index.create(connection)
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
 
 
 def _analysis_id_of(instance) -> int | None:
