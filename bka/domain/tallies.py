@@ -24,11 +24,14 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal,
     select,
     tuple_,
     update,
 )
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bka.domain import workflow
@@ -40,11 +43,18 @@ from bka.models import (
     Impact,
     Indicator,
     Measure,
+    OverviewState,
     OverviewTally,
     ReviewRound,
     SignOff,
     StepAnswer,
 )
+from bka.models.base import utcnow
+
+# Bump whenever what the tallies hold changes: contribution(), the grains, the facts read. A
+# database whose tallies an older version computed then needs `bka overview rebuild`, which
+# records the version in `overview_state`; the app warns at start until it has run.
+TALLY_VERSION = 1
 
 # Changes to these rows can change what an analysis adds to the overview.
 TRACKED = (
@@ -435,6 +445,7 @@ def rebuild(session: Session) -> int:
             )
         _write_analyses(session, updates)
     _fill_tallies(session, _finest_rows(per_values, per_reviewer))
+    record_version(session, rebuilt_at=utcnow())
     return len(ids)
 
 
@@ -544,6 +555,73 @@ def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
             index.create(connection)
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
+
+
+@dataclass(frozen=True)
+class VersionStatus:
+    """The tally version recorded in the database against the code's TALLY_VERSION."""
+
+    stored: int | None
+    has_analyses: bool
+
+    @property
+    def current(self) -> bool:
+        """Without analyses the (empty) tallies are current whatever the version."""
+        return self.stored == TALLY_VERSION or not self.has_analyses
+
+    def message(self) -> str:
+        if self.current:
+            return f"The overview tallies are current (tally version {TALLY_VERSION})."
+        if self.stored is None:
+            computed = "have no recorded tally version"
+        else:
+            computed = f"were computed by tally version {self.stored}"
+        return (
+            f"The overview tallies {computed}, but this code computes version {TALLY_VERSION}, "
+            "so the administrators' overview may show wrong figures. Run `bka overview rebuild`."
+        )
+
+
+def version_status(session: Session | Connection) -> VersionStatus:
+    stored = session.scalar(select(OverviewState.tally_version).where(OverviewState.id == 1))
+    has_analyses = session.scalar(select(Analysis.id).limit(1)) is not None
+    return VersionStatus(stored, has_analyses)
+
+
+def record_version(session: Session | Connection, rebuilt_at: datetime | None) -> None:
+    """Record that the tallies are what this code's TALLY_VERSION computes."""
+    table = OverviewState.__table__
+    values = {"tally_version": TALLY_VERSION, "rebuilt_at": rebuilt_at}
+    if not session.execute(update(table).where(table.c.id == 1).values(**values)).rowcount:
+        session.execute(insert(table).values(id=1, **values))
+
+
+def warn_if_stale(engine: Engine, logger) -> None:
+    """At start: log a warning when the tallies need `bka overview rebuild`; never fails.
+
+    Runs for every command, `bka db upgrade` included, so a database without the version table
+    (not yet migrated) is left alone. A database without analyses has its version recorded, so
+    that the analyses created from now on, counted by this code, are known to be current.
+    """
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return  # a new, empty database on every start
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(OverviewState.__tablename__):
+                return
+            status = version_status(connection)
+            if status.stored != TALLY_VERSION and not status.has_analyses:
+                record_version(connection, rebuilt_at=None)
+                connection.commit()
+            elif not status.current:
+                logger.warning("%s", status.message())
+    except IntegrityError:
+        pass  # another process recorded the version at the same moment
+    except SQLAlchemyError as error:
+        logger.warning("Could not check the overview tally version: %s", error)
+    finally:
+        # A server that forks after loading the app must not share this connection.
+        engine.dispose()
 
 
 def _analysis_id_of(instance) -> int | None:
