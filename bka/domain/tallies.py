@@ -11,6 +11,8 @@ that answers its filters instead of scanning every analysis, impact and review.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -114,6 +116,7 @@ def grain_for(filtered: set[str]) -> str:
     return "full"
 
 
+_log = logging.getLogger(__name__)
 _DIRTY = "bka_overview_dirty"
 _CHUNK = 500
 
@@ -209,8 +212,11 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
 
 def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, Facts]:
     """Facts for the analyses whose id satisfies `matching(column)`, one query per table."""
+    # Plain rows from the connection, without the ORM's result processing: the caller has
+    # flushed.
+    connection = session.connection()
     facts: dict[int, Facts] = {}
-    for row in session.execute(
+    for row in connection.execute(
         select(
             Analysis.id,
             Analysis.title,
@@ -226,14 +232,14 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
         facts[row.id] = Facts(*row)
     if not facts:
         return facts
-    for analysis_id, answers in session.execute(
+    for analysis_id, answers in connection.execute(
         select(StepAnswer.analysis_id, StepAnswer.answers).where(
             matching(StepAnswer.analysis_id), StepAnswer.step_key == "participation"
         )
     ):
         heard = (answers or {}).get("children_heard")
         facts[analysis_id].children_heard = heard if isinstance(heard, str) else None
-    for row in session.execute(
+    for row in connection.execute(
         select(
             Impact.analysis_id,
             Impact.article,
@@ -246,13 +252,13 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
         .where(matching(Impact.analysis_id))
     ):
         facts[row[0]].impacts.append((row[1], row[2], row[3], row[4], list(row[5] or [])))
-    for analysis_id, count in session.execute(
+    for analysis_id, count in connection.execute(
         select(Consultation.analysis_id, Consultation.children_count).where(
             matching(Consultation.analysis_id)
         )
     ):
         facts[analysis_id].consultations.append(count or 0)
-    for analysis_id, number, outcome, rubric, reviewer_id in session.execute(
+    for analysis_id, number, outcome, rubric, reviewer_id in connection.execute(
         select(
             ReviewRound.analysis_id,
             ReviewRound.number,
@@ -263,25 +269,25 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
     ):
         facts[analysis_id].rounds.append((number, outcome, dict(rubric or {})))
         facts[analysis_id].reviewer_ids.add(reviewer_id)
-    for analysis_id, signed_at in session.execute(
+    for analysis_id, signed_at in connection.execute(
         select(SignOff.analysis_id, func.min(SignOff.signed_at))
         .where(matching(SignOff.analysis_id))
         .group_by(SignOff.analysis_id)
     ):
         facts[analysis_id].first_signed_at = _as_datetime(signed_at)
-    for analysis_id, decided_on in session.execute(
+    for analysis_id, decided_on in connection.execute(
         select(DecisionRecord.analysis_id, func.min(DecisionRecord.decided_on))
         .where(matching(DecisionRecord.analysis_id))
         .group_by(DecisionRecord.analysis_id)
     ):
         facts[analysis_id].decided_on = decided_on
-    for analysis_id, status, due in session.execute(
+    for analysis_id, status, due in connection.execute(
         select(Measure.analysis_id, Measure.status, Measure.due_date).where(
             matching(Measure.analysis_id)
         )
     ):
         facts[analysis_id].measures.append((status, due))
-    for analysis_id, day in session.execute(
+    for analysis_id, day in connection.execute(
         select(Indicator.analysis_id, Indicator.measure_on).where(
             matching(Indicator.analysis_id), Indicator.measure_on.is_not(None)
         )
@@ -409,11 +415,13 @@ def rebuild(session: Session) -> int:
     """Recompute every tally from scratch (after a migration or a bulk import).
 
     Produces exactly the rows that the incremental path would have reached: every analysis's
-    contribution is computed by the same `contribution()` and summed at every grain, but in
-    bulk. The facts are read a range of ids at a time (one query per related table), the counts
-    summed in memory, first per combination of dimensions and then per grain, and the tally rows
-    written in one pass into the emptied table. Returns the number of analyses.
+    contribution is computed by the same `contribution()` and stored on it, but in bulk. The
+    facts are read a range of ids at a time (one query per related table), the counts summed in
+    memory into the finest grains only, and those written into the emptied table, from which
+    SQL sums every coarser grain. Returns the number of analyses.
     """
+    started = time.perf_counter()
+    session.flush()
     table = OverviewTally.__table__
     # Lock the analyses (PostgreSQL) so that a concurrent commit waits for the rebuild and then
     # moves the tallies from the contribution written here.
@@ -444,8 +452,10 @@ def rebuild(session: Session) -> int:
                 }
             )
         _write_analyses(session, updates)
+    _log.debug("rebuild: %d contributions after %.1f s", len(ids), time.perf_counter() - started)
     _fill_tallies(session, _finest_rows(per_values, per_reviewer))
     record_version(session, rebuilt_at=utcnow())
+    _log.debug("rebuild: tallies written after %.1f s", time.perf_counter() - started)
     return len(ids)
 
 
@@ -550,7 +560,9 @@ def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
         rows = iter(finest_rows)
         while batch := list(islice(rows, 10_000)):
             connection.exec_driver_sql(_INSERT_TALLY, batch)
+        _log.debug("rebuild: finest grains inserted")
         _roll_up(session)
+        _log.debug("rebuild: coarser grains summed")
         for index in indexes:
             index.create(connection)
     finally:
