@@ -11,6 +11,7 @@ that answers its filters instead of scanning every analysis, impact and review.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
+    Text,
     bindparam,
     delete,
     event,
@@ -30,6 +32,7 @@ from sqlalchemy import (
     literal,
     select,
     tuple_,
+    type_coerce,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -232,6 +235,7 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
         facts[row.id] = Facts(*row)
     if not facts:
         return facts
+    decoded: dict[str, Any] = {}
     for analysis_id, answers in connection.execute(
         select(StepAnswer.analysis_id, StepAnswer.answers).where(
             matching(StepAnswer.analysis_id), StepAnswer.step_key == "participation"
@@ -246,12 +250,13 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
             Impact.direction,
             ChildGroup.age_band,
             ChildGroup.relation,
-            ChildGroup.vulnerable_situations,
+            type_coerce(ChildGroup.vulnerable_situations, Text),
         )
         .join(ChildGroup, ChildGroup.id == Impact.child_group_id)
         .where(matching(Impact.analysis_id))
     ):
-        facts[row[0]].impacts.append((row[1], row[2], row[3], row[4], list(row[5] or [])))
+        situations = _decoded(row[5], decoded)
+        facts[row[0]].impacts.append((row[1], row[2], row[3], row[4], list(situations or [])))
     for analysis_id, count in connection.execute(
         select(Consultation.analysis_id, Consultation.children_count).where(
             matching(Consultation.analysis_id)
@@ -263,10 +268,11 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
             ReviewRound.analysis_id,
             ReviewRound.number,
             ReviewRound.outcome,
-            ReviewRound.rubric,
+            type_coerce(ReviewRound.rubric, Text),
             ReviewRound.reviewer_id,
         ).where(matching(ReviewRound.analysis_id))
     ):
+        rubric = _decoded(rubric, decoded)
         facts[analysis_id].rounds.append((number, outcome, dict(rubric or {})))
         facts[analysis_id].reviewer_ids.add(reviewer_id)
     for analysis_id, signed_at in connection.execute(
@@ -294,6 +300,17 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
     ):
         facts[analysis_id].checkpoints.append(day)
     return facts
+
+
+def _decoded(value: Any, cache: dict[str, Any]) -> Any:
+    """A JSON column read as text, decoded once per distinct value: situations and rubrics
+    repeat a few values across thousands of rows. (PostgreSQL's driver decodes JSON itself.)"""
+    if not isinstance(value, str):
+        return value
+    found = cache.get(value)
+    if found is None:
+        found = cache[value] = json.loads(value)
+    return found
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -452,10 +469,14 @@ def rebuild(session: Session) -> int:
                 }
             )
         _write_analyses(session, updates)
-    _log.debug("rebuild: %d contributions after %.1f s", len(ids), time.perf_counter() - started)
+    _log.debug("rebuild: %d contributions, cpu %.1f s", len(ids), time.process_time())
     _fill_tallies(session, _finest_rows(per_values, per_reviewer))
     record_version(session, rebuilt_at=utcnow())
-    _log.debug("rebuild: tallies written after %.1f s", time.perf_counter() - started)
+    _log.debug(
+        "rebuild: written after %.1f s, cpu %.1f s",
+        time.perf_counter() - started,
+        time.process_time(),
+    )
     return len(ids)
 
 
@@ -554,19 +575,24 @@ def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
         return
     # SQLite: the driver's executemany with plain tuples (building SQLAlchemy parameters for
     # millions of rows costs more than the inserts), and room to sort the indexes in memory.
-    cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
-    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, for this connection
+    previous = {
+        pragma: int(connection.exec_driver_sql(f"PRAGMA {pragma}").scalar())
+        for pragma in ("cache_size", "threads")
+    }
+    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, this connection only
+    connection.exec_driver_sql("PRAGMA threads = 2")  # helper threads to sort the indexes
     try:
         rows = iter(finest_rows)
         while batch := list(islice(rows, 10_000)):
             connection.exec_driver_sql(_INSERT_TALLY, batch)
-        _log.debug("rebuild: finest grains inserted")
+        _log.debug("rebuild: finest grains inserted, cpu %.1f s", time.process_time())
         _roll_up(session)
-        _log.debug("rebuild: coarser grains summed")
+        _log.debug("rebuild: coarser grains summed, cpu %.1f s", time.process_time())
         for index in indexes:
             index.create(connection)
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
+        for pragma, value in previous.items():
+            connection.exec_driver_sql(f"PRAGMA {pragma} = {value}")
 
 
 @dataclass(frozen=True)
