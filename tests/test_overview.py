@@ -304,6 +304,19 @@ def test_commits_keep_tallies_current_and_rebuild_agrees(app, known):
     assert _tally_table(app) == incremental
 
 
+def test_a_failed_rebuild_leaves_the_tallies_and_their_indexes(app, known):
+    """The rebuild drops and recreates the tally indexes: all of it inside its transaction."""
+    from sqlalchemy import inspect
+
+    before = _tally_table(app)
+    with app.app_context():
+        tallies.rebuild(db.session)
+        db.session.rollback()
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("overview_tally")}
+    assert indexes >= {index.name for index in OverviewTally.__table__.indexes}
+    assert _tally_table(app) == before
+
+
 def _random_analysis(rng, analysis, reviewers, revision, owner):
     """Give an analysis a random share of everything the overview counts."""
     analysis.status = rng.choice(
