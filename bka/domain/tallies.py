@@ -469,11 +469,11 @@ def rebuild(session: Session) -> int:
                 }
             )
         _write_analyses(session, updates)
-    _log.debug("rebuild: %d contributions, cpu %.1f s", len(ids), time.process_time())
+    _log.debug("rebuild: %d contributions, process CPU %.1f s", len(ids), time.process_time())
     _fill_tallies(session, _finest_rows(per_values, per_reviewer))
     record_version(session, rebuilt_at=utcnow())
     _log.debug(
-        "rebuild: written after %.1f s, cpu %.1f s",
+        "rebuild: written after %.1f s, process CPU %.1f s",
         time.perf_counter() - started,
         time.process_time(),
     )
@@ -585,9 +585,9 @@ def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
         rows = iter(finest_rows)
         while batch := list(islice(rows, 10_000)):
             connection.exec_driver_sql(_INSERT_TALLY, batch)
-        _log.debug("rebuild: finest grains inserted, cpu %.1f s", time.process_time())
+        _log.debug("rebuild: finest grains inserted, process CPU %.1f s", time.process_time())
         _roll_up(session)
-        _log.debug("rebuild: coarser grains summed, cpu %.1f s", time.process_time())
+        _log.debug("rebuild: coarser grains summed, process CPU %.1f s", time.process_time())
         for index in indexes:
             index.create(connection)
     finally:
