@@ -16,7 +16,8 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from bka.database import init_database
     from bka.domain.checklists import load_library
     from bka.domain.tallies import install as install_tallies
-    from bka.extensions import babel, csrf, login_manager
+    from bka.domain.tallies import warn_if_stale
+    from bka.extensions import babel, csrf, db, login_manager
     from bka.views import register_blueprints
     from bka.web import i18n, security, templating
 
@@ -35,6 +36,9 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     init_database(app)
     # The administrators' overview reads tallies that every commit keeps current.
     install_tallies(SqlaSession)
+    with app.app_context():
+        # A warning, never a failed start: the overview is wrong until `bka overview rebuild`.
+        warn_if_stale(db.engine, app.logger)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)

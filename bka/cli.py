@@ -8,7 +8,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from bka.domain.checklists import ChecklistError, load_library
 
@@ -212,14 +212,39 @@ overview_group = AppGroup("overview", help="The administrators' overview.")
 
 
 @overview_group.command("rebuild")
-def rebuild_overview() -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Rebuild nothing: exit 1 if the tallies need a rebuild (their tally version is not "
+    "this code's), 0 if they are current.",
+)
+def rebuild_overview(check: bool) -> None:
     """Recompute the overview tallies of every analysis (after an upgrade or a bulk import)."""
+    import time
+
     from bka.domain import tallies
     from bka.extensions import db
 
+    if check:
+        if not inspect(db.session.connection()).has_table("overview_state"):
+            click.echo(
+                "The database is not migrated: run `bka db upgrade`, then `bka overview rebuild`.",
+                err=True,
+            )
+            raise SystemExit(1)
+        status = tallies.version_status(db.session)
+        if not status.current:
+            click.echo(status.message(), err=True)
+            raise SystemExit(1)
+        click.echo(f"ok: {status.message()}")
+        return
+    started = time.perf_counter()
     count = tallies.rebuild(db.session)
     db.session.commit()
-    click.echo(f"Rebuilt the overview from {count} analyses.")
+    click.echo(
+        f"Rebuilt the overview from {count} analyses in {time.perf_counter() - started:.1f} s "
+        f"(tally version {tallies.TALLY_VERSION})."
+    )
 
 
 def register_commands(app) -> None:

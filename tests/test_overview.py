@@ -12,12 +12,16 @@ from bka.domain import overview, tallies
 from bka.extensions import db
 from bka.models import (
     Analysis,
+    Consultation,
     DecisionRecord,
     Impact,
+    Indicator,
+    Measure,
     OverviewTally,
     ReviewRound,
     Revision,
     SignOff,
+    StepAnswer,
 )
 from tests import factories
 
@@ -244,11 +248,28 @@ def test_filters(app, known):
 
 
 def _tally_table(app):
+    """Every tally row, every column but the id, and what each analysis holds for the overview
+    (its stored contribution and the columns the list reads)."""
     with app.app_context():
-        return sorted(
-            (row.organisation, row.year, row.decision_area, row.status, row.metric, row.key, row.n)
+        rows = sorted(
+            (
+                row.grain,
+                row.organisation,
+                row.year,
+                row.decision_area,
+                row.status,
+                row.reviewer_id,
+                row.metric,
+                row.key,
+                row.n,
+            )
             for row in db.session.scalars(select(OverviewTally))
         )
+        analyses = sorted(
+            (row.id, row.year, row.children_heard, row.search_text, row.tally)
+            for row in db.session.scalars(select(Analysis))
+        )
+        return rows, analyses
 
 
 def test_commits_keep_tallies_current_and_rebuild_agrees(app, known):
@@ -265,11 +286,221 @@ def test_commits_keep_tallies_current_and_rebuild_agrees(app, known):
     assert result.metric("strengthens") == {"16": 1, "24": 1}
     assert result.by_organisation == {"Region A": 3, "Kommun B": 1}
     incremental = _tally_table(app)
-    assert all(row[-1] > 0 for row in incremental)
+    assert all(row[-1] > 0 for row in incremental[0])
+    assert {row[0] for row in incremental[0]} == {*tallies.GRAINS, *tallies.DATED_GRAINS}
     with app.app_context():
         assert tallies.rebuild(db.session) == 4
         db.session.commit()
     assert _tally_table(app) == incremental
+
+
+def test_a_failed_rebuild_leaves_the_tallies_and_their_indexes(app, known):
+    """The rebuild drops and recreates the tally indexes: all of it inside its transaction."""
+    from sqlalchemy import inspect
+
+    before = _tally_table(app)
+    with app.app_context():
+        tallies.rebuild(db.session)
+        db.session.rollback()
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("overview_tally")}
+    assert indexes >= {index.name for index in OverviewTally.__table__.indexes}
+    assert _tally_table(app) == before
+
+
+def _random_analysis(rng, analysis, reviewers, revision, owner):
+    """Give an analysis a random share of everything the overview counts."""
+    analysis.status = rng.choice(
+        ["draft", "in_review", "approved", "decided", "follow_up", "closed", "screened_out"]
+    )
+    analysis.screening_level = rng.choice([None, "none", "simplified", "in_depth"])
+    analysis.created_at = CREATED - timedelta(days=rng.randrange(0, 900))
+    analysis.planned_decision_date = rng.choice([None, date(2024, 3, 1), date(2026, 2, 1)])
+    if rng.random() < 0.8:
+        heard = rng.choice(["yes", "no", "unsure", 7])  # 7: a malformed answer counts as none
+        db.session.add(
+            StepAnswer(
+                analysis_id=analysis.id,
+                step_key="participation",
+                answers={"children_heard": heard},
+                updated_by_id=owner.id,
+            )
+        )
+    for _ in range(rng.randrange(0, 4)):
+        _impact(
+            analysis,
+            rng.choice([3, 12, 16]),
+            rng.choice(["strengthens", "weakens", "neutral", "unknown"]),
+            rng.choice(["0-1", "13-15"]),
+            rng.sample(["poverty", "lgbtq", "in_care"], k=rng.randrange(0, 3)),
+        )
+    for _ in range(rng.randrange(0, 3)):
+        db.session.add(
+            Consultation(
+                analysis_id=analysis.id,
+                method="focus_group",
+                children_count=rng.choice([0, 5, 12]),
+                age_from=10,
+                age_to=17,
+            )
+        )
+    # Rounds by one or two reviewers, so that an analysis counts for each of them.
+    for number in range(1, rng.randrange(0, 4) + 1):
+        _round(
+            analysis,
+            rng.choice(reviewers),
+            number,
+            rng.choice([None, "returned", "signed"]),
+            {"children_heard": rng.choice(["yes", "partly"])},
+            revision,
+        )
+    if rng.random() < 0.5:
+        for days in rng.sample([3, 10, 40], k=rng.randrange(1, 3)):
+            db.session.add(
+                SignOff(
+                    analysis_id=analysis.id,
+                    revision_id=revision.id,
+                    analysis_version=1,
+                    signer_id=reviewers[0].id,
+                    signer_name="Granskare",
+                    signer_title="Barnrättsstrateg",
+                    signed_at=analysis.created_at + timedelta(days=days),
+                    sha256="0" * 64,
+                    statements=[],
+                    locale="sv",
+                )
+            )
+    if rng.random() < 0.4:
+        db.session.add(
+            DecisionRecord(
+                analysis_id=analysis.id,
+                analysis_version=1,
+                decision_body="Nämnden",
+                decided_on=TODAY - timedelta(days=rng.randrange(0, 800)),
+                reference="§ 2",
+                outcome="adopted",
+                best_interests_weighing="Vägt.",
+                recorded_by_id=owner.id,
+            )
+        )
+    for _ in range(rng.randrange(0, 4)):
+        db.session.add(
+            Measure(
+                analysis_id=analysis.id,
+                description="Åtgärd",
+                owner="Ansvarig",
+                due_date=rng.choice([None, TODAY - timedelta(days=5), TODAY + timedelta(days=9)]),
+                status=rng.choice(["planned", "in_progress", "done", "cancelled"]),
+            )
+        )
+    for _ in range(rng.randrange(0, 3)):
+        db.session.add(
+            Indicator(
+                analysis_id=analysis.id,
+                name="Andel",
+                measure_on=rng.choice([None, TODAY, TODAY + timedelta(days=rng.randrange(99))]),
+            )
+        )
+
+
+def test_rebuild_equals_many_random_commits(app, make_user, make_analysis):
+    """Random analyses built and changed over many commits (edits, deletions, moves between
+    organisations and statuses): a rebuild writes exactly the rows and per-analysis
+    contributions the commits arrived at, and commits after a rebuild stay in step with it."""
+    import random
+
+    rng = random.Random(8)
+    owner = make_user()
+    reviewers = [make_user(role="reviewer") for _ in range(3)]
+    ids = [
+        make_analysis(
+            owner,
+            area=rng.choice(["digital", "education"]),
+            title=f"Beslut {index} om Åkesson",
+            organisation=rng.choice(["Region A", "Kommun B", "Kommun C"]),
+            diarienummer=rng.choice([None, f"DNR 2025-{index}"]),
+        )
+        for index in range(14)
+    ]
+    with app.app_context():
+        revision = Revision(
+            analysis_id=ids[0],
+            number=1,
+            analysis_version=1,
+            reason="submitted",
+            actor_id=owner.id,
+            content={},
+            sha256="0" * 64,
+        )
+        db.session.add(revision)
+        db.session.commit()
+        for analysis_id in ids:
+            analysis = db.session.get(Analysis, analysis_id)
+            _random_analysis(rng, analysis, reviewers, revision, owner)
+            db.session.commit()
+
+        def change_some() -> None:
+            for analysis_id in rng.sample(ids, k=6):
+                analysis = db.session.get(Analysis, analysis_id)
+                if analysis is None:
+                    continue
+                match rng.randrange(6):
+                    case 0:
+                        analysis.organisation = rng.choice(["Region A", "Kommun D"])
+                        analysis.status = rng.choice(["follow_up", "closed", "draft"])
+                    case 1:
+                        for model in (Impact, Measure, ReviewRound):
+                            row = db.session.scalar(
+                                select(model).where(model.analysis_id == analysis_id).limit(1)
+                            )
+                            if row is not None:
+                                db.session.delete(row)
+                    case 2:
+                        for model in (
+                            StepAnswer,
+                            Impact,
+                            Consultation,
+                            ReviewRound,
+                            SignOff,
+                            DecisionRecord,
+                            Measure,
+                            Indicator,
+                        ):
+                            for row in db.session.scalars(
+                                select(model).where(model.analysis_id == analysis_id)
+                            ):
+                                db.session.delete(row)
+                        db.session.flush()
+                        _random_analysis(rng, analysis, reviewers, revision, owner)
+                    case 3:
+                        db.session.delete(analysis)
+                        ids.remove(analysis_id)
+                    case 4:
+                        analysis.title = f"Ändrad Ö{rng.randrange(100)}"
+                        analysis.decision_area = "education"
+                    case 5:
+                        for rnd in db.session.scalars(
+                            select(ReviewRound).where(ReviewRound.analysis_id == analysis_id)
+                        ):
+                            rnd.reviewer_id = rng.choice(reviewers).id
+                            rnd.outcome = rng.choice([None, "signed"])
+                if rng.random() < 0.5:
+                    db.session.commit()  # sometimes several analyses change in one commit
+            db.session.commit()
+
+        for _ in range(3):
+            change_some()
+        incremental = _tally_table(app)
+        assert len(incremental[1]) == len(ids) and len(incremental[0]) > 200
+        assert {row[5] for row in incremental[0]} > {0}  # some reviewer rows
+        assert tallies.rebuild(db.session) == len(ids)
+        db.session.commit()
+        assert _tally_table(app) == incremental
+        # The contributions the rebuild stored are what later commits subtract.
+        change_some()
+        incremental = _tally_table(app)
+        tallies.rebuild(db.session)
+        db.session.commit()
+        assert _tally_table(app) == incremental
 
 
 def test_deleting_an_analysis_removes_its_counts(app, known):

@@ -11,13 +11,32 @@ that answers its filters instead of scanning every analysis, impact and review.
 
 from __future__ import annotations
 
+import json
+import logging
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import bindparam, delete, event, func, select, tuple_, update
+from sqlalchemy import (
+    Text,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bka.domain import workflow
@@ -30,11 +49,18 @@ from bka.models import (
     Impact,
     Indicator,
     Measure,
+    OverviewState,
     OverviewTally,
     ReviewRound,
     SignOff,
     StepAnswer,
 )
+from bka.models.base import utcnow
+
+# Bump whenever what the tallies hold changes: contribution(), the grains, the facts read. A
+# database whose tallies an older version computed then needs `bka overview rebuild`, which
+# records the version in `overview_state`; the app warns at start until it has run.
+TALLY_VERSION = 1
 
 # Changes to these rows can change what an analysis adds to the overview.
 TRACKED = (
@@ -94,6 +120,7 @@ def grain_for(filtered: set[str]) -> str:
     return "full"
 
 
+_log = logging.getLogger(__name__)
 _DIRTY = "bka_overview_dirty"
 _CHUNK = 500
 
@@ -184,8 +211,16 @@ def contribution(facts: Facts) -> dict[str, int]:
 def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
     """Facts for the given analyses, with one query per related table."""
     ids = list(ids)
+    return _load_facts(session, lambda column: column.in_(ids))
+
+
+def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, Facts]:
+    """Facts for the analyses whose id satisfies `matching(column)`, one query per table."""
+    # Plain rows from the connection, without the ORM's result processing: the caller has
+    # flushed.
+    connection = session.connection()
     facts: dict[int, Facts] = {}
-    for row in session.execute(
+    for row in connection.execute(
         select(
             Analysis.id,
             Analysis.title,
@@ -196,74 +231,87 @@ def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
             Analysis.screening_level,
             Analysis.created_at,
             Analysis.planned_decision_date,
-        ).where(Analysis.id.in_(ids))
+        ).where(matching(Analysis.id))
     ):
         facts[row.id] = Facts(*row)
     if not facts:
         return facts
-    ids = list(facts)
-    for analysis_id, answers in session.execute(
+    decoded: dict[str, Any] = {}
+    for analysis_id, answers in connection.execute(
         select(StepAnswer.analysis_id, StepAnswer.answers).where(
-            StepAnswer.analysis_id.in_(ids), StepAnswer.step_key == CHILDREN_HEARD.step
+            matching(StepAnswer.analysis_id), StepAnswer.step_key == CHILDREN_HEARD.step
         )
     ):
         heard = (answers or {}).get(CHILDREN_HEARD.key)
         facts[analysis_id].children_heard = heard if isinstance(heard, str) else None
-    for row in session.execute(
+    for row in connection.execute(
         select(
             Impact.analysis_id,
             Impact.article,
             Impact.direction,
             ChildGroup.age_band,
             ChildGroup.relation,
-            ChildGroup.vulnerable_situations,
+            type_coerce(ChildGroup.vulnerable_situations, Text),
         )
         .join(ChildGroup, ChildGroup.id == Impact.child_group_id)
-        .where(Impact.analysis_id.in_(ids))
+        .where(matching(Impact.analysis_id))
     ):
-        facts[row[0]].impacts.append((row[1], row[2], row[3], row[4], list(row[5] or [])))
-    for analysis_id, count in session.execute(
+        situations = _decoded(row[5], decoded)
+        facts[row[0]].impacts.append((row[1], row[2], row[3], row[4], list(situations or [])))
+    for analysis_id, count in connection.execute(
         select(Consultation.analysis_id, Consultation.children_count).where(
-            Consultation.analysis_id.in_(ids)
+            matching(Consultation.analysis_id)
         )
     ):
         facts[analysis_id].consultations.append(count or 0)
-    for analysis_id, number, outcome, rubric, reviewer_id in session.execute(
+    for analysis_id, number, outcome, rubric, reviewer_id in connection.execute(
         select(
             ReviewRound.analysis_id,
             ReviewRound.number,
             ReviewRound.outcome,
-            ReviewRound.rubric,
+            type_coerce(ReviewRound.rubric, Text),
             ReviewRound.reviewer_id,
-        ).where(ReviewRound.analysis_id.in_(ids))
+        ).where(matching(ReviewRound.analysis_id))
     ):
+        rubric = _decoded(rubric, decoded)
         facts[analysis_id].rounds.append((number, outcome, dict(rubric or {})))
         facts[analysis_id].reviewer_ids.add(reviewer_id)
-    for analysis_id, signed_at in session.execute(
+    for analysis_id, signed_at in connection.execute(
         select(SignOff.analysis_id, func.min(SignOff.signed_at))
-        .where(SignOff.analysis_id.in_(ids))
+        .where(matching(SignOff.analysis_id))
         .group_by(SignOff.analysis_id)
     ):
         facts[analysis_id].first_signed_at = _as_datetime(signed_at)
-    for analysis_id, decided_on in session.execute(
+    for analysis_id, decided_on in connection.execute(
         select(DecisionRecord.analysis_id, func.min(DecisionRecord.decided_on))
-        .where(DecisionRecord.analysis_id.in_(ids))
+        .where(matching(DecisionRecord.analysis_id))
         .group_by(DecisionRecord.analysis_id)
     ):
         facts[analysis_id].decided_on = decided_on
-    for analysis_id, status, due in session.execute(
+    for analysis_id, status, due in connection.execute(
         select(Measure.analysis_id, Measure.status, Measure.due_date).where(
-            Measure.analysis_id.in_(ids)
+            matching(Measure.analysis_id)
         )
     ):
         facts[analysis_id].measures.append((status, due))
-    for analysis_id, day in session.execute(
+    for analysis_id, day in connection.execute(
         select(Indicator.analysis_id, Indicator.measure_on).where(
-            Indicator.analysis_id.in_(ids), Indicator.measure_on.is_not(None)
+            matching(Indicator.analysis_id), Indicator.measure_on.is_not(None)
         )
     ):
         facts[analysis_id].checkpoints.append(day)
     return facts
+
+
+def _decoded(value: Any, cache: dict[str, Any]) -> Any:
+    """A JSON column read as text, decoded once per distinct value: situations and rubrics
+    repeat a few values across thousands of rows. (PostgreSQL's driver decodes JSON itself.)"""
+    if not isinstance(value, str):
+        return value
+    found = cache.get(value)
+    if found is None:
+        found = cache[value] = json.loads(value)
+    return found
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -382,12 +430,237 @@ def _apply(session: Session, deltas: dict[tuple, int]) -> None:
 
 
 def rebuild(session: Session) -> int:
-    """Recompute every tally from scratch (after a migration or a bulk import)."""
-    session.execute(delete(OverviewTally.__table__))
-    session.execute(update(Analysis.__table__).values(tally=None))
-    ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id)))
-    refresh(session, ids)
+    """Recompute every tally from scratch (after a migration or a bulk import).
+
+    Produces exactly the rows that the incremental path would have reached: every analysis's
+    contribution is computed by the same `contribution()` and stored on it, but in bulk. The
+    facts are read a range of ids at a time (one query per related table), the counts summed in
+    memory into the finest grains only, and those written into the emptied table, from which
+    SQL sums every coarser grain. Returns the number of analyses.
+    """
+    started = time.perf_counter()
+    session.flush()
+    table = OverviewTally.__table__
+    # Lock the analyses (PostgreSQL) so that a concurrent commit waits for the rebuild and then
+    # moves the tallies from the contribution written here.
+    ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id).with_for_update()))
+    session.execute(delete(table))
+    per_values: dict[tuple, Counter[str]] = {}  # dimension values -> summed counts
+    per_reviewer: dict[tuple, Counter[str]] = {}  # (*dimension values, reviewer) -> counts
+    for start in range(0, len(ids), _REBUILD_CHUNK):
+        low, high = ids[start], ids[min(start + _REBUILD_CHUNK, len(ids)) - 1]
+        facts = _load_facts(session, lambda column: column.between(low, high))  # noqa: B023
+        updates = []
+        for current in facts.values():
+            counts = contribution(current)
+            values = tuple(getattr(current, dim) for dim in DIMENSIONS)
+            reviewers = sorted(current.reviewer_ids)
+            _sum_into(per_values, values, counts)
+            for reviewer in reviewers:
+                _sum_into(per_reviewer, (*values, reviewer), counts)
+            dimensions = dict(zip(DIMENSIONS, values, strict=True))
+            dimensions[REVIEWER] = reviewers
+            updates.append(
+                {
+                    "b_id": current.id,
+                    "year": current.year,
+                    "children_heard": current.children_heard,
+                    "search_text": current.search_text,
+                    "tally": {"dimensions": dimensions, "counts": counts},
+                }
+            )
+        _write_analyses(session, updates)
+    _log.debug("rebuild: %d contributions, process CPU %.1f s", len(ids), time.process_time())
+    _fill_tallies(session, _finest_rows(per_values, per_reviewer))
+    record_version(session, rebuilt_at=utcnow())
+    _log.debug(
+        "rebuild: written after %.1f s, process CPU %.1f s",
+        time.perf_counter() - started,
+        time.process_time(),
+    )
     return len(ids)
+
+
+_REBUILD_CHUNK = 5000
+
+
+def _sum_into(buckets: dict[tuple, Counter[str]], bucket: tuple, counts: dict[str, int]) -> None:
+    found = buckets.get(bucket)
+    if found is None:
+        buckets[bucket] = Counter(counts)
+    else:
+        found.update(counts)
+
+
+def _finest_rows(
+    per_values: dict[tuple, Counter[str]], per_reviewer: dict[tuple, Counter[str]]
+) -> Iterator[tuple]:
+    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of the grains that keep
+    every dimension, with and without the reviewer, in the order of the unique index."""
+    finest = []
+    for grains, dated in ((GRAINS, False), (DATED_GRAINS, True)):
+        for grain, kept in grains.items():
+            if set(kept) >= set(DIMENSIONS):
+                finest.append((grain, per_reviewer if REVIEWER in kept else per_values, dated))
+    for grain, buckets, dated in sorted(finest, key=lambda item: item[0]):
+        for bucket in sorted(buckets):
+            values = bucket if len(bucket) == len(KEY_COLUMNS) else (*bucket, ANY[REVIEWER])
+            for name, n in sorted(buckets[bucket].items()):
+                metric, _, key = name.partition(":")
+                if n and (metric in DATED_METRICS) == dated:
+                    yield (grain, *values, metric, key, n)
+
+
+def _roll_up(session: Session) -> None:
+    """Fill every coarser grain by summing the finest one in SQL (INSERT ... SELECT ... GROUP
+    BY): the same sums the incremental path reaches one analysis at a time."""
+    table = OverviewTally.__table__
+    c = table.c
+    for grains in (GRAINS, DATED_GRAINS):
+        finest = {
+            REVIEWER in kept: grain
+            for grain, kept in grains.items()
+            if set(kept) >= set(DIMENSIONS)
+        }
+        for grain, kept in grains.items():
+            if set(kept) >= set(DIMENSIONS):
+                continue
+            total = func.sum(c.n)
+            rows = (
+                select(
+                    literal(grain, c.grain.type),
+                    *(
+                        c[dim] if dim in kept else literal(ANY[dim], c[dim].type)
+                        for dim in KEY_COLUMNS
+                    ),
+                    c.metric,
+                    c.key,
+                    total,
+                )
+                .where(c.grain == finest[REVIEWER in kept])
+                .group_by(*(c[dim] for dim in KEY_COLUMNS if dim in kept), c.metric, c.key)
+                .having(total != 0)
+            )
+            session.execute(
+                insert(table).from_select(["grain", *KEY_COLUMNS, "metric", "key", "n"], rows)
+            )
+
+
+# The rows of _finest_rows, in this order.
+_COPY_TALLIES = (
+    "COPY overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
+    "metric, key, n) FROM STDIN"
+)
+_INSERT_TALLY = (
+    "INSERT INTO overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
+    "metric, key, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
+    """Write the finest grains' rows into the emptied tally table, then the coarser grains."""
+    connection = session.connection()
+    # Filling the table and then indexing it is several times faster than keeping the six
+    # secondary indexes up to date row by row; DDL is transactional on both databases.
+    indexes = sorted(OverviewTally.__table__.indexes, key=lambda index: index.name)
+    for index in indexes:
+        index.drop(connection)
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(_COPY_TALLIES) as copy:
+            for row in finest_rows:
+                copy.write_row(row)
+        _roll_up(session)
+        for index in indexes:
+            index.create(connection)
+        return
+    # SQLite: the driver's executemany with plain tuples (building SQLAlchemy parameters for
+    # millions of rows costs more than the inserts), and room to sort the indexes in memory.
+    previous = {
+        pragma: int(connection.exec_driver_sql(f"PRAGMA {pragma}").scalar())
+        for pragma in ("cache_size", "threads")
+    }
+    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, this connection only
+    connection.exec_driver_sql("PRAGMA threads = 2")  # helper threads to sort the indexes
+    try:
+        rows = iter(finest_rows)
+        while batch := list(islice(rows, 10_000)):
+            connection.exec_driver_sql(_INSERT_TALLY, batch)
+        _log.debug("rebuild: finest grains inserted, process CPU %.1f s", time.process_time())
+        _roll_up(session)
+        _log.debug("rebuild: coarser grains summed, process CPU %.1f s", time.process_time())
+        for index in indexes:
+            index.create(connection)
+    finally:
+        for pragma, value in previous.items():
+            connection.exec_driver_sql(f"PRAGMA {pragma} = {value}")
+
+
+@dataclass(frozen=True)
+class VersionStatus:
+    """The tally version recorded in the database against the code's TALLY_VERSION."""
+
+    stored: int | None
+    has_analyses: bool
+
+    @property
+    def current(self) -> bool:
+        """Without analyses the (empty) tallies are current whatever the version."""
+        return self.stored == TALLY_VERSION or not self.has_analyses
+
+    def message(self) -> str:
+        if self.current:
+            return f"The overview tallies are current (tally version {TALLY_VERSION})."
+        if self.stored is None:
+            computed = "have no recorded tally version"
+        else:
+            computed = f"were computed by tally version {self.stored}"
+        return (
+            f"The overview tallies {computed}, but this code computes version {TALLY_VERSION}, "
+            "so the administrators' overview may show wrong figures. Run `bka overview rebuild`."
+        )
+
+
+def version_status(session: Session | Connection) -> VersionStatus:
+    stored = session.scalar(select(OverviewState.tally_version).where(OverviewState.id == 1))
+    has_analyses = session.scalar(select(Analysis.id).limit(1)) is not None
+    return VersionStatus(stored, has_analyses)
+
+
+def record_version(session: Session | Connection, rebuilt_at: datetime | None) -> None:
+    """Record that the tallies are what this code's TALLY_VERSION computes."""
+    table = OverviewState.__table__
+    values = {"tally_version": TALLY_VERSION, "rebuilt_at": rebuilt_at}
+    if not session.execute(update(table).where(table.c.id == 1).values(**values)).rowcount:
+        session.execute(insert(table).values(id=1, **values))
+
+
+def warn_if_stale(engine: Engine, logger) -> None:
+    """At start: log a warning when the tallies need `bka overview rebuild`; never fails.
+
+    Runs for every command, `bka db upgrade` included, so a database without the version table
+    (not yet migrated) is left alone. A database without analyses has its version recorded, so
+    that the analyses created from now on, counted by this code, are known to be current.
+    """
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return  # a new, empty database on every start
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(OverviewState.__tablename__):
+                return
+            status = version_status(connection)
+            if status.stored != TALLY_VERSION and not status.has_analyses:
+                record_version(connection, rebuilt_at=None)
+                connection.commit()
+            elif not status.current:
+                logger.warning("%s", status.message())
+    except IntegrityError:
+        pass  # another process recorded the version at the same moment
+    except SQLAlchemyError as error:
+        logger.warning("Could not check the overview tally version: %s", error)
+    finally:
+        # A server that forks after loading the app must not share this connection.
+        engine.dispose()
 
 
 def _analysis_id_of(instance) -> int | None:

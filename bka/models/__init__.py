@@ -19,7 +19,7 @@ from bka.models.entries import (
 )
 from bka.models.history import EditLog, Revision
 from bka.models.notification import Notification
-from bka.models.overview import OverviewTally
+from bka.models.overview import OverviewState, OverviewTally
 from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
 from bka.models.user import Organisation, User
 
@@ -44,6 +44,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Organisation",
+    "OverviewState",
     "OverviewTally",
     "Revision",
     "ReviewRound",

@@ -8,10 +8,13 @@ analysis, impact and review.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bka.extensions import db
+from bka.models.base import UTCDateTime
 
 
 class OverviewTally(db.Model):
@@ -95,3 +98,16 @@ class OverviewTally(db.Model):
     metric: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(64))
     n: Mapped[int] = mapped_column(Integer)
+
+
+class OverviewState(db.Model):
+    """At most one row (id 1): the tally version (bka.domain.tallies.TALLY_VERSION) that
+    computed the rows in `overview_tally`, written by `bka overview rebuild`."""
+
+    __tablename__ = "overview_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tally_version: Mapped[int] = mapped_column(Integer)
+    # When `bka overview rebuild` last ran; empty when the version was recorded for a database
+    # without analyses, whose empty tallies are current at any version.
+    rebuilt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
