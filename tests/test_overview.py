@@ -315,6 +315,7 @@ def _random_analysis(rng, analysis, reviewers, revision, owner):
     analysis.screening_level = rng.choice([None, "none", "simplified", "in_depth"])
     analysis.created_at = CREATED - timedelta(days=rng.randrange(0, 900))
     analysis.planned_decision_date = rng.choice([None, date(2024, 3, 1), date(2026, 2, 1)])
+    factories.answer(analysis, "rights", {"engaged_articles": [16]})  # impacts need them
     if rng.random() < 0.8:
         heard = rng.choice(["yes", "no", "unsure", 7])  # 7: a malformed answer counts as none
         db.session.add(
