@@ -21,7 +21,7 @@ from bka.models.history import EditLog, Revision
 from bka.models.notification import Notification
 from bka.models.overview import OverviewTally
 from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
-from bka.models.user import Organisation, User
+from bka.models.user import LoginThrottle, Organisation, RecoveryCode, User
 
 __all__ = [
     "Alternative",
@@ -37,12 +37,14 @@ __all__ = [
     "EditLog",
     "EvidenceSource",
     "Impact",
+    "LoginThrottle",
     "Indicator",
     "Measure",
     "Membership",
     "Notification",
     "Organisation",
     "OverviewTally",
+    "RecoveryCode",
     "Revision",
     "ReviewRound",
     "SignOff",
