@@ -73,6 +73,14 @@ class UserForm(BaseForm):
         default=True,
         description=_l("Disabling a user ends all of their sessions at once."),
     )
+    new_password = PasswordField(
+        _l("New password (optional)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "Only to reset a forgotten password. The user's sessions end, and they must choose "
+            "a password of their own at the next login."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def set_organisations(self, organisations: dict[int, str]) -> None:
@@ -83,6 +91,7 @@ class UserForm(BaseForm):
 
 
 class NewUserForm(UserForm):
+    new_password = None
     password = PasswordField(
         _l("Initial password"),
         validators=[required(), Length(min=MIN_PASSWORD_LENGTH, max=200)],

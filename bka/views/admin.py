@@ -387,6 +387,8 @@ def edit_user(user_id: int):
                 role=form.role.data,
                 organisation=_organisation(form),
                 active=form.active.data,
+                new_password=form.new_password.data or None,
+                hasher=password_hasher(current_app.config),
             )
         except FieldError as error:
             form.add_domain_error(error)
