@@ -168,3 +168,16 @@ def test_saving_a_user_without_a_new_password_keeps_it(app, browser, make_user):
         stored = db.session.get(User, user.id)
         assert not stored.must_change_password
         assert stored.session_version == user.session_version
+
+
+def test_guessing_the_current_password_is_throttled(app, browser, make_user):
+    user = make_user()
+    browser.login(user)
+    for _ in range(4):
+        assert change(browser, current="gissat lösenord nummer ett").status_code == 400
+    response = change(browser, current="gissat lösenord nummer fem")
+    assert response.status_code == 429
+    assert change(browser).status_code == 429  # even the right one, while locked
+    assert "För många försök." in change(browser).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user.id).session_version == user.session_version

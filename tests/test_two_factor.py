@@ -184,3 +184,15 @@ def test_members_are_not_required_to_set_it_up(app, monkeypatch, browser, make_u
     monkeypatch.setitem(app.config, "REQUIRE_TOTP_FOR", ("admin", "reviewer"))
     browser.login(make_user())
     assert browser.get("/").status_code == 200
+
+
+def test_guessing_to_turn_it_off_is_throttled(app, browser, make_user):
+    user = make_user()
+    browser.login(user)
+    _secret, codes = set_up(browser)
+    for _ in range(5):
+        browser.post("/account/two-factor/disable", {"password": "gissning", "code": codes[0]})
+    response = browser.post("/account/two-factor/disable", {"password": PASSWORD, "code": codes[0]})
+    assert response.status_code == 429
+    with app.app_context():
+        assert db.session.get(User, user.id).totp_secret is not None

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from zxcvbn import zxcvbn
 
 from bka.domain import audit, throttle, two_factor
-from bka.domain.errors import FieldError
+from bka.domain.errors import FieldError, Throttled
 from bka.extensions import db
 from bka.models import Organisation, User
 from bka.models.base import utcnow
@@ -231,13 +231,31 @@ def sign_in_second_factor(
 
 
 def change_password(
-    hasher: PasswordHasher, user: User, *, current: str, new: str, now: datetime | None = None
+    hasher: PasswordHasher,
+    config,
+    user: User,
+    *,
+    current: str,
+    new: str,
+    address: str | None,
+    now: datetime | None = None,
 ) -> None:
-    """The user's own change: the current password first, then the rules. Ends the user's other
-    sessions (the session version is raised; the view signs the current one in again)."""
+    """The user's own change: the current password first (a wrong one counts as a failed login,
+    so a borrowed session cannot guess it), then the rules. Ends the user's other sessions (the
+    session version is raised; the view signs the current one in again). Raises Throttled or
+    FieldError; either way the caller commits, to keep the count."""
+    now = now or utcnow()
+    keys = throttle.keys_for(user.email, address)
+    wait = throttle.wait_seconds(keys, now)
+    if wait:
+        raise Throttled(wait)
     try:
         hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
+        audit.record("password_changed", actor=user, outcome=audit.FAILURE)
+        wait = throttle.record_failure(config, keys, now)
+        if wait:
+            raise Throttled(wait) from None
         raise FieldError("current_password", _l("The current password is incorrect.")) from None
     check_password(new, email=user.email, name=user.name, field="new_password")
     if new == current:

@@ -12,3 +12,11 @@ class FieldError(DomainError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class Throttled(DomainError):
+    """Too many failed attempts: refused without checking, for `wait` more seconds."""
+
+    def __init__(self, wait: int):
+        super().__init__(f"throttled for {wait} s")
+        self.wait = wait

@@ -19,8 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from bka.domain import audit
-from bka.domain.errors import DomainError, FieldError
+from bka.domain import audit, throttle
+from bka.domain.errors import DomainError, FieldError, Throttled
 from bka.extensions import db
 from bka.models import RecoveryCode, User
 
@@ -124,18 +124,32 @@ def enable(user: User, secret: str, code: str, now: datetime) -> list[str]:
     return codes
 
 
-def disable(hasher, user: User, *, password: str, code: str, roles, now: datetime) -> None:
-    """Switch TOTP off with the password and a current code or a recovery code."""
-    if required(user, roles):
+def disable(
+    hasher, config, user: User, *, password: str, code: str, address: str | None, now: datetime
+) -> None:
+    """Switch TOTP off with the password and a current code or a recovery code. Wrong ones
+    count as failed logins (bka.domain.throttle); the caller commits even when this raises."""
+    if required(user, config["REQUIRE_TOTP_FOR"]):
         raise DomainError(
             _l("Your role requires two-factor authentication, so it cannot be turned off.")
         )
+    keys = throttle.keys_for(user.email, address)
+    wait = throttle.wait_seconds(keys, now)
+    if wait:
+        raise Throttled(wait)
+    error = None
     try:
         hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        raise FieldError("password", _l("The password is incorrect.")) from None
-    if check_code(user, code, now) is None:
-        raise FieldError("code", _l("The code is not right or has already been used."))
+        error = FieldError("password", _l("The password is incorrect."))
+    if error is None and check_code(user, code, now) is None:
+        error = FieldError("code", _l("The code is not right or has already been used."))
+    if error is not None:
+        audit.record("totp_disabled", actor=user, outcome=audit.FAILURE)
+        wait = throttle.record_failure(config, keys, now)
+        if wait:
+            raise Throttled(wait)
+        raise error
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

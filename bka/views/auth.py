@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from bka.domain import accounts, audit, two_factor
 from bka.domain.accounts import password_hasher
-from bka.domain.errors import DomainError, FieldError
+from bka.domain.errors import DomainError, FieldError, Throttled
 from bka.extensions import db
 from bka.forms.auth import (
     AccountForm,
@@ -209,15 +209,23 @@ def account():
 def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
         try:
             accounts.change_password(
                 password_hasher(current_app.config),
+                current_app.config,
                 user,
                 current=form.current_password.data,
                 new=form.new_password.data,
+                address=request.remote_addr,
             )
+        except Throttled as refusal:
+            db.session.commit()  # the count of failed attempts
+            form.form_errors.append(wait_message(refusal.wait))
+            status = 429
         except FieldError as error:
+            db.session.commit()  # the count of failed attempts; nothing else has changed
             form.add_domain_error(error)
         else:
             db.session.commit()
@@ -227,7 +235,9 @@ def change_password():
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template("auth/password.html", form=form), 400 if form.has_errors else 200
+    if status == 200 and form.has_errors:
+        status = 400
+    return render_template("auth/password.html", form=form), status
 
 
 def _setup_serializer() -> URLSafeTimedSerializer:
@@ -295,17 +305,24 @@ def totp_disable():
     if not user.has_totp:
         return redirect(url_for("auth.account"))
     form = TotpDisableForm()
+    status = 200
     if form.validate_on_submit():
         try:
             two_factor.disable(
                 password_hasher(current_app.config),
+                current_app.config,
                 user,
                 password=form.password.data,
                 code=form.code.data,
-                roles=current_app.config["REQUIRE_TOTP_FOR"],
+                address=request.remote_addr,
                 now=utcnow(),
             )
+        except Throttled as refusal:
+            db.session.commit()  # the count of failed attempts
+            form.form_errors.append(wait_message(refusal.wait))
+            status = 429
         except FieldError as error:
+            db.session.commit()  # the count of failed attempts; nothing else has changed
             form.add_domain_error(error)
         except DomainError as error:
             form.form_errors.append(str(error))
@@ -313,4 +330,6 @@ def totp_disable():
             db.session.commit()
             flash(_l("Two-factor authentication is off."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/totp_disable.html", form=form), 400 if form.has_errors else 200
+    if status == 200 and form.has_errors:
+        status = 400
+    return render_template("auth/totp_disable.html", form=form), status
