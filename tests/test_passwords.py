@@ -181,3 +181,12 @@ def test_guessing_the_current_password_is_throttled(app, browser, make_user):
     assert "För många försök." in change(browser).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, user.id).session_version == user.session_version
+
+
+def test_an_administrator_changes_their_own_password_under_account(app, browser, make_user):
+    admin = make_user(role="admin")
+    browser.login(admin)
+    response = reset_by_admin(browser, admin)
+    assert response.status_code == 400
+    assert 'id="new_password-error"' in response.get_data(as_text=True)
+    assert browser.get("/admin/").status_code == 200

@@ -196,3 +196,33 @@ def test_guessing_to_turn_it_off_is_throttled(app, browser, make_user):
     assert response.status_code == 429
     with app.app_context():
         assert db.session.get(User, user.id).totp_secret is not None
+
+
+def test_an_administrator_can_turn_it_off_for_a_user_who_lost_everything(
+    app, make_browser, make_user
+):
+    admin, user = make_user(role="admin"), make_user()
+    user_browser, admin_browser = make_browser(), make_browser()
+    user_browser.login(user)
+    set_up(user_browser)
+    admin_browser.login(admin)
+    page = admin_browser.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert 'name="turn_off_totp"' in page
+    response = admin_browser.post(
+        f"/admin/users/{user.id}",
+        {
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "active": "y",
+            "turn_off_totp": "y",
+        },
+    )
+    assert response.status_code == 302
+    assert user_browser.get("/account").status_code == 302  # the user's sessions have ended
+    with app.app_context():
+        assert db.session.get(User, user.id).totp_secret is None
+        assert db.session.scalars(select(RecoveryCode)).all() == []
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_updated"))
+        assert event.details["totp"] == "turned off"
+    user_browser.login(user)  # the password alone again

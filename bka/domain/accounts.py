@@ -288,10 +288,12 @@ def update_user(
     active: bool,
     new_password: str | None = None,
     hasher: PasswordHasher | None = None,
+    turn_off_totp: bool = False,
 ) -> None:
     """An administrator's change to an account. Disabling ends the user's sessions at once;
     administrators cannot lock themselves out. A new password ends the user's sessions and must
-    be changed by the user at the next sign-in."""
+    be changed by the user at the next sign-in. Turning off TOTP (a lost phone and lost recovery
+    codes) also ends the user's sessions."""
     if role not in GLOBAL_ROLES:
         raise FieldError("role", _l("Unknown role."))
     if user.id == actor.id and role != user.role:
@@ -301,6 +303,10 @@ def update_user(
     other = find_user(email)
     if other is not None and other.id != user.id:
         raise FieldError("email", _l("A user with that e-mail address already exists."))
+    if new_password and user.id == actor.id:
+        raise FieldError(
+            "new_password", _l("Change your own password under Account, with your current one.")
+        )
     if new_password:
         check_password(new_password, email=email, name=name, field="new_password")
     before = _account_details(user)
@@ -320,6 +326,10 @@ def update_user(
         user.must_change_password = True
         user.session_version += 1
         changed["password"] = "reset"  # noqa: S105 - what happened, not a password
+    if turn_off_totp and user.has_totp:
+        two_factor.turn_off_for(user)
+        user.session_version += 1
+        changed["totp"] = "turned off"
     if changed:
         audit.record(
             "user_updated", actor=actor, object_type="user", object_id=user.id, details=changed

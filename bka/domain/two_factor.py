@@ -150,11 +150,16 @@ def disable(
         if wait:
             raise Throttled(wait)
         raise error
+    turn_off_for(user)
+    audit.record("totp_disabled", actor=user, object_type="user", object_id=user.id)
+    db.session.flush()
+
+
+def turn_off_for(user: User) -> None:
+    """Forget the secret and the recovery codes (the caller audits)."""
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    audit.record("totp_disabled", actor=user, object_type="user", object_id=user.id)
-    db.session.flush()
 
 
 def recovery_codes_left(user: User) -> int:

@@ -81,6 +81,13 @@ class UserForm(BaseForm):
             "a password of their own at the next login."
         ),
     )
+    turn_off_totp = BooleanField(
+        _l("Turn off two-factor authentication"),
+        description=_l(
+            "Only when the user has lost both the phone and the recovery codes. Their sessions "
+            "end, and they can set it up again under Account."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def set_organisations(self, organisations: dict[int, str]) -> None:
@@ -92,6 +99,7 @@ class UserForm(BaseForm):
 
 class NewUserForm(UserForm):
     new_password = None
+    turn_off_totp = None
     password = PasswordField(
         _l("Initial password"),
         validators=[required(), Length(min=MIN_PASSWORD_LENGTH, max=200)],

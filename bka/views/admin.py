@@ -389,6 +389,7 @@ def edit_user(user_id: int):
                 active=form.active.data,
                 new_password=form.new_password.data or None,
                 hasher=password_hasher(current_app.config),
+                turn_off_totp=form.turn_off_totp.data,
             )
         except FieldError as error:
             form.add_domain_error(error)
