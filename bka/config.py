@@ -40,6 +40,18 @@ class Config:
     ARGON2_MEMORY_COST_KIB = 19 * 1024
     ARGON2_PARALLELISM = 1
 
+    # Sign-in throttling (bka/domain/throttle.py): after N failures within the window, a lock
+    # of LOCK seconds, doubling with every further lock up to the maximum.
+    LOGIN_THROTTLE_ACCOUNT_FAILURES = 5
+    LOGIN_THROTTLE_ADDRESS_FAILURES = 30
+    LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+    LOGIN_THROTTLE_LOCK_SECONDS = 60
+    LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS = 15 * 60
+    LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS = 60 * 60
+
+    # Global roles that must use two-factor authentication (TOTP), e.g. ("admin", "reviewer").
+    REQUIRE_TOTP_FOR: tuple[str, ...] = ()
+
     # Directory holding the checklist TOML files; None means the repository's checklists/.
     CHECKLIST_DIR: str | None = None
 
@@ -131,6 +143,16 @@ ENV_OVERRIDES = {
     "BKA_ACCESSIBILITY_RESPONSE_DAYS": ("ACCESSIBILITY_RESPONSE_DAYS", int),
     "BKA_ACCESSIBILITY_ASSESSED_ON": ("ACCESSIBILITY_ASSESSED_ON", str),
     "BKA_ACCESSIBILITY_REVIEWED_ON": ("ACCESSIBILITY_REVIEWED_ON", str),
+    "BKA_LOGIN_THROTTLE_ACCOUNT_FAILURES": ("LOGIN_THROTTLE_ACCOUNT_FAILURES", int),
+    "BKA_LOGIN_THROTTLE_ADDRESS_FAILURES": ("LOGIN_THROTTLE_ADDRESS_FAILURES", int),
+    "BKA_LOGIN_THROTTLE_WINDOW_SECONDS": ("LOGIN_THROTTLE_WINDOW_SECONDS", int),
+    "BKA_LOGIN_THROTTLE_LOCK_SECONDS": ("LOGIN_THROTTLE_LOCK_SECONDS", int),
+    "BKA_LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS", int),
+    "BKA_LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS", int),
+    "BKA_REQUIRE_TOTP_FOR": (
+        "REQUIRE_TOTP_FOR",
+        lambda v: tuple(role.strip() for role in v.split(",") if role.strip()),
+    ),
 }
 
 

@@ -90,7 +90,10 @@ class Browser:
         return self.client.get(url, **kwargs)
 
     def token(self) -> str:
-        page = self.client.get("/login" if not self.logged_in() else "/account")
+        # Followed: an ended session, or a password or TOTP set-up still due, redirects.
+        page = self.client.get(
+            "/login" if not self.logged_in() else "/account", follow_redirects=True
+        )
         match = CSRF_PATTERN.search(page.get_data(as_text=True))
         assert match, "no CSRF token on the page"
         return match.group(1)

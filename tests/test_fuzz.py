@@ -103,7 +103,8 @@ def test_search_and_login_never_fail(target, query):
     response = browser.client.post(
         "/login", data={"email": query, "password": query, "csrf_token": token}
     )
-    assert response.status_code in (200, 302)
+    # 429: the same guess often enough locks that account (bka/domain/throttle.py).
+    assert response.status_code in (200, 302, 429)
 
 
 def test_new_analysis_form_never_fails(target):

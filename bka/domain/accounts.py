@@ -1,23 +1,105 @@
-"""Local accounts: argon2id password hashing, creation and authentication."""
+"""Local accounts: argon2id password hashing, password rules, creation, signing in (with the
+throttle and the second factor) and password changes."""
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import Type
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from zxcvbn import zxcvbn
 
-from bka.domain import audit
-from bka.domain.errors import FieldError
+from bka.domain import audit, throttle, two_factor
+from bka.domain.errors import FieldError, Throttled
 from bka.domain.search import LIKE_ESCAPE, like_pattern
 from bka.extensions import db
 from bka.models import Organisation, User
+from bka.models.base import utcnow
 from bka.models.user import GLOBAL_ROLES
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+# zxcvbn's score (0-4) below which a password is refused: 3 is "safely unguessable".
+MIN_PASSWORD_SCORE = 3
+_ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters are judged
+
+# zxcvbn's warnings (English only) mapped onto messages in our catalogs.
+_GUESSABLE_REASONS = {
+    "This is a top-10 common password.": _l("It is one of the most common passwords."),
+    "This is a top-100 common password.": _l("It is one of the most common passwords."),
+    "This is a very common password.": _l("It is a very common password."),
+    "This is similar to a commonly used password.": _l(
+        "It is similar to a commonly used password."
+    ),
+    "A word by itself is easy to guess.": _l("A word by itself is easy to guess."),
+    "Names and surnames by themselves are easy to guess.": _l(
+        "Names and surnames by themselves are easy to guess."
+    ),
+    "Common names and surnames are easy to guess.": _l(
+        "Common names and surnames are easy to guess."
+    ),
+    "Straight rows of keys are easy to guess.": _l(
+        "Rows of keys on the keyboard are easy to guess."
+    ),
+    "Short keyboard patterns are easy to guess.": _l("Keyboard patterns are easy to guess."),
+    'Repeats like "aaa" are easy to guess.': _l("Repeated characters are easy to guess."),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': _l(
+        "Repeated characters are easy to guess."
+    ),
+    'Sequences like "abc" or "6543" are easy to guess.': _l(
+        'Sequences such as "abc" or "6543" are easy to guess.'
+    ),
+    "Recent years are easy to guess.": _l("Years and dates are easy to guess."),
+    "Dates are often easy to guess.": _l("Years and dates are easy to guess."),
+}
+
+
+def check_password(password: str, *, email: str, name: str, field: str = "password") -> None:
+    """Refuse short, common (zxcvbn's offline lists of common and breached passwords, names and
+    words) and otherwise guessable passwords, and those containing the user's name or e-mail."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldError(
+            field,
+            _l("The password must be at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise FieldError(
+            field,
+            _l("The password must be at most %(count)d characters.", count=MAX_PASSWORD_LENGTH),
+        )
+    lowered = password.lower()
+    local_part = (email or "").strip().lower().partition("@")[0]
+    own = [local_part, *re.split(r"[\s._-]+", local_part)] if len(local_part) >= 3 else []
+    own += [part for part in re.split(r"\s+", (name or "").strip().lower()) if len(part) >= 3]
+    if any(len(part) >= 3 and part in lowered for part in own):
+        raise FieldError(
+            field, _l("The password must not contain your name or your e-mail address.")
+        )
+    result = zxcvbn(password[:_ZXCVBN_MAX_LENGTH], user_inputs=[*own, "bka", "barnkonsekvens"])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        reason = _GUESSABLE_REASONS.get(result["feedback"]["warning"])
+        if reason is None:
+            raise FieldError(
+                field,
+                _l(
+                    "This password is too easy to guess. Use a passphrase of three or four "
+                    "uncommon words."
+                ),
+            )
+        raise FieldError(
+            field,
+            _l(
+                "This password is too easy to guess: %(reason)s Use a passphrase of three or "
+                "four uncommon words.",
+                reason=reason,
+            ),
+        )
 
 
 def password_hasher(config) -> PasswordHasher:
@@ -59,14 +141,14 @@ def create_user(
     actor: User | None = None,
     organisation: Organisation | None = None,
     active: bool = True,
+    check_rules: bool = True,
 ) -> User:
+    """A new account. `check_rules=False` is for the documented local demo accounts only, whose
+    passwords contain their names."""
     if role not in GLOBAL_ROLES:
         raise FieldError("role", _l("Unknown role."))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldError(
-            "password",
-            _l("The password must be at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
-        )
+    if check_rules:
+        check_password(password, email=email, name=name)
     if find_user(email) is not None:
         raise FieldError("email", _l("A user with that e-mail address already exists."))
     user = User(
@@ -109,6 +191,98 @@ def authenticate(hasher: PasswordHasher, email: str, password: str) -> User | No
     return user
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one sign-in step: `user` is set when the step succeeded; `wait` (seconds)
+    when the attempt was refused by the throttle (then nothing else is said)."""
+
+    user: User | None = None
+    wait: int = 0
+    second_factor: bool = False  # the password was right; a TOTP or recovery code is next
+
+
+def sign_in(
+    hasher: PasswordHasher,
+    config,
+    email: str,
+    password: str,
+    address: str | None,
+    now: datetime | None = None,
+) -> SignIn:
+    """Check a sign-in by password, throttled per account and per address (bka.domain.throttle).
+    A user with TOTP gets `second_factor` and is not signed in yet; see `sign_in_second_factor`."""
+    now = now or utcnow()
+    keys = throttle.keys_for(email, address)
+    wait = throttle.wait_seconds(keys, now)
+    if wait:
+        return SignIn(wait=wait)
+    user = authenticate(hasher, email, password)
+    if user is None:
+        audit.record("login", actor_label=email[:254], outcome=audit.FAILURE)
+        return SignIn(wait=throttle.record_failure(config, keys, now))
+    if user.has_totp:
+        return SignIn(user=user, second_factor=True)
+    throttle.reset(throttle.ACCOUNT, throttle.normalise_email(email))
+    audit.record("login", actor=user)
+    return SignIn(user=user)
+
+
+def sign_in_second_factor(
+    config, user: User, code: str, address: str | None, now: datetime | None = None
+) -> SignIn:
+    """The second step: a current TOTP code or an unused recovery code, throttled on the same
+    counters as the password."""
+    now = now or utcnow()
+    keys = throttle.keys_for(user.email, address)
+    wait = throttle.wait_seconds(keys, now)
+    if wait:
+        return SignIn(wait=wait)
+    method = two_factor.check_code(user, code, now)
+    if method is None or not user.active:
+        audit.record("login", actor=user, outcome=audit.FAILURE, details={"step": "totp"})
+        return SignIn(wait=throttle.record_failure(config, keys, now))
+    throttle.reset(throttle.ACCOUNT, throttle.normalise_email(user.email))
+    audit.record("login", actor=user, details={"second_factor": method})
+    return SignIn(user=user)
+
+
+def change_password(
+    hasher: PasswordHasher,
+    config,
+    user: User,
+    *,
+    current: str,
+    new: str,
+    address: str | None,
+    now: datetime | None = None,
+) -> None:
+    """The user's own change: the current password first (a wrong one counts as a failed login,
+    so a borrowed session cannot guess it), then the rules. Ends the user's other sessions (the
+    session version is raised; the view signs the current one in again). Raises Throttled or
+    FieldError; either way the caller commits, to keep the count."""
+    now = now or utcnow()
+    keys = throttle.keys_for(user.email, address)
+    wait = throttle.wait_seconds(keys, now)
+    if wait:
+        raise Throttled(wait)
+    try:
+        hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        audit.record("password_changed", actor=user, outcome=audit.FAILURE)
+        wait = throttle.record_failure(config, keys, now)
+        if wait:
+            raise Throttled(wait) from None
+        raise FieldError("current_password", _l("The current password is incorrect.")) from None
+    check_password(new, email=user.email, name=user.name, field="new_password")
+    if new == current:
+        raise FieldError("new_password", _l("The new password must differ from the current one."))
+    user.password_hash = hasher.hash(new)
+    user.must_change_password = False
+    user.session_version += 1
+    audit.record("password_changed", actor=user, object_type="user", object_id=user.id)
+    db.session.flush()
+
+
 _dummy_hashes: dict[tuple[int, int, int], str] = {}
 
 
@@ -128,9 +302,14 @@ def update_user(
     role: str,
     organisation: Organisation | None,
     active: bool,
+    new_password: str | None = None,
+    hasher: PasswordHasher | None = None,
+    turn_off_totp: bool = False,
 ) -> None:
     """An administrator's change to an account. Disabling ends the user's sessions at once;
-    administrators cannot lock themselves out."""
+    administrators cannot lock themselves out. A new password ends the user's sessions and must
+    be changed by the user at the next sign-in. Turning off TOTP (a lost phone and lost recovery
+    codes) also ends the user's sessions."""
     if role not in GLOBAL_ROLES:
         raise FieldError("role", _l("Unknown role."))
     if user.id == actor.id and role != user.role:
@@ -140,6 +319,12 @@ def update_user(
     other = find_user(email)
     if other is not None and other.id != user.id:
         raise FieldError("email", _l("A user with that e-mail address already exists."))
+    if new_password and user.id == actor.id:
+        raise FieldError(
+            "new_password", _l("Change your own password under Account, with your current one.")
+        )
+    if new_password:
+        check_password(new_password, email=email, name=name, field="new_password")
     before = _account_details(user)
     user.name = name.strip()
     user.email = email.strip().lower()
@@ -150,6 +335,17 @@ def update_user(
     user.active = active
     after = _account_details(user)
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if new_password:
+        if hasher is None:
+            raise ValueError("a new password needs the hasher")
+        user.password_hash = hasher.hash(new_password)
+        user.must_change_password = True
+        user.session_version += 1
+        changed["password"] = "reset"  # noqa: S105 - what happened, not a password
+    if turn_off_totp and user.has_totp:
+        two_factor.turn_off_for(user)
+        user.session_version += 1
+        changed["totp"] = "turned off"
     if changed:
         audit.record(
             "user_updated", actor=actor, object_type="user", object_id=user.id, details=changed
@@ -168,9 +364,12 @@ def save_account(
     organisation_id: int | None,
     active: bool,
     password: str | None = None,
+    new_password: str | None = None,
+    turn_off_totp: bool = False,
 ) -> User:
     """An administrator's form for an account: creates the user when `user` is None (with the
-    initial `password`), otherwise updates them. The one path the administrators' views use."""
+    initial `password`), otherwise updates them (optionally resetting the password or turning
+    off TOTP). The one path the administrators' views use."""
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     if user is None:
         return create_user(
@@ -184,7 +383,16 @@ def save_account(
             active=active,
         )
     update_user(
-        user, actor, name=name, email=email, role=role, organisation=organisation, active=active
+        user,
+        actor,
+        name=name,
+        email=email,
+        role=role,
+        organisation=organisation,
+        active=active,
+        new_password=new_password,
+        hasher=hasher,
+        turn_off_totp=turn_off_totp,
     )
     return user
 

@@ -15,3 +15,11 @@ class FieldError(DomainError):
     def __init__(self, field: str, message):
         super().__init__(message)
         self.field = field
+
+
+class Throttled(DomainError):
+    """Too many failed attempts: refused without checking, for `wait` more seconds."""
+
+    def __init__(self, wait: int):
+        super().__init__(f"throttled for {wait} s")
+        self.wait = wait

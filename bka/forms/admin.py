@@ -109,6 +109,21 @@ class UserForm(BaseForm):
         default=True,
         description=_l("Disabling a user ends all of their sessions at once."),
     )
+    new_password = PasswordField(
+        _l("New password (optional)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "Only to reset a forgotten password. The user's sessions end, and they must choose "
+            "a password of their own at the next login."
+        ),
+    )
+    turn_off_totp = BooleanField(
+        _l("Turn off two-factor authentication"),
+        description=_l(
+            "Only when the user has lost both the phone and the recovery codes. Their sessions "
+            "end, and they can set it up again under Account."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def set_organisations(self, organisations: dict[int, str]) -> None:
@@ -138,10 +153,19 @@ class UserForm(BaseForm):
             "role": self.role.data,
             "organisation_id": self.organisation.data or None,
             "active": self.active.data,
-        }
+        } | (
+            {}  # a new account has neither (NewUserForm)
+            if self.new_password is None
+            else {
+                "new_password": self.new_password.data or None,
+                "turn_off_totp": self.turn_off_totp.data,
+            }
+        )
 
 
 class NewUserForm(UserForm):
+    new_password = None
+    turn_off_totp = None
     password = PasswordField(
         _l("Initial password"),
         validators=[required(), Length(min=MIN_PASSWORD_LENGTH, max=200)],

@@ -21,7 +21,7 @@ from bka.models.history import EditLog, Revision
 from bka.models.notification import Notification
 from bka.models.overview import OverviewState, OverviewTally
 from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
-from bka.models.user import Organisation, User
+from bka.models.user import LoginThrottle, Organisation, RecoveryCode, User
 
 __all__ = [
     "Alternative",
@@ -39,6 +39,7 @@ __all__ = [
     "EditLog",
     "EvidenceSource",
     "Impact",
+    "LoginThrottle",
     "Indicator",
     "Measure",
     "Membership",
@@ -46,6 +47,7 @@ __all__ = [
     "Organisation",
     "OverviewState",
     "OverviewTally",
+    "RecoveryCode",
     "Revision",
     "ReviewRound",
     "SignOff",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bka.extensions import db
@@ -45,6 +45,15 @@ class User(UserMixin, db.Model):
     # Part of the session identifier: raising it (on disabling) ends every session of the user.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # Set when an administrator resets the password: the user must choose a new one first.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # Two-factor authentication (TOTP, RFC 6238): the base32 secret while it is on, and the last
+    # time step accepted, so the same code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
     organisation: Mapped[Organisation | None] = relationship()
 
     def get_id(self) -> str:
@@ -62,5 +71,41 @@ class User(UserMixin, db.Model):
     def is_reviewer(self) -> bool:
         return self.role == ROLE_REVIEWER
 
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_secret is not None
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for a TOTP code; only its SHA-256 is stored (the codes
+    are 80 random bits, so a fast hash is enough)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-in attempts per account (normalised e-mail) or per source address, shared
+    by every worker through the database. One row per key; rows idle for long are pruned."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "account" or "address"
+    key: Mapped[str] = mapped_column(String(254))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    locks: Mapped[int] = mapped_column(Integer, default=0)  # locks in a row: the backoff
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused: Mapped[int] = mapped_column(Integer, default=0)  # attempts refused while locked
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -6,18 +6,22 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, has_request_context, render_template, request
+from flask import Flask, Response, has_request_context, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from bka.domain import audit
+from bka.domain.two_factor import required
 from bka.extensions import csrf, db, login_manager
 from bka.models.base import DB_INT_MAX
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# What a user who must first change the password or set up TOTP may still reach.
+ALWAYS_OPEN = frozenset({"static", "auth.logout", "auth.language"})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -138,6 +142,24 @@ def init_app(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint)
         if view is None or not getattr(view, "checks_csrf_in_form", False):
             csrf.protect()
+
+    @app.before_request
+    def account_steps_first():
+        """A password reset by an administrator must be replaced, and a role that requires TOTP
+        must set it up, before anything else (bka/views/auth.py shows why)."""
+        if request.endpoint in ALWAYS_OPEN or not current_user.is_authenticated:
+            return None
+        if current_user.must_change_password:
+            if request.endpoint != "auth.change_password":
+                return redirect(url_for("auth.change_password"))
+            return None
+        if (
+            not current_user.has_totp
+            and required(current_user, app.config["REQUIRE_TOTP_FOR"])
+            and request.endpoint != "auth.totp_setup"
+        ):
+            return redirect(url_for("auth.totp_setup"))
+        return None
 
     @app.after_request
     def security_headers(response):
