@@ -234,14 +234,10 @@ def _drive_lifecycle(analysis, checklists, target: str, owner: User, reviewer: U
                 reviewer,
                 **{
                     **review,
-                    "verdicts": {"participation": "changes"},
-                    "rubric": {**review["rubric"], "children_heard": "partly"},
-                    "reasons": "Redovisa hur barnens synpunkter påverkade förslaget, och hur "
-                    "barn med annat modersmål än svenska har kommit till tals.",
-                    "comments": {
-                        "participation": "Beskriv vad ungdomsrådet sa om egen "
-                        "inloggning och vad ni ändrade efter det."
-                    },
+                    "verdicts": PORTFOLIO["review"]["return_verdicts"],
+                    "rubric": {**review["rubric"], **PORTFOLIO["review"]["return_rubric"]},
+                    "reasons": PORTFOLIO["review"]["return_reasons"],
+                    "comments": PORTFOLIO["review"]["return_comments"],
                 },
             )
         elif move == "sign_off":
@@ -251,87 +247,53 @@ def _drive_lifecycle(analysis, checklists, target: str, owner: User, reviewer: U
                 checklists,
                 reviewer,
                 **review,
-                title="Barnrättsstrateg, Koncernkontoret",
+                title=PORTFOLIO["review"]["signer_title"],
                 statements=list(lifecycle.ATTESTATIONS[target_status]),
                 locale="sv",
             )
         elif move == "record_decision":
+            decision = PORTFOLIO["decision"]
             lifecycle.record_decision(
                 analysis,
                 checklists,
                 owner,
-                decision_body="Regionstyrelsen",
-                decided_on=analysis.planned_decision_date or date(2024, 6, 18),
-                reference="§ 142, protokoll från regionstyrelsens sammanträde",
+                decision_body=decision["body"],
+                decided_on=analysis.planned_decision_date
+                or date.fromisoformat(decision["date_when_unplanned"]),
+                reference=decision["reference"],
                 diarienummer=analysis.diarienummer or "",
-                outcome="adopted_with_changes",
-                best_interests_weighing=(
-                    "Barnets bästa vägdes mot patientsäkerheten i stort och kostnaderna. "
-                    "Beslutet fattades med de barnrättsliga villkor och kontrollpunkter som "
-                    "barnkonsekvensanalysen föreslog."
-                ),
+                outcome=decision["outcome"],
+                best_interests_weighing=decision["best_interests_weighing"],
             )
         else:
             lifecycle.transition(analysis, checklists, move, owner)
 
 
 def _waves(spec: dict) -> list[dict]:
-    """Later waves of the Millennium rollout: complete analyses in the remaining statuses."""
-    waves = [
-        ("våg 2: Skaraborg", "in_review"),
-        ("våg 3: Fyrbodal", "changes_requested"),
-        ("våg 4: Göteborg och Drottning Silvias barnsjukhus", "approved"),
-        ("våg 1: uppföljning i Södra Älvsborg", "follow_up"),
-        ("pilot: Frölunda specialistsjukhus", "closed"),
-    ]
+    """Later waves of the first analysis's rollout: complete analyses in other statuses."""
     return [
         {
             **spec,
-            "title": f"{spec['title']}, {suffix}",
-            "final_status": status,
+            "title": f"{spec['title']}, {wave['suffix']}",
+            "final_status": wave["status"],
             "diarienummer": f"{spec['diarienummer']}-{index}",
         }
-        for index, (suffix, status) in enumerate(waves, start=2)
+        for index, wave in enumerate(PORTFOLIO["waves"], start=2)
     ]
-
-
-# Other regions and municipalities that made the same kind of analysis in other years, so that
-# the administrators' overview has something to compare: (organisation, year, status, heard).
-_PEERS = (
-    ("Region Skåne, Koncernkontoret", 2022, "closed", "yes"),
-    ("Region Skåne, Koncernkontoret", 2023, "follow_up", "no"),
-    ("Region Halland, Regionkontoret", 2022, "closed", "no"),
-    ("Region Halland, Regionkontoret", 2023, "decided", "yes"),
-    ("Region Uppsala, Regionkontoret", 2023, "follow_up", "yes"),
-    ("Region Uppsala, Regionkontoret", 2024, "approved", "unsure"),
-    ("Region Värmland, Regionledningskontoret", 2024, "decided", "no"),
-    ("Region Värmland, Regionledningskontoret", 2025, "in_review", "yes"),
-    ("Region Östergötland, Regionledningskontoret", 2024, "changes_requested", "no"),
-    ("Region Östergötland, Regionledningskontoret", 2025, "follow_up", "yes"),
-    ("Region Jönköpings län, Regionledningskontoret", 2025, "decided", "yes"),
-    ("Region Jönköpings län, Regionledningskontoret", 2026, "draft", "unanswered"),
-    ("Region Stockholm, Hälso- och sjukvårdsförvaltningen", 2025, "approved", "yes"),
-    ("Region Stockholm, Hälso- och sjukvårdsförvaltningen", 2026, "in_review", "no"),
-    ("Borås Stad, Förskoleförvaltningen", 2023, "closed", "yes"),
-    ("Borås Stad, Förskoleförvaltningen", 2025, "decided", "no"),
-)
-_NOT_HEARD_REASON = (
-    "Tidplanen medgav ingen egen dialog före beslutet. Barnperspektivet hämtades från "
-    "ungdomsrådets yttrande och Elevhälsoenkäten; en dialog med unga hålls i uppföljningen."
-)
 
 
 def _peers(spec: dict) -> list[dict]:
     """The Millennium analysis as other organisations made it, in other years and states."""
     peers = []
-    for index, (organisation, year, status, heard) in enumerate(_PEERS, start=1):
+    for index, peer in enumerate(PORTFOLIO["peers"]["list"], start=1):
+        organisation, year, heard = peer["organisation"], peer["year"], peer["heard"]
         participation = dict(spec["answers"][CHILDREN_HEARD.step])
         if heard == "unanswered":
             participation.pop(CHILDREN_HEARD.key, None)
         else:
             participation[CHILDREN_HEARD.key] = heard
         if heard in (NO, UNSURE):
-            participation[NOT_HEARD_REASON.key] = _NOT_HEARD_REASON
+            participation[NOT_HEARD_REASON.key] = PORTFOLIO["peers"]["not_heard_reason"]
         peers.append(
             {
                 **spec,
@@ -339,7 +301,7 @@ def _peers(spec: dict) -> list[dict]:
                 "organisation": organisation,
                 "diarienummer": f"RS {year}-{100 + index:05d}",
                 "planned_decision_date": date(year, 3 + index % 9, 10 + index % 15),
-                "final_status": status,
+                "final_status": peer["status"],
                 "answers": {**spec["answers"], CHILDREN_HEARD.step: participation},
                 "completed_steps": [
                     step
@@ -392,6 +354,21 @@ def _sign_offs_of(analysis: Analysis) -> list[SignOff]:
     return list(db.session.scalars(select(SignOff).where(SignOff.analysis_id == analysis.id)))
 
 
+def read_portfolio(path: Path = DATA_DIR / "portfolio.toml") -> dict:
+    """The lifecycle texts, the later waves and the peers; statuses checked against _PATHS."""
+    data = _read(path)
+    _check_keys(path, "the file", data, ("review", "decision", "waves", "peers"), data.keys())
+    for where, status in [
+        *((f"waves[{i}]", wave.get("status")) for i, wave in enumerate(data["waves"])),
+        *((f"peers.list[{i}]", peer.get("status")) for i, peer in enumerate(data["peers"]["list"])),
+    ]:
+        if status not in _PATHS:
+            raise DemoDataError(f"{path}: {where} has an unknown status {status!r}")
+    _check_date(path, "decision.date_when_unplanned", data["decision"]["date_when_unplanned"])
+    return data
+
+
 # Read when the module is imported, so that a broken file fails `bka demo` before it writes.
 DEMO_USERS = read_users()
 ANALYSES = read_analyses()
+PORTFOLIO = read_portfolio()
