@@ -98,6 +98,12 @@ def demo_command(if_empty: bool) -> None:
     from bka.extensions import db
     from bka.models import User
 
+    if current_app.config["BKA_CONFIG_NAME"] == "production":
+        # The demo logins and their passwords are published in the README.
+        raise click.UsageError(
+            "bka demo refuses to run with BKA_CONFIG=production: the demo accounts have "
+            "published passwords. Load the demo on a development or test installation only."
+        )
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("The database already has users, so no demo data was loaded.")
     else:

@@ -162,3 +162,14 @@ def test_reading_rejects_a_broken_users_file_naming_it(tmp_path, text, names):
 def test_the_shipped_data_passes_every_check():
     demo.check_against(load_library(), demo.read_analyses())
     assert [user.key for user in demo.read_users()] == ["team", "reviewer", "admin"]
+
+
+def test_the_demo_refuses_a_production_installation(monkeypatch, tmp_path):
+    from bka import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    application = create_app("production")
+    result = application.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "published passwords" in result.output

@@ -190,3 +190,40 @@ def test_an_administrator_changes_their_own_password_under_account(app, browser,
     assert response.status_code == 400
     assert 'id="new_password-error"' in response.get_data(as_text=True)
     assert browser.get("/admin/").status_code == 200
+
+
+def test_passwords_reach_the_rules_exactly_as_typed(app):
+    """Form filters strip and join lines in text fields, never in a password."""
+    from werkzeug.datastructures import MultiDict
+
+    from bka.forms.auth import LoginForm
+
+    with app.test_request_context():
+        form = LoginForm(
+            MultiDict({"email": " a@b.se ", "password": "  pass\nword  "}), meta={"csrf": False}
+        )
+        assert form.password.data == "  pass\nword  "
+        assert form.email.data == "a@b.se"
+
+
+def test_an_account_an_administrator_creates_must_change_its_password(app, make_user, make_browser):
+    from bka.models import User
+
+    admin = make_browser()
+    admin.login(make_user(role="admin"))
+    response = admin.post(
+        "/admin/users/new",
+        {
+            "name": "Nora Ny",
+            "email": "nora.ny@example.se",
+            "role": "member",
+            "organisation": "0",
+            "active": "y",
+            "password": "Fjällräv-Gryning-71-Äng",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    with app.app_context():
+        assert db.session.scalar(
+            db.select(User).filter_by(email="nora.ny@example.se")
+        ).must_change_password

@@ -372,7 +372,7 @@ def save_account(
     off TOTP). The one path the administrators' views use."""
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     if user is None:
-        return create_user(
+        created = create_user(
             hasher,
             email=email,
             name=name,
@@ -382,6 +382,9 @@ def save_account(
             organisation=organisation,
             active=active,
         )
+        # The administrator knows this password: the user replaces it at the first login.
+        created.must_change_password = True
+        return created
     update_user(
         user,
         actor,

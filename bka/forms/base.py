@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -44,6 +44,9 @@ def clean_text(value):
 class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, PasswordField):
+                # A password is checked exactly as typed: no stripping, no joined lines.
+                return unbound_field.bind(form=form, **options)
             filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
             if issubclass(unbound_field.field_class, StringField) and not issubclass(
                 unbound_field.field_class, TextAreaField
