@@ -202,6 +202,13 @@ def test_a_step_answer_with_a_number_is_refused_then_confirmed(app, team, make_a
     # Ticking without a reason is refused too.
     response = browser.post(url, {"proposal": text, "save_later": "1", "not_a_child_number": "y"})
     assert "Förklara varför numret får stå kvar" in response.get_data(as_text=True)
+    # The reason is audited, so the number may not be written there.
+    response = browser.post(
+        url,
+        {**CONFIRM, "proposal": text, "save_later": "1", "not_a_child_reason": NUMBER},
+    )
+    assert "Skriv inte själva numret i skälet." in response.get_data(as_text=True)
+    assert confirmations(app) == []
     assert browser.post(url, {"proposal": text, "save_later": "1", **CONFIRM}).status_code == 302
     [details] = confirmations(app)
     assert details["area"] == "decision" and details["fields"] == ["proposal"]

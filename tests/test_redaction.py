@@ -138,6 +138,8 @@ def test_an_administrator_redacts_a_number_everywhere(app, signed):
         assert history.verify_revision(revision) == history.BROKEN
         db.session.rollback()
 
+    page = browser.get(f"/analyses/{analysis_id}/history").get_data(as_text=True)
+    assert "Rensad" in page and "Stämmer inte med sin SHA-256" not in page
     shown = browser.get(response.location).get_data(as_text=True)
     assert "Borttagning av personuppgifter" in shown
     assert "lagras precis som de signerades" in shown

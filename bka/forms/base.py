@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bka.domain.errors import FieldError
+from bka.domain.personnummer import looks_like_personnummer
 
 SESSION_EXPIRED = _l(
     "Your session had expired, so nothing was saved. Your input is kept below: "
@@ -97,6 +98,8 @@ class ChildTextForm(BaseForm):
     def validate_not_a_child_reason(self, field) -> None:
         if self.not_a_child_number.data and not field.data:
             raise ValidationError(_l("Say why the number may stay, or remove it from the text."))
+        if looks_like_personnummer(field.data or ""):  # the reason is audited: no numbers
+            raise ValidationError(_l("Do not write the number itself in the reason."))
 
     @property
     def confirmation(self) -> dict:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, NumberRange
+from wtforms.validators import Length, NumberRange, ValidationError
 
+from bka.domain.personnummer import looks_like_personnummer
 from bka.forms.base import BaseForm, required
 from bka.models.base import DB_INT_MAX
 
@@ -30,3 +31,7 @@ class RedactionForm(BaseForm):
         validators=[required()],
     )
     submit = SubmitField(_l("Remove the text"))
+
+    def validate_reason(self, field) -> None:
+        if looks_like_personnummer(field.data or ""):  # the reason is audited: no numbers
+            raise ValidationError(_l("Do not write the number itself in the reason."))
