@@ -43,7 +43,15 @@ from bka.models import (
 MARKER = "[borttaget]"
 MIN_LENGTH = 6
 ANALYSIS_TEXTS = ("title", "organisation", "diarienummer")  # search_text: the tallies redo it
-DECISION_TEXTS = ("decision_body", "reference", "diarienummer", "best_interests_weighing")
+DECISION_TEXTS = tuple(
+    column.key
+    for column in (
+        DecisionRecord.decision_body,
+        DecisionRecord.reference,
+        DecisionRecord.diarienummer,
+        DecisionRecord.best_interests_weighing,
+    )
+)
 
 
 def replace_in(value: Any, text: str) -> tuple[Any, int]:

@@ -27,8 +27,6 @@ from bka.web.security import form_checks_csrf
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/analyses/<int:analysis_id>")
 
-DECISION_TEXTS = ("decision_body", "reference", "diarienummer", "best_interests_weighing")
-
 
 def _hub(analysis_id: int):
     return redirect(url_for("analyses.hub", analysis_id=analysis_id))
@@ -148,7 +146,15 @@ def decision(analysis_id: int):
                 analysis.id,
                 current_user,
                 "decision",
-                {name: form[name].data for name in DECISION_TEXTS},
+                {
+                    field.name: field.data
+                    for field in (
+                        form.decision_body,
+                        form.reference,
+                        form.diarienummer,
+                        form.best_interests_weighing,
+                    )
+                },
                 previous={"diarienummer": analysis.diarienummer or ""},
                 **form.confirmation,
             )
