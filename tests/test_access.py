@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle
+from bka.domain import lifecycle, redaction
 from bka.extensions import db
 from bka.models import Analysis, EditLog, Membership, User
 from tests import factories
@@ -132,6 +132,14 @@ CASES = [
     ("GET", "/admin/organisations", {}, ADMINS),
     ("POST", "/admin/organisations", {"name": "Region Test"}, ADMINS),
     ("GET", "/admin/checklists", {}, ADMINS),
+    ("GET", "/admin/redaction/", {}, ADMINS),
+    (
+        "POST",
+        "/admin/redaction/",
+        {"analysis_id": "{a}", "text": "Första förslaget", "reason": "Test", "confirm": "y"},
+        ADMINS,
+    ),
+    ("GET", "/admin/redaction/{r}", {}, ADMINS),
 ]
 
 
@@ -172,7 +180,15 @@ def setting(app, make_user, make_analysis, add_member):
             "Kolla nollalternativet.",
         ).id
         db.session.commit()
+        redaction_id = redaction.redact(
+            db.session.get(Analysis, analysis_id),
+            "nollalternativet",
+            db.session.get(User, users["admin"].id),
+            "Test",
+        ).audit_event_id
+        db.session.commit()
     return users, {
+        "r": redaction_id,
         "c": comment_id,
         "a": analysis_id,
         "g": group_id,
@@ -206,6 +222,9 @@ def test_route_access(setting, make_browser, role, method, url, data, expected):
     if role != "anonymous":
         browser.login(users[role])
     target = url.format(**ids)
+    data = {
+        key: value.format(**ids) if isinstance(value, str) else value for key, value in data.items()
+    }
     response = browser.get(target) if method == "GET" else browser.post(target, data)
     assert outcome(response) == expected[role]
 
@@ -223,6 +242,7 @@ def test_every_route_is_covered(app):
             .replace("/transition/start_follow_up", "/transition/<name>")
             .replace("/steps/decision", "/steps/<step_key>")
             .replace("{u}", "<int:user_id>")
+            .replace("{r}", "<int:event_id>")
             .replace("/export/analyses.csv", "/export/<what>.<fmt>")
             .split("?")[0]
         )

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bka.extensions import db
-from bka.models import Analysis, ChildGroup, StepAnswer
+from bka.models import Analysis, ChildGroup, Consultation, StepAnswer
 
 
 @pytest.fixture
@@ -246,10 +246,10 @@ def test_check_your_answers_lists_missing_items_with_links(team, app):
     assert "Lägg till minst en barngrupp." in page
 
 
-def test_personnummer_in_free_text_gets_a_warning(team):
+def test_personnummer_in_free_text_is_refused_with_the_text_kept(team, app):
     browser, _user = team
     analysis_id = start(browser)
-    browser.post(
+    response = browser.post(
         f"/analyses/{analysis_id}/entries/consultations/new",
         {
             "method": "interview",
@@ -259,8 +259,12 @@ def test_personnummer_in_free_text_gets_a_warning(team):
             "views": "Flickan (811218-9876) ville ha egen inloggning.",
         },
     )
-    page = browser.get(f"/analyses/{analysis_id}/steps/participation").get_data(as_text=True)
-    assert "verkar innehålla ett personnummer" in page
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "ser ut som ett personnummer (811218-****)" in page
+    assert "Flickan (811218-9876) ville ha egen inloggning." in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Consultation.id))) == 0
 
 
 def test_expired_csrf_token_keeps_the_input(team, app):

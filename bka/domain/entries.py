@@ -152,14 +152,14 @@ ENTRY_KINDS = {
             Measure,
             STEP_ALTERNATIVES,
             ("description", "owner", "due_date", "status"),
-            ("description",),
+            ("description", "owner"),
         ),
         EntryKind(
             "indicators",
             Indicator,
             STEP_FOLLOW_UP,
             ("name", "baseline", "target", "source", "responsible", "measure_on"),
-            ("name", "baseline", "target", "source"),
+            ("name", "baseline", "target", "source", "responsible"),
         ),
     )
 }

@@ -17,7 +17,7 @@ from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.progress import AnalysisState, load_state
 from bka.extensions import db
-from bka.models import Analysis, EditLog, Revision, User
+from bka.models import Analysis, EditLog, Revision, RevisionRedaction, User
 
 DETAIL_FIELDS = ("title", "organisation", "diarienummer", "planned_decision_date")
 
@@ -91,6 +91,42 @@ def write_revision(analysis: Analysis, checklists: Checklists, user: User, reaso
     db.session.add(revision)
     db.session.flush()
     return revision
+
+
+INTACT, REDACTED, BROKEN = "intact", "redacted", "broken"
+
+
+def latest_redaction(revision: Revision) -> RevisionRedaction | None:
+    return db.session.scalar(
+        select(RevisionRedaction)
+        .where(RevisionRedaction.revision_id == revision.id)
+        .order_by(RevisionRedaction.id.desc())
+        .limit(1)
+    )
+
+
+def current_sha256(revision: Revision) -> str:
+    """The hash the revision's content should have now: as signed, or after its last
+    redaction (bka.domain.redaction)."""
+    redaction = latest_redaction(revision)
+    return redaction.redacted_sha256 if redaction is not None else revision.sha256
+
+
+def verify_revision(revision: Revision) -> str:
+    """INTACT: the content is what was hashed (and signed); REDACTED: an administrator removed
+    text, and the content matches the hash recorded then (revision.sha256 stays the original,
+    which is what the sign-off shows); BROKEN: the content changed in any other way."""
+    actual = sha256_of(revision.content)
+    if actual == revision.sha256:
+        return INTACT
+    redaction = latest_redaction(revision)
+    if (
+        redaction is not None
+        and redaction.original_sha256 == revision.sha256
+        and redaction.redacted_sha256 == actual
+    ):
+        return REDACTED
+    return BROKEN
 
 
 def log_changes(

@@ -7,12 +7,12 @@ from wtforms import DateField, RadioField, StringField, SubmitField
 from wtforms.validators import Email, Length, Optional
 
 from bka.domain import labels
-from bka.forms.base import BaseForm, options, required
+from bka.forms.base import BaseForm, ChildTextForm, options, required
 
 DETAILS = labels.FIELD_LABELS["details"]
 
 
-class DetailsForm(BaseForm):
+class DetailsForm(ChildTextForm):
     title = StringField(
         DETAILS["title"],
         validators=[required(), Length(max=200)],

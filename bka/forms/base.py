@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bka.domain.errors import FieldError
+from bka.domain.personnummer import looks_like_personnummer
 
 SESSION_EXPIRED = _l(
     "Your session had expired, so nothing was saved. Your input is kept below: "
@@ -79,3 +80,34 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class ChildTextForm(BaseForm):
+    """A form whose free text is about children: a personal identity number in it is refused
+    unless the user ticks that it is not a child's and says why (bka.domain.personnummer)."""
+
+    not_a_child_number = BooleanField(_l("This is not a child's personal identity number"))
+    not_a_child_reason = StringField(
+        _l("Why the number may stay"),
+        validators=[Length(max=300)],  # no Optional(): it would skip the check below
+        description=_l(
+            "Required when you tick the box. For example: “a reference number in another "
+            "system, not a person's”."
+        ),
+    )
+    # Set by the view when the save was refused, so the confirmation is shown.
+    personnummer_found = False
+
+    def validate_not_a_child_reason(self, field) -> None:
+        if self.not_a_child_number.data and not field.data:
+            raise ValidationError(_l("Say why the number may stay, or remove it from the text."))
+        if looks_like_personnummer(field.data or ""):  # the reason is audited: no numbers
+            raise ValidationError(_l("Do not write the number itself in the reason."))
+
+    @property
+    def confirmation(self) -> dict:
+        """The confirmation as keyword arguments for require_confirmation."""
+        return {
+            "confirmed": bool(self.not_a_child_number.data),
+            "reason": self.not_a_child_reason.data or "",
+        }

@@ -17,13 +17,13 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from bka.domain import labels
 from bka.domain.labels import FIELD_LABELS as LABEL
-from bka.forms.base import BaseForm, MultiCheckboxField, options, required
+from bka.forms.base import ChildTextForm, MultiCheckboxField, options, required
 from bka.forms.step import TEXTAREA_MAX
 
 MAX_CHILDREN = 10_000_000
 
 
-class EntryForm(BaseForm):
+class EntryForm(ChildTextForm):
     submit = SubmitField(_l("Save"))
 
 

@@ -19,7 +19,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from bka.domain import labels
 from bka.domain.checklists import Checklists
 from bka.domain.lifecycle import ATTESTATIONS
-from bka.forms.base import BaseForm, MultiCheckboxField, options, required
+from bka.forms.base import BaseForm, ChildTextForm, MultiCheckboxField, options, required
 from bka.forms.step import TEXTAREA_MAX
 from bka.models.base import DB_INT_MAX
 
@@ -71,10 +71,10 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
     )
     fields["send_back"] = SubmitField(_l("Send back for changes"))
     fields["sign"] = SubmitField(_l("Sign off"))
-    return type("ReviewForm", (BaseForm,), fields)(**kwargs)
+    return type("ReviewForm", (ChildTextForm,), fields)(**kwargs)
 
 
-class DecisionForm(BaseForm):
+class DecisionForm(ChildTextForm):
     decision_body = StringField(
         _l("Decision body"),
         validators=[required(), Length(max=200)],
@@ -99,7 +99,7 @@ class DecisionForm(BaseForm):
     submit = SubmitField(_l("Record the decision"))
 
 
-class CommentForm(BaseForm):
+class CommentForm(ChildTextForm):
     step_key = HiddenField(validators=[required()])
     parent_id = IntegerField(validators=[Optional(), NumberRange(1, DB_INT_MAX)])
     body = TextAreaField(_l("Comment"), validators=[required(), Length(max=TEXTAREA_MAX)])

@@ -17,7 +17,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from bka.domain.checklists import Checklists, Question
-from bka.forms.base import BaseForm, MultiCheckboxField
+from bka.forms.base import BaseForm, ChildTextForm, MultiCheckboxField
 from bka.models.base import DB_INT_MAX
 
 TEXT_MAX = 200
@@ -77,11 +77,19 @@ def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs
     fields["mark_completed"] = BooleanField(_l("I have completed this step"))
     fields["save_continue"] = SubmitField(_l("Save and continue"))
     fields["save_later"] = SubmitField(_l("Save and come back later"))
-    form_class = type(f"StepForm_{step_key}", (BaseForm,), fields)
+    form_class = type(f"StepForm_{step_key}", (ChildTextForm,), fields)
     return form_class(**kwargs)
 
 
 def question_fields(form: BaseForm) -> dict:
     """The answer values of a validated step form, without buttons and the CSRF token."""
-    skip = {"csrf_token", "base_version", "mark_completed", "save_continue", "save_later"}
+    skip = {
+        "csrf_token",
+        "base_version",
+        "mark_completed",
+        "save_continue",
+        "save_later",
+        "not_a_child_number",
+        "not_a_child_reason",
+    }
     return {field.name: field.data for field in form if field.name not in skip}

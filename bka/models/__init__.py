@@ -17,7 +17,7 @@ from bka.models.entries import (
     Indicator,
     Measure,
 )
-from bka.models.history import EditLog, Revision
+from bka.models.history import EditLog, Revision, RevisionRedaction
 from bka.models.notification import Notification
 from bka.models.overview import OverviewState, OverviewTally
 from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
@@ -49,6 +49,7 @@ __all__ = [
     "OverviewTally",
     "RecoveryCode",
     "Revision",
+    "RevisionRedaction",
     "ReviewRound",
     "SignOff",
     "StepAnswer",

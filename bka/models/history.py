@@ -50,3 +50,20 @@ class EditLog(db.Model):
     new_value: Mapped[Any] = mapped_column(JSON, nullable=True)
 
     actor: Mapped[User] = relationship()
+
+
+class RevisionRedaction(db.Model):
+    """An administrator removed text from a stored snapshot (a child's personal identity
+    number, say). The snapshot's `sha256` stays what was signed; this row records the hash of
+    the content after redaction so verification can tell a redaction from tampering."""
+
+    __tablename__ = "revision_redaction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revision.id", ondelete="CASCADE"), index=True
+    )
+    original_sha256: Mapped[str] = mapped_column(String(64))  # the revision's sha256 as signed
+    redacted_sha256: Mapped[str] = mapped_column(String(64))  # of the content after this one
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"))
+    redacted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

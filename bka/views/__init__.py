@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         history,
         lifecycle,
         notifications,
+        redaction,
         reports,
         steps,
     )
@@ -26,4 +27,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(redaction.bp)
     app.register_blueprint(about.bp)

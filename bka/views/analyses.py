@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle
+from bka.domain import lifecycle, personnummer
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -17,10 +17,16 @@ from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
 from bka.models import Membership
-from bka.views.helpers import check_page_context, library, load_analysis
+from bka.views.helpers import check_page_context, library, load_analysis, refuse_personnummer
 from bka.web.security import form_checks_csrf
 
 bp = Blueprint("analyses", __name__)
+
+DETAIL_TEXTS = ("title", "organisation", "diarienummer")
+
+
+def _detail_texts(form) -> dict:
+    return {name: form[name].data for name in DETAIL_TEXTS}
 
 
 @bp.route("/")
@@ -42,6 +48,9 @@ def new():
     form = NewAnalysisForm()
     if form.validate_on_submit():
         try:
+            personnummer.require_confirmation(
+                None, current_user, "details", _detail_texts(form), **form.confirmation
+            )
             analysis = ops.create_analysis(
                 library(),
                 current_user,
@@ -51,6 +60,8 @@ def new():
                 diarienummer=form.diarienummer.data,
                 planned_decision_date=form.planned_decision_date.data,
             )
+        except personnummer.PersonnummerFound as error:
+            refuse_personnummer(form, error)
         except FieldError as error:
             form.add_domain_error(error)
         else:
@@ -94,17 +105,29 @@ def details(analysis_id: int):
     analysis = load_analysis(analysis_id, EDIT)
     form = DetailsForm(obj=analysis)
     if form.validate_on_submit():
-        ops.update_details(
-            analysis,
-            current_user,
-            title=form.title.data,
-            organisation=form.organisation.data,
-            diarienummer=form.diarienummer.data,
-            planned_decision_date=form.planned_decision_date.data,
-        )
-        db.session.commit()
-        flash(_l("The details are saved."), "success")
-        return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+        try:
+            personnummer.require_confirmation(
+                analysis.id,
+                current_user,
+                "details",
+                _detail_texts(form),
+                previous={name: getattr(analysis, name) for name in DETAIL_TEXTS},
+                **form.confirmation,
+            )
+        except personnummer.PersonnummerFound as error:
+            refuse_personnummer(form, error)
+        else:
+            ops.update_details(
+                analysis,
+                current_user,
+                title=form.title.data,
+                organisation=form.organisation.data,
+                diarienummer=form.diarienummer.data,
+                planned_decision_date=form.planned_decision_date.data,
+            )
+            db.session.commit()
+            flash(_l("The details are saved."), "success")
+            return redirect(url_for("analyses.hub", analysis_id=analysis.id))
     return render_template("analyses/details.html", analysis=analysis, form=form)
 
 

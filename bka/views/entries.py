@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
+from bka.domain import personnummer
 from bka.domain.entries import ENTRY_KINDS, EntryKind
 from bka.domain.errors import FieldError
 from bka.domain.permissions import EDIT
@@ -14,7 +15,7 @@ from bka.domain.progress import AnalysisState, load_state
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.entries import ENTRY_FORMS, ImpactForm
-from bka.views.helpers import load_analysis, warn_about_personnummer
+from bka.views.helpers import load_analysis, refuse_personnummer
 from bka.web.i18n import current_language
 from bka.web.security import database_int, form_checks_csrf
 
@@ -61,12 +62,23 @@ def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
     if form.validate_on_submit():
         values = {name: form[name].data for name in kind.fields}
         try:
+            personnummer.require_confirmation(
+                analysis.id,
+                current_user,
+                kind.name,
+                {name: values[name] for name in kind.text_fields},
+                previous={name: getattr(entry, name) for name in kind.text_fields}
+                if entry is not None
+                else None,
+                **form.confirmation,
+            )
             ops.save_entry(state, kind, values, current_user, entry)
+        except personnummer.PersonnummerFound as error:
+            refuse_personnummer(form, error)
         except FieldError as error:
             form.add_domain_error(error)
         else:
             db.session.commit()
-            warn_about_personnummer({name: values[name] for name in kind.text_fields}, form)
             flash(_l("Saved."), "success")
             return redirect(_back(analysis.id, kind))
     return render_template(

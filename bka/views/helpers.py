@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from bka.domain.analyses import checklists_for
 from bka.domain.checklists import Library
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.permissions import VIEW, can
-from bka.domain.personnummer import fields_with_personnummer
+from bka.domain.personnummer import PersonnummerFound
 from bka.domain.progress import load_state, step_status
 from bka.domain.screening import screening_result
 from bka.extensions import db
@@ -48,19 +48,23 @@ def _deny(analysis_id: int, action: str, status: int):
     abort(status)
 
 
-def warn_about_personnummer(values: dict, form) -> None:
-    """Flash a warning naming each field whose text looks like a personal identity number."""
-    for name in fields_with_personnummer(values):
-        field = getattr(form, name, None)
-        label = field.label.text if field is not None else name
-        flash(
-            _l(
-                "“%(field)s” seems to contain a personal identity number. Children must not be "
-                "identifiable: please remove it.",
-                field=label,
-            ),
-            "warning",
+def refuse_personnummer(form, error: PersonnummerFound) -> None:
+    """Show a refused personal identity number next to each field that holds one (masked),
+    and offer the confirmation that it is not a child's."""
+    db.session.rollback()
+    for name, numbers in error.by_field().items():
+        message = _l(
+            "This looks like a personal identity number (%(numbers)s). Children must never be "
+            "identifiable: remove it. If it is not a child's number, tick the box below and say "
+            "why.",
+            numbers=", ".join(numbers),
         )
+        field = getattr(form, name, None)
+        if field is None:
+            form.form_errors.append(message)
+        else:
+            field.errors = [*field.errors, message]
+    form.personnummer_found = True
 
 
 def submit_form(analysis: Analysis) -> SubmitForm:

@@ -46,6 +46,7 @@ def index(analysis_id: int):
         analysis=analysis,
         checklists=checklists,
         revisions=revisions,
+        integrity={revision.id: history.verify_revision(revision) for revision in revisions},
         chosen_from=chosen_from,
         chosen_to=chosen_to,
         changes=history.diff(content(chosen_from), content(chosen_to)),

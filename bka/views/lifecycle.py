@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, reporting
+from bka.domain import lifecycle, personnummer, reporting
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -16,7 +16,12 @@ from bka.domain.progress import all_missing, load_state
 from bka.extensions import db
 from bka.forms.review import CommentForm, DecisionForm, build_review_form
 from bka.models import Comment, User
-from bka.views.helpers import check_page_context, load_analysis, submit_form
+from bka.views.helpers import (
+    check_page_context,
+    load_analysis,
+    refuse_personnummer,
+    submit_form,
+)
 from bka.web.i18n import current_language
 from bka.web.security import form_checks_csrf
 
@@ -59,6 +64,12 @@ def _review_values(form) -> dict:
     }
 
 
+def _review_texts(form) -> dict:
+    """The review's free text by field name, so a refusal is shown next to its field."""
+    names = ["reasons", "title", *(f"comment__{key}" for key in STEP_KEYS)]
+    return {name: form[name].data or "" for name in names}
+
+
 @bp.route("/review", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
@@ -70,6 +81,9 @@ def review(analysis_id: int):
     if form.validate_on_submit():
         values = _review_values(form)
         try:
+            personnummer.require_confirmation(
+                analysis.id, current_user, "review", _review_texts(form), **form.confirmation
+            )
             if form.send_back.data:
                 lifecycle.return_for_changes(analysis, checklists, current_user, **values)
                 message = _l("The analysis is sent back to the team.")
@@ -84,6 +98,8 @@ def review(analysis_id: int):
                     locale=current_language(),
                 )
                 message = _l("You have signed off the analysis.")
+        except personnummer.PersonnummerFound as error:
+            refuse_personnummer(form, error)
         except FieldError as error:
             form.add_domain_error(error)
         except DomainError as error:  # nothing of this review is kept; the form still is
@@ -126,6 +142,22 @@ def decision(analysis_id: int):
     form = DecisionForm(diarienummer=analysis.diarienummer or "")
     if form.validate_on_submit():
         try:
+            personnummer.require_confirmation(
+                analysis.id,
+                current_user,
+                "decision",
+                {
+                    field.name: field.data
+                    for field in (
+                        form.decision_body,
+                        form.reference,
+                        form.diarienummer,
+                        form.best_interests_weighing,
+                    )
+                },
+                previous={"diarienummer": analysis.diarienummer or ""},
+                **form.confirmation,
+            )
             lifecycle.record_decision(
                 analysis,
                 ops.checklists_for(analysis),
@@ -137,6 +169,8 @@ def decision(analysis_id: int):
                 outcome=form.outcome.data,
                 best_interests_weighing=form.best_interests_weighing.data,
             )
+        except personnummer.PersonnummerFound as error:
+            refuse_personnummer(form, error)
         except FieldError as error:
             form.add_domain_error(error)
         else:
@@ -174,14 +208,26 @@ def comment(analysis_id: int):
             if parent is None or parent.analysis_id != analysis.id:
                 abort(404)
         try:
+            personnummer.require_confirmation(
+                analysis.id,
+                current_user,
+                "comment",
+                {"body": form.body.data},
+                **form.confirmation,
+            )
             lifecycle.add_comment(
                 analysis.id, current_user, step_key, form.body.data, parent=parent
             )
+        except personnummer.PersonnummerFound as error:  # shown again with the text kept
+            refuse_personnummer(form, error)
+            return _comment_page(analysis, form, step_key, back)
         except DomainError as error:
             flash(str(error), "error")
         else:
             db.session.commit()
             flash(_l("Your comment is added."), "success")
+    elif form.body.data:  # typed text is never lost: show the form again with its errors
+        return _comment_page(analysis, form, step_key, back)
     else:
         flash(_l("Write a comment before you send it."), "error")
     if back:
@@ -190,6 +236,16 @@ def comment(analysis_id: int):
         )
     return redirect(
         url_for("steps.step", analysis_id=analysis.id, step_key=step_key) + f"#comments-{step_key}"
+    )
+
+
+def _comment_page(analysis, form, step_key: str, back: bool):
+    return render_template(
+        "lifecycle/comment.html",
+        analysis=analysis,
+        form=form,
+        step=ops.checklists_for(analysis).method.step(step_key),
+        back="review" if back else "",
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle
+from bka.domain import lifecycle, personnummer
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.entries import kinds_for_step
@@ -23,7 +23,7 @@ from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.step import build_step_form, question_fields
 from bka.models import StepAnswer
-from bka.views.helpers import load_analysis, warn_about_personnummer
+from bka.views.helpers import load_analysis, refuse_personnummer
 from bka.web.i18n import current_language
 from bka.web.security import form_checks_csrf
 
@@ -58,7 +58,16 @@ def _save(analysis, checklists, step_key: str, form, locale: str):
     """Save the step. Returns a redirect when saved, None when kept as an incomplete draft
     (errors are on the form), or the newer StepAnswer when someone else saved in between."""
     values = question_fields(form)
+    row = _current_row(analysis, step_key)
     try:
+        personnummer.require_confirmation(
+            analysis.id,
+            current_user,
+            step_key,
+            values,
+            previous=row.answers if row is not None else None,
+            **form.confirmation,
+        )
         ops.save_step(
             analysis,
             checklists,
@@ -72,6 +81,9 @@ def _save(analysis, checklists, step_key: str, form, locale: str):
     except ops.SaveConflict:
         db.session.rollback()
         return _current_row(analysis, step_key)
+    except personnummer.PersonnummerFound as error:  # nothing is saved; the text is kept
+        refuse_personnummer(form, error)
+        return None
     except (StaleDataError, IntegrityError):  # a concurrent save won the race
         db.session.rollback()
         return _current_row(analysis, step_key)
@@ -88,7 +100,6 @@ def _save(analysis, checklists, step_key: str, form, locale: str):
         _set_base_version(form, _current_row(analysis, step_key).lock_version)
         flash(_l("Your answers are saved, but the step is not complete yet."), "warning")
         return None
-    warn_about_personnummer(values, form)
     flash(_l("Your answers are saved."), "success")
     following = _next_step(step_key)
     if form.save_continue.data and following:
