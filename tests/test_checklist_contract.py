@@ -129,11 +129,9 @@ def test_stored_snapshots_are_not_held_to_the_contract():
 
 # Files that may hold one of the fixed keys as a string for another meaning, and how often.
 OTHER_MEANINGS = {
-    "bka/demo_content.py": None,  # the demo analyses' answers: content, like method.toml
     "bka/domain/contract.py": None,  # the declaration itself
     "bka/domain/lifecycle.py": 1,  # the review rubric item "children_heard"
     "bka/domain/labels.py": 1,  # its label
-    "bka/demo.py": 1,  # a demo review's rubric answer
     "bka/domain/tallies.py": 2,  # the Analysis.children_heard column, written in bulk
     "bka/models/analysis.py": 1,  # the index on that column
 }
