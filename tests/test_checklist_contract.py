@@ -132,7 +132,7 @@ OTHER_MEANINGS = {
     "bka/domain/contract.py": None,  # the declaration itself
     "bka/domain/lifecycle.py": 1,  # the review rubric item "children_heard"
     "bka/domain/labels.py": 1,  # its label
-    "bka/domain/tallies.py": 2,  # the Analysis.children_heard column, written in bulk
+    "bka/domain/tallies.py": 3,  # the Analysis.children_heard column, written in bulk
     "bka/models/analysis.py": 1,  # the index on that column
 }
 

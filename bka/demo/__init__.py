@@ -293,7 +293,7 @@ def _peers(spec: dict) -> list[dict]:
         else:
             participation[CHILDREN_HEARD.key] = heard
         if heard in (NO, UNSURE):
-            participation[NOT_HEARD_REASON.key] = PORTFOLIO["peers"]["not_heard_reason"]
+            participation[NOT_HEARD_REASON.key] = PORTFOLIO["peers"]["reason_children_not_heard"]
         peers.append(
             {
                 **spec,
