@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from argon2 import extract_parameters
 from argon2.low_level import Type
+from click.testing import CliRunner
+from sqlalchemy import inspect
 
 from bka import create_app
+from bka.cli import main
 from bka.config import Config, DevelopmentConfig, ProductionConfig, config_from_environment
+from bka.database import MIGRATIONS_DIR
 from bka.domain.accounts import password_hasher
 from bka.extensions import db
 from bka.models import User
@@ -165,9 +169,25 @@ def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
     assert len(first.config["SECRET_KEY"]) >= 64
 
 
-def test_no_default_accounts_exist(app):
-    with app.app_context():
+def test_no_default_accounts_exist(tmp_path, monkeypatch):
+    """A real installation has no account until someone runs `bka create-user`: neither the
+    migrations (`bka db upgrade` on a new database) nor starting the app create one."""
+    table = User.__table__.name
+    for path in MIGRATIONS_DIR.glob("versions/*.py"):
+        for line in path.read_text().lower().splitlines():
+            assert not ("insert" in line and table in line), f"{path.name}: {line.strip()}"
+
+    monkeypatch.setenv("BKA_CONFIG", "testing")
+    monkeypatch.setenv("BKA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    started = create_app()  # a start on the migrated database, as `bka serve` does
+    with started.app_context():
+        assert table in inspect(db.engine).get_table_names()
         assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_create_user_command(app):
