@@ -29,6 +29,7 @@ run: translations
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: translations lint
 	$(BIN)/pytest
