@@ -7,7 +7,7 @@ PORT ?= 5000
 CATALOG_DIR := bka/translations
 POT := $(CATALOG_DIR)/messages.pot
 
-.PHONY: run test lint bench translations extract-messages install clean
+.PHONY: run test lint bench translations extract-messages install wheel-check clean
 
 $(BIN)/bka: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("bka needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -29,6 +29,7 @@ run: translations
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: translations lint
 	$(BIN)/pytest
@@ -38,6 +39,10 @@ bench: translations
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/overview.py
 
+# Build the wheel, install it into a fresh venv and run it from another folder (docs/deployment.md).
+wheel-check:
+	PYTHON=$(PYTHON) bash scripts/check-wheel.sh
+
 # Refresh messages.pot and the Swedish catalog after changing user-visible strings.
 extract-messages: install
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext \
@@ -45,4 +50,4 @@ extract-messages: install
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(POT) -d $(CATALOG_DIR)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) instance build dist .pytest_cache .ruff_cache .hypothesis

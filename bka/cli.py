@@ -24,7 +24,7 @@ def main() -> None:
     """Barnkonsekvensanalys: manage and run the bka web application."""
 
 
-checklists_group = AppGroup("checklists", help="Inspect the checklist content in checklists/.")
+checklists_group = AppGroup("checklists", help="Inspect the checklist content.")
 
 
 @checklists_group.command("validate", with_appcontext=False)
@@ -32,7 +32,8 @@ checklists_group = AppGroup("checklists", help="Inspect the checklist content in
     "--directory",
     type=click.Path(file_okay=False),
     default=None,
-    help="Checklist directory (default: $BKA_CHECKLIST_DIR or the repository's).",
+    help="Checklist directory (default: $BKA_CHECKLIST_DIR, else the repository's checklists/ "
+    "or, when installed from a wheel, the copy inside the package).",
 )
 def validate_checklists(directory: str | None) -> None:
     """Check every checklist file: keys, both languages, article numbers, links, versions."""

@@ -35,7 +35,8 @@ class Config:
     # set it explicitly before ever rotating SECRET_KEY, and keep it as long as the log.
     AUDIT_KEY: str | None = None
 
-    # argon2id cost: at or above OWASP's floor (t=2, m=19 MiB, p=1).
+    # argon2id cost: at or above OWASP's floor (t=2, m=19 MiB, p=1). Only TestingConfig goes
+    # below it; hashes made with other parameters are upgraded at the next login.
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024
     ARGON2_PARALLELISM = 1
@@ -99,6 +100,12 @@ class TestingConfig(Config):
     SECRET_KEY = "test-only-secret-key"  # noqa: S105 - fixed so tests are reproducible
     SESSION_COOKIE_SECURE = False
     BASE_URL = "http://bka.test"
+    # Still argon2id, at the cheapest parameters argon2 accepts: the suite hashes thousands of
+    # passwords (every user of the route × role matrix), and one production-cost hash takes tens
+    # of milliseconds.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 8
+    ARGON2_PARALLELISM = 1
 
 
 class ProductionConfig(Config):
@@ -132,6 +139,9 @@ ENV_OVERRIDES = {
         lambda v: [host.strip() for host in v.split(",") if host.strip()],
     ),
     "BKA_PROXY_HOPS": ("PROXY_HOPS", int),
+    "BKA_ARGON2_TIME_COST": ("ARGON2_TIME_COST", int),
+    "BKA_ARGON2_MEMORY_COST_KIB": ("ARGON2_MEMORY_COST_KIB", int),
+    "BKA_ARGON2_PARALLELISM": ("ARGON2_PARALLELISM", int),
     "BKA_MAIL_SERVER": ("MAIL_SERVER", str),
     "BKA_MAIL_PORT": ("MAIL_PORT", int),
     "BKA_MAIL_USE_TLS": ("MAIL_USE_TLS", lambda v: v.lower() in {"1", "true", "yes"}),

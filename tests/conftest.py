@@ -63,7 +63,11 @@ def app(database_url, tmp_path_factory):
     _reset_schema(application)
     with application.app_context():
         upgrade()
-    return application
+    yield application
+    # Close the pooled connections: psycopg warns (an error here) about any left to the collector.
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

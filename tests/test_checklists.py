@@ -12,12 +12,20 @@ from bka.domain import analyses as ops
 from bka.domain.checklists import (
     AREAS,
     DEFAULT_DIR,
+    PACKAGED_DIR,
     STEP_KEYS,
     ChecklistError,
     load_library,
 )
 from bka.extensions import db
 from bka.models import Analysis
+
+
+def test_a_checkout_reads_the_repository_checklists():
+    """Only a built wheel has bka/checklists/ (setup.py copies it there); a copy in the source
+    tree would silently shadow edits to checklists/."""
+    assert not PACKAGED_DIR.exists()
+    assert Path(__file__).resolve().parents[1] / "checklists" == DEFAULT_DIR
 
 
 @pytest.fixture(scope="module")

@@ -5,25 +5,62 @@ from __future__ import annotations
 import pytest
 from argon2 import extract_parameters
 from argon2.low_level import Type
+from click.testing import CliRunner
+from sqlalchemy import inspect
 
 from bka import create_app
-from bka.config import ProductionConfig
+from bka.cli import main
+from bka.config import Config, DevelopmentConfig, ProductionConfig, config_from_environment
+from bka.database import MIGRATIONS_DIR
+from bka.domain.accounts import password_hasher
 from bka.extensions import db
 from bka.models import User
 from bka.web.security import MissingSecretKey
+from tests.conftest import PASSWORD
 
 
-def test_passwords_are_argon2id_at_or_above_the_owasp_floor(app, make_user):
+@pytest.mark.parametrize("config", [Config, DevelopmentConfig, ProductionConfig])
+def test_real_configs_hash_with_argon2id_at_or_above_the_owasp_floor(config):
+    settings = {key: getattr(config, key) for key in dir(config) if key.startswith("ARGON2_")}
+    parameters = extract_parameters(password_hasher(settings).hash(PASSWORD))
+    assert parameters.type is Type.ID
+    assert parameters.time_cost >= 2
+    assert parameters.memory_cost >= 19 * 1024
+    assert parameters.parallelism >= 1
+    # The production defaults, unchanged.
+    assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (2, 19456, 1)
+
+
+def test_the_test_suite_hashes_with_cheap_argon2id(app, make_user):
+    """Only TestingConfig goes below the floor, and users are hashed with the app's config."""
     user = make_user()
     with app.app_context():
         stored = db.session.get(User, user.id).password_hash
     parameters = extract_parameters(stored)
     assert parameters.type is Type.ID
-    assert parameters.time_cost >= 2
-    assert parameters.memory_cost >= 19 * 1024
-    assert parameters.parallelism >= 1
-    assert ProductionConfig.ARGON2_TIME_COST >= 2
-    assert ProductionConfig.ARGON2_MEMORY_COST_KIB >= 19 * 1024
+    assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (1, 8, 1)
+
+
+def test_argon2_parameters_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BKA_ARGON2_TIME_COST", "3")
+    monkeypatch.setenv("BKA_ARGON2_MEMORY_COST_KIB", "65536")
+    monkeypatch.setenv("BKA_ARGON2_PARALLELISM", "2")
+    hasher = password_hasher(config_from_environment("production"))
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 2)
+    assert hasher.type is Type.ID
+
+
+def test_a_cheap_hash_is_upgraded_at_the_next_login(app, make_user, browser):
+    """A hash made with other parameters (the test suite's) is redone with the current ones."""
+    user = make_user()
+    app.config.update(ARGON2_TIME_COST=2, ARGON2_MEMORY_COST_KIB=19 * 1024)
+    try:
+        browser.login(user)
+    finally:
+        app.config.update(ARGON2_TIME_COST=1, ARGON2_MEMORY_COST_KIB=8)
+    with app.app_context():
+        parameters = extract_parameters(db.session.get(User, user.id).password_hash)
+    assert (parameters.time_cost, parameters.memory_cost) == (2, 19 * 1024)
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
@@ -132,9 +169,25 @@ def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
     assert len(first.config["SECRET_KEY"]) >= 64
 
 
-def test_no_default_accounts_exist(app):
-    with app.app_context():
+def test_no_default_accounts_exist(tmp_path, monkeypatch):
+    """A real installation has no account until someone runs `bka create-user`: neither the
+    migrations (`bka db upgrade` on a new database) nor starting the app create one."""
+    table = User.__table__.name
+    for path in MIGRATIONS_DIR.glob("versions/*.py"):
+        for line in path.read_text().lower().splitlines():
+            assert not ("insert" in line and table in line), f"{path.name}: {line.strip()}"
+
+    monkeypatch.setenv("BKA_CONFIG", "testing")
+    monkeypatch.setenv("BKA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    started = create_app()  # a start on the migrated database, as `bka serve` does
+    with started.app_context():
+        assert table in inspect(db.engine).get_table_names()
         assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_create_user_command(app):

@@ -28,7 +28,11 @@ ARTICLE_NUMBERS = range(1, 55)
 METHOD_ID = "method"
 CONVENTION_ID = "crc"
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checklists"
+# An installed wheel carries a copy of the checklists in bka/checklists/ (setup.py puts it there);
+# a checkout (editable install) has none there and reads the repository's top-level checklists/.
+PACKAGED_DIR = Path(__file__).resolve().parents[1] / "checklists"
+REPOSITORY_DIR = Path(__file__).resolve().parents[2] / "checklists"
+DEFAULT_DIR = PACKAGED_DIR if PACKAGED_DIR.is_dir() else REPOSITORY_DIR
 
 
 class ChecklistError(Exception):

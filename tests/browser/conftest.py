@@ -63,6 +63,10 @@ def _environment(instance: Path) -> dict[str, str]:
         BKA_INSTANCE_PATH=str(instance),
         DATABASE_URL=f"sqlite:///{instance / 'browser.sqlite3'}",
         PYTHONDONTWRITEBYTECODE="1",
+        # Cheap argon2id, as in TestingConfig: the demo users and every login hash a password.
+        BKA_ARGON2_TIME_COST="1",
+        BKA_ARGON2_MEMORY_COST_KIB="8",
+        BKA_ARGON2_PARALLELISM="1",
     )
     return env
 
