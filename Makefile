@@ -37,6 +37,7 @@ bench: translations
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/overview.py
+	$(BIN)/python benchmarks/step_pages.py
 
 # Refresh messages.pot and the Swedish catalog after changing user-visible strings.
 extract-messages: install
