@@ -21,7 +21,8 @@ class Config:
     # CSRF tokens live for a working day: a team may keep a step open for hours.
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     # Views built on BaseForm check the token themselves so an expired token re-renders the form
-    # with the input kept; everything else is checked by a before_request hook (bka/web/security.py).
+    # with the input kept; everything else is checked by a before_request hook
+    # (bka/web/security.py).
     WTF_CSRF_CHECK_DEFAULT = False
 
     SESSION_COOKIE_HTTPONLY = True
