@@ -35,6 +35,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     # The administrators' overview reads tallies that every commit keeps current.
     install_tallies(SqlaSession)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     # A broken checklist file stops the start with every problem listed, never a 500 later.
