@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bka.domain.checklists import Checklists, Text
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
@@ -82,7 +83,19 @@ class LazyEntries(Mapping):
         except KeyError:
             rows = list(db.session.scalars(_ENTRIES[name], {"analysis_id": self._analysis_id}))
             self._loaded[name] = rows
+            if name == "impacts" and "child_groups" in self._loaded:
+                self._link_groups(rows, self._loaded["child_groups"])
             return rows
+
+    @staticmethod
+    def _link_groups(impacts: list, groups: list) -> None:
+        """Give each impact its already loaded child group: what the lazy load of
+        impact.child_group would find in the session, without its per-access machinery."""
+        by_id = {group.id: group for group in groups}
+        for impact in impacts:
+            group = by_id.get(impact.child_group_id)
+            if group is not None and "child_group" in inspect(impact).unloaded:
+                set_committed_value(impact, "child_group", group)
 
     def __iter__(self) -> Iterator[str]:
         return iter(ENTRY_KINDS)
