@@ -110,10 +110,12 @@ def _status_kib(pid: int, key: str) -> int:
     return 0
 
 
-def start(name: str, command: list[str], env: dict, log: Path, port: int) -> Server:
+def start(
+    name: str, command: list[str], env: dict, log: Path, port: int, cwd: Path = ROOT
+) -> Server:
     handle = log.open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own fixed command lines
-        command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=str(ROOT)
+        command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=str(cwd)
     )
     server = Server(name, port, process, log)
     deadline = time.monotonic() + 60
@@ -308,6 +310,11 @@ def main() -> None:
     parser.add_argument(
         "--editable", action="store_true", help="also measure the team's draft decision step"
     )
+    parser.add_argument(
+        "--source",
+        help="serve the bka package from this checkout instead (e.g. a `git archive` of an "
+        "earlier commit, to compare before and after in the same conditions)",
+    )
     args = parser.parse_args()
 
     servers: list[Server] = []
@@ -322,8 +329,11 @@ def main() -> None:
         }
         for name in ("DATABASE_URL", "SECRET_KEY", "BKA_DEFAULT_LOCALE"):
             env.pop(name, None)
+        source = Path(args.source).resolve() if args.source else ROOT
+        # gunicorn imports the app from its working directory first, so that decides the code.
+        bka_env = {**env, "PYTHONPATH": str(source)} if args.source else env
         try:
-            prepare_instance(folder, env)
+            prepare_instance(folder, bka_env)
             bka_port, bare_port = free_port(), free_port()
             servers.append(
                 start(
@@ -336,9 +346,10 @@ def main() -> None:
                         "--workers",
                         str(args.workers),
                     ],
-                    env,
+                    bka_env,
                     Path(scratch) / "bka.log",
                     bka_port,
+                    cwd=source,
                 )
             )
             servers.append(
@@ -389,6 +400,8 @@ def measure(args, bka: Server, bare: Server) -> None:
             status, _size = raw_request(target.port, target.path, target.cookie)
             if status != 200:
                 raise RuntimeError(f"{target.label} {target.path} answered {status}")
+    if args.source:
+        print(f"bka served from {args.source}")
     print(
         f"bka on :{bka.port}, bare on :{bare.port}; {args.workers} workers each; "
         f"{args.concurrency} clients x {args.seconds:g} s per throughput run, "
