@@ -190,11 +190,15 @@ def throughput(target: Target, seconds: float, concurrency: int) -> tuple[float,
     return sum(done for done, _ in totals) / elapsed, sum(errors for _, errors in totals)
 
 
-def fixed_rate(target: Target, rate: float, seconds: float, threads: int = 12) -> list[float]:
-    """Latencies (ms) of requests due every 1/rate s, measured from when each was due."""
+def fixed_rate(
+    target: Target, rate: float, seconds: float, threads: int = 12
+) -> tuple[list[float], list[float]]:
+    """Latencies (ms) of requests due every 1/rate s, measured from when each was due, and
+    the service times alone (from sending to the end of the response)."""
     count = int(rate * seconds)
     start_at = time.perf_counter() + 0.05
     latencies: list[float] = [0.0] * count
+    service: list[float] = [0.0] * count
     failures: list[int] = []
 
     def client(offset: int) -> None:
@@ -203,8 +207,11 @@ def fixed_rate(target: Target, rate: float, seconds: float, threads: int = 12) -
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
+            sent = time.perf_counter()
             status, _size = raw_request(target.port, target.path, target.cookie)
-            latencies[index] = (time.perf_counter() - due) * 1000
+            done = time.perf_counter()
+            latencies[index] = (done - due) * 1000
+            service[index] = (done - sent) * 1000
             if status != 200:
                 failures.append(status)
 
@@ -215,7 +222,7 @@ def fixed_rate(target: Target, rate: float, seconds: float, threads: int = 12) -
         thread.join()
     if failures:
         raise RuntimeError(f"{target.label}: {len(failures)} failed requests ({failures[:3]})")
-    return latencies
+    return latencies, service
 
 
 # --- logging in as a user does --------------------------------------------------------------
@@ -286,7 +293,14 @@ class Figures:
     rates: list[float] = field(default_factory=list)
     ratios: list[float] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
+    service: list[float] = field(default_factory=list)
     errors: int = 0
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p95), as benchmarks/common.py computes them (without importing the app)."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def prepare_instance(folder: Path, env: dict) -> None:
@@ -423,18 +437,19 @@ def measure(args, bka: Server, bare: Server) -> None:
             figures[name].ratios.append(rate / bare_rate)
             line.append(f"bare {bare_rate:6.1f}/s  {name} {rate:6.1f}/s ({rate / bare_rate:.2f}x)")
         for name, target in targets.items():
-            figures["bare"].latencies += fixed_rate(bare_target, args.rate, args.rate_seconds)
-            figures[name].latencies += fixed_rate(target, args.rate, args.rate_seconds)
+            for figure, measured in ((figures["bare"], bare_target), (figures[name], target)):
+                latencies, service = fixed_rate(measured, args.rate, args.rate_seconds)
+                figure.latencies += latencies
+                figure.service += service
         print(f"round {round_number}: " + " | ".join(line), flush=True)
 
     print(
         f"\n{'page':<15} {'req/s (median)':>14} {'ratio (median, range)':>26} "
-        f"{'p50 ms':>8} {'p95 ms':>8}   @ {args.rate:g} req/s"
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p95 service':>12}   @ {args.rate:g} req/s"
     )
     for name, figure in figures.items():
-        ordered = sorted(figure.latencies)
-        p50 = statistics.median(ordered)
-        p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+        p50, p95 = percentiles(figure.latencies)
+        _p50, service_p95 = percentiles(figure.service)
         ratio = (
             f"{statistics.median(figure.ratios):.2f} ({min(figure.ratios):.2f}-"
             f"{max(figure.ratios):.2f})"
@@ -444,7 +459,14 @@ def measure(args, bka: Server, bare: Server) -> None:
         errors = f"  {figure.errors} errors" if figure.errors else ""
         print(
             f"{name:<15} {statistics.median(figure.rates):14.1f} {ratio:>26} "
-            f"{p50:8.1f} {p95:8.1f}{errors}"
+            f"{p50:8.1f} {p95:8.1f} {service_p95:12.1f}{errors}"
+        )
+    bare_rate = statistics.median(figures["bare"].rates)
+    if bare_rate < args.rate:
+        print(
+            f"note: even the bare page serves only {bare_rate:.0f} req/s here, so {args.rate:g} "
+            "req/s overloads both servers and p50/p95 measure the queue (the machine is busy "
+            "or slow); 'p95 service' is the time from sending each request to its response."
         )
     for server in (bka, bare):
         rss = [(_status_kib(pid, "VmRSS"), _status_kib(pid, "VmHWM")) for pid in server.workers()]
