@@ -38,6 +38,7 @@ bench: translations
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/overview.py
+	$(BIN)/python benchmarks/step_pages.py
 
 # Build the wheel, install it into a fresh venv and run it from another folder (docs/deployment.md).
 wheel-check:

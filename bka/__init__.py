@@ -40,6 +40,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
         # A warning, never a failed start: the overview is wrong until `bka overview rebuild`.
         warn_if_stale(db.engine, app.logger)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     # A broken checklist file stops the start with every problem listed, never a 500 later.

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from bka.domain import audit, four_eyes, history, workflow
 from bka.domain.checklists import (
@@ -79,16 +79,15 @@ def _revision_for(checklist_id: str, raw: dict[str, Any]) -> ChecklistRevision:
     return revision
 
 
+_REVISION_HASHES = select(ChecklistRevision.id, ChecklistRevision.content_hash).where(
+    ChecklistRevision.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def checklists_for(analysis: Analysis) -> Checklists:
     """The checklist content `analysis` was started with, parsed once per process."""
     ids = (analysis.method_revision_id, analysis.convention_revision_id, analysis.pack_revision_id)
-    rows = dict(
-        db.session.execute(
-            select(ChecklistRevision.id, ChecklistRevision.content_hash).where(
-                ChecklistRevision.id.in_(ids)
-            )
-        ).all()
-    )
+    rows = dict(db.session.execute(_REVISION_HASHES, {"ids": list(ids)}).all())
     hashes = tuple(rows[revision_id] for revision_id in ids)
     parsed = cached_checklists(hashes)
     if parsed is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from bka.domain import audit, four_eyes, history, notifications, permissions, workflow
 from bka.domain.analyses import StepIncomplete, touch
@@ -401,13 +401,14 @@ def resolve_comment(comment: Comment, user: User) -> None:
     db.session.flush()
 
 
+_COMMENTS = (
+    select(Comment).where(Comment.analysis_id == bindparam("analysis_id")).order_by(Comment.id)
+)
+
+
 def comments_by_step(analysis: Analysis) -> dict[str, list[tuple[Comment, list[Comment]]]]:
     """Threads per step: each top-level comment with its replies, oldest first."""
-    comments = list(
-        db.session.scalars(
-            select(Comment).where(Comment.analysis_id == analysis.id).order_by(Comment.id)
-        )
-    )
+    comments = list(db.session.scalars(_COMMENTS, {"analysis_id": analysis.id}))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bka.domain.checklists import Checklists, Text
 from bka.domain.contract import (
@@ -64,7 +66,7 @@ class AnalysisState:
     completed_flags: dict[str, bool] = field(default_factory=dict)
     lock_versions: dict[str, int] = field(default_factory=dict)
     step_updated: dict[str, tuple[datetime, Any]] = field(default_factory=dict)
-    entries: dict[str, list] = field(default_factory=dict)
+    entries: Mapping[str, list] = field(default_factory=dict)
 
     def step_answers(self, step_key: str) -> dict[str, Any]:
         return self.answers.get(step_key, {})
@@ -73,22 +75,59 @@ class AnalysisState:
         return list(self.step_answers(ENGAGED_ARTICLES.step).get(ENGAGED_ARTICLES.key, []))
 
 
+# Built once: constructing a statement costs more than running it from SQLAlchemy's cache.
+_ANSWERS = select(StepAnswer).where(StepAnswer.analysis_id == bindparam("analysis_id"))
+_ENTRIES = {
+    name: select(kind.model)
+    .where(kind.model.analysis_id == bindparam("analysis_id"))
+    .order_by(kind.model.id)
+    for name, kind in ENTRY_KINDS.items()
+}
+
+
+class LazyEntries(Mapping):
+    """The entries of one analysis per kind, each kind queried the first time it is read: a
+    step page needs one or two of the seven lists, check-your-answers all of them."""
+
+    def __init__(self, analysis_id: int):
+        self._analysis_id = analysis_id
+        self._loaded: dict[str, list] = {}
+
+    def __getitem__(self, name: str) -> list:
+        try:
+            return self._loaded[name]
+        except KeyError:
+            rows = list(db.session.scalars(_ENTRIES[name], {"analysis_id": self._analysis_id}))
+            self._loaded[name] = rows
+            if name == "impacts" and "child_groups" in self._loaded:
+                self._link_groups(rows, self._loaded["child_groups"])
+            return rows
+
+    @staticmethod
+    def _link_groups(impacts: list, groups: list) -> None:
+        """Give each impact its already loaded child group: what the lazy load of
+        impact.child_group would find in the session, without its per-access machinery."""
+        by_id = {group.id: group for group in groups}
+        for impact in impacts:
+            group = by_id.get(impact.child_group_id)
+            if group is not None and "child_group" in inspect(impact).unloaded:
+                set_committed_value(impact, "child_group", group)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ENTRY_KINDS)
+
+    def __len__(self) -> int:
+        return len(ENTRY_KINDS)
+
+
 def load_state(analysis: Analysis, checklists: Checklists) -> AnalysisState:
     state = AnalysisState(analysis, checklists)
-    rows = db.session.scalars(select(StepAnswer).where(StepAnswer.analysis_id == analysis.id))
-    for row in rows:
+    for row in db.session.scalars(_ANSWERS, {"analysis_id": analysis.id}):
         state.answers[row.step_key] = row.answers or {}
         state.completed_flags[row.step_key] = row.completed
         state.lock_versions[row.step_key] = row.lock_version
         state.step_updated[row.step_key] = (row.updated_at, row.updated_by)
-    for name, kind in ENTRY_KINDS.items():
-        state.entries[name] = list(
-            db.session.scalars(
-                select(kind.model)
-                .where(kind.model.analysis_id == analysis.id)
-                .order_by(kind.model.id)
-            )
-        )
+    state.entries = LazyEntries(analysis.id)
     return state
 
 

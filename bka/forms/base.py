@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import support
+from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bka.domain.errors import FieldError
 from bka.domain.personnummer import looks_like_personnummer
+from bka.web.i18n import current_language
 
 SESSION_EXPIRED = _l(
     "Your session had expired, so nothing was saved. Your input is kept below: "
@@ -42,6 +48,35 @@ def clean_text(value):
     return value
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalog(locale: str):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' own messages in the request's language, as Flask-WTF provides them, but with
+    the catalog read once per process and locale (Flask-WTF reads the .mo file in every
+    request that builds a form with a default label or shows a WTForms message)."""
+
+    def _catalog(self):
+        if not has_request_context() or "babel" not in current_app.extensions:
+            return None
+        return _wtforms_catalog(current_language())
+
+    def gettext(self, string):
+        catalog = self._catalog()
+        return string if catalog is None else catalog.ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        catalog = self._catalog()
+        if catalog is None:
+            return singular if n == 1 else plural
+        return catalog.ungettext(singular, plural, n)
+
+
+WTFORMS_TRANSLATIONS = WTFormsTranslations()
+
+
 class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -54,6 +89,11 @@ class BaseForm(FlaskForm):
             ):
                 filters.insert(0, single_line)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_TRANSLATIONS
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

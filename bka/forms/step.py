@@ -60,7 +60,23 @@ def _field_for(question: Question, checklists: Checklists, locale: str):
     raise ValueError(f"unknown question kind {kind!r}")
 
 
+# Form classes by (id of the parsed checklists, step, locale). Parsed checklist content is
+# immutable and the entry holds it, so an id can neither be reused nor point at other content.
+_FORM_CLASSES: dict[tuple[int, str, str], tuple[Checklists, type[BaseForm]]] = {}
+
+
 def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs) -> BaseForm:
+    """The form of `step_key` with one field per question and per pack prompt."""
+    key = (id(checklists), step_key, locale)
+    cached = _FORM_CLASSES.get(key)
+    if cached is None or cached[0] is not checklists:
+        if len(_FORM_CLASSES) > 512:
+            _FORM_CLASSES.clear()
+        cached = _FORM_CLASSES[key] = (checklists, step_form_class(checklists, step_key, locale))
+    return cached[1](**kwargs)
+
+
+def step_form_class(checklists: Checklists, step_key: str, locale: str) -> type[BaseForm]:
     """A form class for `step_key` with one field per question and per pack prompt."""
     fields = {}
     for question in checklists.method.step(step_key).questions:
@@ -77,8 +93,7 @@ def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs
     fields["mark_completed"] = BooleanField(_l("I have completed this step"))
     fields["save_continue"] = SubmitField(_l("Save and continue"))
     fields["save_later"] = SubmitField(_l("Save and come back later"))
-    form_class = type(f"StepForm_{step_key}", (ChildTextForm,), fields)
-    return form_class(**kwargs)
+    return type(f"StepForm_{step_key}", (ChildTextForm,), fields)
 
 
 def question_fields(form: BaseForm) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from bka.domain import audit, lifecycle
 from bka.domain.analyses import checklists_for
@@ -24,9 +25,13 @@ def library() -> Library:
     return current_app.extensions["bka_library"]
 
 
+_WITH_MEMBERS = (joinedload(Analysis.memberships),)
+
+
 def load_analysis(analysis_id: int, action: str = VIEW) -> Analysis:
     """The analysis if the current user may `action` it: 404 when they may not even see it."""
-    analysis = db.session.get(Analysis, analysis_id)
+    # The memberships come in the same query: the access check below reads them anyway.
+    analysis = db.session.get(Analysis, analysis_id, options=_WITH_MEMBERS)
     if analysis is None or not can(current_user, VIEW, analysis):
         _deny(analysis_id, action, 404)
     if action != VIEW and not can(current_user, action, analysis):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf.form import SUBMIT_METHODS
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,7 +21,6 @@ from bka.domain.permissions import EDIT, can
 from bka.domain.progress import load_state, step_status
 from bka.domain.screening import screening_result
 from bka.extensions import db
-from bka.forms.analysis import ConfirmForm
 from bka.forms.step import build_step_form, question_fields
 from bka.models import StepAnswer
 from bka.views.helpers import load_analysis, refuse_personnummer
@@ -134,30 +134,34 @@ def step(analysis_id: int, step_key: str):
     state = load_state(analysis, checklists)
     locale = current_language()
     editable = can(current_user, EDIT, analysis)
-    form = build_step_form(
-        checklists,
-        step_key,
-        locale,
-        data=_form_data(
+    if request.method in SUBMIT_METHODS and not editable:
+        abort(403)
+    # Only those who may edit see the form; a read-only page never builds it.
+    form = (
+        build_step_form(
             checklists,
             step_key,
-            state.step_answers(step_key),
-            state.completed_flags.get(step_key, False),
-            state.lock_versions.get(step_key, 0),
-        ),
+            locale,
+            data=_form_data(
+                checklists,
+                step_key,
+                state.step_answers(step_key),
+                state.completed_flags.get(step_key, False),
+                state.lock_versions.get(step_key, 0),
+            ),
+        )
+        if editable
+        else None
     )
     conflict = None
-    if form.is_submitted():
-        if not editable:
-            abort(403)
-        if form.validate():
-            outcome = _save(analysis, checklists, step_key, form, locale)
-            if not isinstance(outcome, StepAnswer | None):
-                return outcome  # saved: redirect
-            conflict = outcome
-            if conflict is not None:  # saving again now deliberately replaces their version
-                _set_base_version(form, conflict.lock_version)
-            state = load_state(analysis, checklists)
+    if form is not None and form.is_submitted() and form.validate():
+        outcome = _save(analysis, checklists, step_key, form, locale)
+        if not isinstance(outcome, StepAnswer | None):
+            return outcome  # saved: redirect
+        conflict = outcome
+        if conflict is not None:  # saving again now deliberately replaces their version
+            _set_base_version(form, conflict.lock_version)
+        state = load_state(analysis, checklists)
     step_def = checklists.method.step(step_key)
     return render_template(
         "steps/step.html",
@@ -173,7 +177,6 @@ def step(analysis_id: int, step_key: str):
         screening=screening_result(state.step_answers(STEP_SCREENING))
         if step_key == STEP_SCREENING
         else None,
-        confirm_form=ConfirmForm(),
         locale=locale,
         threads=lifecycle.comments_by_step(analysis),
         needs_changes=step_key in lifecycle.steps_needing_changes(analysis, state),

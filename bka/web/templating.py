@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 
 from babel.numbers import get_group_symbol
 from flask import Flask, current_app, render_template
 from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from bka.domain import labels, notifications, permissions, workflow
@@ -31,6 +33,44 @@ def _date_from_iso(value: str) -> str:
         return str(value)
 
 
+class _Translated(LazyString):
+    """A lazy label translated once for this page. To templates it is the LazyString it stands
+    for (printed unescaped, filters see its text), without a catalog look-up on every use."""
+
+    def __init__(self, text: str):
+        self._text = text
+
+    def __str__(self) -> str:
+        return self._text
+
+
+class PageLabels(Mapping):
+    """A table of lazy labels (nested tables too) as a page sees it: each label translated at
+    most once per rendering. Made anew for every rendering, so nothing outlives the page."""
+
+    def __init__(self, table: Mapping):
+        self._table = table
+        self._seen: dict = {}
+
+    def __getitem__(self, key):
+        try:
+            return self._seen[key]
+        except KeyError:
+            value = self._table[key]
+            if isinstance(value, LazyString):
+                value = _Translated(str(value))
+            elif isinstance(value, Mapping):
+                value = PageLabels(value)
+            self._seen[key] = value
+            return value
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
 @lru_cache(maxsize=8)
 def _group_symbol(locale: str) -> str:
     return get_group_symbol(locale)
@@ -41,6 +81,9 @@ def format_number(value) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}".replace(",", _group_symbol(current_language()))
     return format_decimal(value)
+
+
+ENTRY_KIND_STEPS = {name: kind.step for name, kind in ENTRY_KINDS.items()}
 
 
 def init_app(app: Flask) -> None:
@@ -65,14 +108,14 @@ def init_app(app: Flask) -> None:
             ),
             "current_language": current_language(),
             "languages": app.config["LANGUAGES"],
-            "status_labels": workflow.STATUS_LABELS,
-            "transition_labels": workflow.TRANSITION_LABELS,
-            "labels": labels.LABELS,
-            "entry_kind_steps": {name: kind.step for name, kind in ENTRY_KINDS.items()},
-            "field_labels": labels.FIELD_LABELS,
-            "rubric_labels": labels.RUBRIC,
-            "rubric_answers": labels.RUBRIC_ANSWER,
-            "decision_outcomes": labels.DECISION_OUTCOME,
+            "status_labels": PageLabels(workflow.STATUS_LABELS),
+            "transition_labels": PageLabels(workflow.TRANSITION_LABELS),
+            "labels": PageLabels(labels.LABELS),
+            "entry_kind_steps": ENTRY_KIND_STEPS,
+            "field_labels": PageLabels(labels.FIELD_LABELS),
+            "rubric_labels": PageLabels(labels.RUBRIC),
+            "rubric_answers": PageLabels(labels.RUBRIC_ANSWER),
+            "decision_outcomes": PageLabels(labels.DECISION_OUTCOME),
         }
 
     for code in (400, 403, 404, 405, 413, 500):

@@ -1,0 +1,91 @@
+"""What the step-page speed-ups must not change: translations follow the locale in force, and
+WTForms' own messages are still translated (benchmarks/step_pages.py measures the speed)."""
+
+from __future__ import annotations
+
+from flask import render_template_string
+from flask_babel import force_locale, gettext, lazy_gettext, refresh
+
+from bka.web.i18n import current_language, translations
+
+
+def test_translations_memo_follows_force_locale_and_refresh(app):
+    label = lazy_gettext("Change")
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert str(label) == "Ändra" == gettext("Change")
+        assert render_template_string("{{ _('Change') }}") == "Ändra"
+        assert current_language() == "sv"
+        with force_locale("en"):
+            assert str(label) == "Change" == gettext("Change")
+            assert render_template_string("{{ _('Change') }}") == "Change"
+            assert current_language() == "en"
+            assert translations().ugettext("Change") == "Change"
+        assert str(label) == "Ändra"
+        assert current_language() == "sv"
+        refresh()
+        assert render_template_string("{{ _('Change') }}") == "Ändra"
+
+
+def test_translations_outside_a_request_are_the_identity(app):
+    assert str(lazy_gettext("Change")) == "Change"
+    with app.app_context():
+        assert translations().ugettext("Change") in ("Change", "Ändra")
+
+
+def test_wtforms_catalog_follows_the_language(app):
+    from bka.forms.base import WTFORMS_TRANSLATIONS
+
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert WTFORMS_TRANSLATIONS.gettext("Not a valid date value.") != "Not a valid date value."
+        with force_locale("en"):
+            assert WTFORMS_TRANSLATIONS.gettext("Not a valid date value.") == (
+                "Not a valid date value."
+            )
+
+
+def test_step_page_reads_only_the_entries_it_shows(app, browser, make_user, make_analysis):
+    from sqlalchemy import event
+
+    from bka.extensions import db
+
+    user = make_user()
+    analysis_id = make_analysis(user)
+    browser.login(user)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        decision = browser.get(f"/analyses/{analysis_id}/steps/decision")
+        decision_statements, statements[:] = list(statements), []
+        impacts = browser.get(f"/analyses/{analysis_id}/steps/impacts")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert decision.status_code == impacts.status_code == 200
+    tables = ("child_group", "impact", "evidence_source", "consultation", "alternative")
+    assert not [s for s in decision_statements if any(f"FROM {t} " in s for t in tables)]
+    assert any("FROM child_group " in s for s in statements)
+    assert not [s for s in statements if "FROM measure " in s or "FROM indicator " in s]
+
+
+def test_step_form_classes_are_reused_per_content_step_and_locale(app):
+    from bka.forms.step import build_step_form
+
+    library = app.extensions["bka_library"]
+    checklists = library.for_area("digital")
+    with app.test_request_context():
+        first = build_step_form(checklists, "decision", "sv", data={})
+        again = build_step_form(checklists, "decision", "sv", data={})
+        english = build_step_form(checklists, "decision", "en", data={})
+        other = build_step_form(library.for_area("digital"), "decision", "sv", data={})
+    assert type(first) is type(again)
+    assert type(english) is not type(first)
+    assert type(other) is not type(first)  # other parsed content: its own class
+    question = checklists.method.step("decision").questions[0]
+    assert first[question.key].label.text == question.label.sv
+    assert english[question.key].label.text == question.label.en
+    assert first[question.key] is not again[question.key]  # fields are bound per form
