@@ -6,6 +6,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from reports.data import format_locale as format_locale  # one mapping for pages, e-mail, PDFs
+
 
 def supported() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
@@ -30,3 +32,8 @@ def select_timezone() -> str:
 
 def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def current_format_locale() -> str:
+    """The Babel locale for dates, times and numbers in the active language ("en" -> "en_GB")."""
+    return format_locale(current_language())
