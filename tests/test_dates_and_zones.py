@@ -134,3 +134,18 @@ def test_the_overview_explains_its_year_filter(make_browser, make_user, language
         page = browser.get(path).get_data(as_text=True)
         assert hint in page
         assert 'aria-describedby="year-hint"' in page
+
+
+def test_a_report_printed_late_in_the_evening_utc_carries_the_local_date(
+    browser, make_user, make_analysis
+):
+    user = make_user(locale="en")
+    analysis_id = make_analysis(user)
+    with time_machine.travel(LATE_EVENING_UTC, tick=False):
+        browser.login(user)
+        response = browser.get(f"/analyses/{analysis_id}/report?kind=analysis&lang=en")
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    text = " ".join("\n".join(page.extract_text() for page in pages).split())
+    assert "Printed: 2 December 2026" in text
+    assert "1 December 2026" not in text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -28,6 +31,16 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def local_time_zone() -> ZoneInfo:
+    """The installation's time zone (BKA_TIME_ZONE): every time is shown in it."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_today() -> date:
+    """Today in the installation's time zone, whatever zone the server's clock is set to."""
+    return datetime.now(local_time_zone()).date()
 
 
 def current_language() -> str:
