@@ -149,3 +149,14 @@ def test_a_report_printed_late_in_the_evening_utc_carries_the_local_date(
     text = " ".join("\n".join(page.extract_text() for page in pages).split())
     assert "Printed: 2 December 2026" in text
     assert "1 December 2026" not in text
+
+
+def test_the_analyses_export_gives_the_local_day_of_the_last_change(
+    app, make_browser, make_user, make_analysis
+):
+    analysis_id = make_analysis(make_user())
+    _updated_late(app, analysis_id)
+    browser = make_browser()
+    browser.login(make_user(role="admin"))
+    body = browser.get("/admin/export/analyses.csv").data.decode("utf-8-sig")
+    assert "2026-12-02" in body and "2026-12-01" not in body
