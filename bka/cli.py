@@ -151,17 +151,16 @@ def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> No
 @with_appcontext
 def report_command(analysis_id: int, kind: str, locale: str, output: str) -> None:
     """Render a report of ANALYSIS_ID as PDF to --output."""
-    from datetime import date
-
     from bka.domain import analyses as ops
     from bka.domain import reporting
     from bka.extensions import db
     from bka.models import Analysis
+    from bka.web.i18n import local_today
 
     analysis = db.session.get(Analysis, analysis_id)
     if analysis is None:
         raise click.UsageError(f"There is no analysis {analysis_id}.")
-    pdf = reporting.render(kind, analysis, ops.checklists_for(analysis), locale, date.today())
+    pdf = reporting.render(kind, analysis, ops.checklists_for(analysis), locale, local_today())
     with open(output, "wb") as handle:
         handle.write(pdf)
     click.echo(f"Wrote {output} ({len(pdf)} bytes).")

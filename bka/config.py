@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Config:
@@ -121,6 +122,16 @@ CONFIGS = {
     "production": ProductionConfig,
 }
 
+
+def _time_zone(value: str) -> str:
+    """An IANA time zone name such as Europe/Stockholm; a typo stops the start."""
+    try:
+        ZoneInfo(value)
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise RuntimeError(f"BKA_TIME_ZONE: unknown time zone {value!r}") from error
+    return value
+
+
 # Environment variables read on top of the chosen class: name -> (config key, converter).
 ENV_OVERRIDES = {
     "SECRET_KEY": ("SECRET_KEY", str),
@@ -132,6 +143,7 @@ ENV_OVERRIDES = {
         lambda v: v.lower() in {"1", "true", "yes"},
     ),
     "BKA_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", str),
+    "BKA_TIME_ZONE": ("BABEL_DEFAULT_TIMEZONE", _time_zone),
     "BKA_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
     "BKA_BASE_URL": ("BASE_URL", str),
     "BKA_TRUSTED_HOSTS": (

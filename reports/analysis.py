@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -25,11 +24,12 @@ from reports.building import (
     Para,
     Styles,
     build,
+    date_time,
     long_date,
     markup,
     table,
 )
-from reports.data import ReportData
+from reports.data import ReportData, format_locale
 
 # Effect colours are only a second cue: every cell also carries a symbol and a word.
 EFFECT_STYLE = {
@@ -53,7 +53,7 @@ def _child_groups(data: ReportData, gettext: Gettext, styles: Styles, width: flo
     rows = []
     for group in data.child_groups:
         number = (
-            format_decimal(group.estimated_number, locale=data.locale)
+            format_decimal(group.estimated_number, locale=format_locale(data.locale))
             if group.estimated_number is not None
             else "–"
         )
@@ -275,11 +275,7 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
             flagged = "; ".join(
                 f"{markup(step)}: {markup(verdict)}" for step, verdict in review.verdicts
             )
-            when = (
-                format_datetime(review.completed_at, "short", locale=data.locale)
-                if review.completed_at
-                else ""
-            )
+            when = date_time(review.completed_at, "short", data.locale, data.time_zone)
             rows.append(
                 [
                     str(review.number),
@@ -293,7 +289,7 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
     if block is None:
         story.append(Para(markup(gettext("This version is not signed off.")), styles.body))
         return story
-    signed = format_datetime(block.signed_at, "long", locale=data.locale)
+    signed = date_time(block.signed_at, "medium", data.locale, data.time_zone)
     story.append(Para(markup(gettext("Signature")), styles.h2))
     story.append(
         Para(

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from arabic_reshaper import reshape
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime, get_timezone
 from bidi.algorithm import get_display
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -40,7 +40,7 @@ from reportlab.platypus import (
 from reportlab.platypus.paragraph import textTransformFrags
 from reportlab.platypus.paraparser import ParaParser
 
-from reports.data import BarnbokslutData, ReportData
+from reports.data import BarnbokslutData, ReportData, format_locale
 
 Gettext = Callable[[str], str]
 
@@ -85,7 +85,14 @@ def markup(text: object) -> str:
 
 def long_date(value, locale: str) -> str:
     """A date in the report's language, or a dash when there is none."""
-    return format_date(value, "long", locale=locale) if value else "–"
+    return format_date(value, "long", locale=format_locale(locale)) if value else "–"
+
+
+def date_time(value, fmt: str, locale: str, time_zone: str) -> str:
+    """A moment in the report's language and the installation's time zone, or "" without one."""
+    if not value:
+        return ""
+    return format_datetime(value, fmt, tzinfo=get_timezone(time_zone), locale=format_locale(locale))
 
 
 class Styles:
@@ -383,9 +390,7 @@ def _canvas_class(
                     gettext("Page %(page)d of %(total)d")
                     % {"page": self._pageNumber, "total": total},
                 )
-                self.drawString(
-                    20 * mm, 10 * mm, format_date(data.printed_on, "long", locale=data.locale)
-                )
+                self.drawString(20 * mm, 10 * mm, long_date(data.printed_on, data.locale))
                 super().showPage()
             super().save()
 

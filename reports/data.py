@@ -1,13 +1,24 @@
 """The plain data a report is rendered from. bka builds it; reports/ only reads it.
 
 Every text here is already in the report's language; dates are real dates, formatted by the
-renderer with Babel in that language.
+renderer with Babel in that language's formats (`format_locale`: day–month–year and 24-hour time
+in English too), and times are shown in the report's `time_zone`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+# The Babel locale whose date, time and number formats a language uses: British English
+# (day–month–year, 24-hour time) rather than Babel's US default for "en".
+FORMAT_LOCALES = {"en": "en_GB", "sv": "sv_SE"}
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
+
+
+def format_locale(language: str) -> str:
+    """The Babel locale to format dates, times and numbers with for `language`."""
+    return FORMAT_LOCALES.get(language, language)
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ class ReportData:
     complaint_routes: str = ""
     reviews: tuple[ReviewRow, ...] = ()
     signature: SignatureBlock | None = None
+    time_zone: str = DEFAULT_TIME_ZONE  # an IANA zone name: the installation's; times show in it
 
 
 @dataclass(frozen=True)

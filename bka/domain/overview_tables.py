@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_timezone
 from flask_babel import gettext as _
 
 from bka.domain import labels
@@ -245,7 +245,7 @@ def analysis_list(rows: Iterable) -> tuple[str, list[str], Iterator[tuple]]:
             row.year or "",
             str(labels.SCREENING_RESULT.get(row.screening_level or "unset", "")),
             str(labels.HEARD.get(row.children_heard or "unanswered", row.children_heard)),
-            row.updated_at.date().isoformat(),
+            row.updated_at.astimezone(get_timezone()).date().isoformat(),  # the local day
         )
         for row in rows
     )

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone
 from babel.numbers import format_decimal
 from babel.support import Translations
 from flask import current_app
@@ -55,6 +55,7 @@ from reports.data import (
     SignatureBlock,
     StepSection,
     TableData,
+    format_locale,
 )
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
         return ", ".join(question.scale.label_for(key, locale) for key in keys)
     if question.kind == "date":
         day = _day(value)
-        return format_date(day, "long", locale=locale) if day else str(value)
+        return format_date(day, "long", locale=format_locale(locale)) if day else str(value)
     return str(value)
 
 
@@ -279,6 +280,7 @@ def build_report_data(
             )
             if signature
             else None,
+            time_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
         )
 
 
@@ -320,7 +322,9 @@ def sign_off_and_archive(analysis: Analysis, checklists: Checklists, reviewer, *
             checklists,
             content,
             locale,
-            printed_on=signature.signed_at.date(),
+            printed_on=signature.signed_at.astimezone(
+                get_timezone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+            ).date(),
             signed=True,
         )
         try:
@@ -393,7 +397,7 @@ def render_barnbokslut(
 ) -> bytes:
     """The yearly barnbokslut for one organisation (or all) as a PDF in `locale`."""
     gettext = translations(locale).gettext
-    number = lambda value: format_decimal(value, locale=locale)  # noqa: E731
+    number = lambda value: format_decimal(value, locale=format_locale(locale))  # noqa: E731
     tables = overview_tables.tables(result, convention, locale)
     weakened = tuple(
         (overview_tables.article_label(convention, article, locale), count)
@@ -412,7 +416,7 @@ def render_barnbokslut(
             "were heard, which rights of the child were most often weakened or strengthened, how "
             "the reviews went and whether follow-up is on time. Figures from bka on %(date)s."
         )
-        % {"year": year, "date": format_date(printed_on, "long", locale=locale)},
+        % {"year": year, "date": format_date(printed_on, "long", locale=format_locale(locale))},
         key_figures=tuple(overview_tables.key_figures(result, number, locale)),
         tables=tuple(TableData(t.title, t.headers, t.rows) for t in tables),
         chart_title=gettext("Articles most often weakened (number of analyses)"),

@@ -32,6 +32,10 @@ class FilterForm(BaseForm):
     organisation = SelectField(_l("Organisation"), validators=[Optional()])
     year = IntegerField(
         _l("Year"),
+        description=_l(
+            "The year of the decision once it is made, otherwise the year of the planned decision; "
+            "without a planned date, the year the analysis was started."
+        ),
         validators=[
             Optional(),
             NumberRange(min=1990, max=2100, message=_l("Enter a year such as 2025.")),

@@ -33,7 +33,7 @@ from bka.forms.admin import (
 from bka.models import User
 from bka.views.helpers import library
 from bka.web.exports import attachment, csv_bytes, filename_part, xlsx_bytes
-from bka.web.i18n import current_language
+from bka.web.i18n import current_language, local_today
 from bka.web.security import form_checks_csrf
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -172,7 +172,7 @@ def barnbokslut():
     filters = overview.Filters(organisation=organisation, year=form.year.data)
     result = overview.build(db.session, filters, date.today())
     pdf = reporting.render_barnbokslut(
-        result, library().convention, form.lang.data, date.today(), organisation, form.year.data
+        result, library().convention, form.lang.data, local_today(), organisation, form.year.data
     )
     audit.record(
         "export",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
@@ -12,6 +10,7 @@ from bka.domain import audit, reporting
 from bka.extensions import db
 from bka.views.helpers import load_analysis
 from bka.web.exports import attachment, filename_part
+from bka.web.i18n import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/analyses/<int:analysis_id>/report")
 
@@ -44,7 +43,7 @@ def download(analysis_id: int):
     if archived is not None:  # the signed version: exactly the bytes archived at sign-off
         pdf = archived.pdf
     else:
-        pdf = reporting.render(kind, analysis, ops.checklists_for(analysis), locale, date.today())
+        pdf = reporting.render(kind, analysis, ops.checklists_for(analysis), locale, local_today())
     audit.record(
         "export",
         actor=current_user,

@@ -8,10 +8,15 @@ locale and domain in effect, so force_locale() and refresh() are honoured exactl
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, Domain, get_domain, get_locale
 from flask_login import current_user
 from werkzeug.utils import cached_property
+
+from reports.data import format_locale as format_locale  # one mapping for pages, e-mail, PDFs
 
 
 def supported() -> tuple[str, ...]:
@@ -104,3 +109,18 @@ def init_app(app) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+
+
+def local_time_zone() -> ZoneInfo:
+    """The installation's time zone (BKA_TIME_ZONE): every time is shown in it."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_today() -> date:
+    """Today in the installation's time zone, whatever zone the server's clock is set to."""
+    return datetime.now(local_time_zone()).date()
+
+
+def current_format_locale() -> str:
+    """The Babel locale for dates, times and numbers in the active language ("en" -> "en_GB")."""
+    return format_locale(current_language())

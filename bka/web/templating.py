@@ -6,16 +6,17 @@ from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 
+from babel import dates, numbers
 from babel.numbers import get_group_symbol
 from flask import Flask, current_app, render_template
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import get_timezone
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from bka.domain import labels, notifications, permissions, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
-from bka.web.i18n import current_language
+from bka.web.i18n import current_format_locale, current_language
 
 
 def localize(value) -> str:
@@ -23,6 +24,18 @@ def localize(value) -> str:
     if isinstance(value, Text):
         return value.get(current_language())
     return "" if value is None else str(value)
+
+
+def format_date(value, fmt: str = "long") -> str:
+    """A date in the active language's formats (day–month–year in English too)."""
+    return dates.format_date(value, fmt, locale=current_format_locale()) if value else ""
+
+
+def format_datetime(value, fmt: str = "medium") -> str:
+    """A moment in the installation's time zone (BABEL_DEFAULT_TIMEZONE), 24-hour time."""
+    if not value:
+        return ""
+    return dates.format_datetime(value, fmt, tzinfo=get_timezone(), locale=current_format_locale())
 
 
 def _date_from_iso(value: str) -> str:
@@ -79,8 +92,8 @@ def _group_symbol(locale: str) -> str:
 def format_number(value) -> str:
     """Numbers in the page's language; whole numbers take a fast path (pages show hundreds)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", _group_symbol(current_language()))
-    return format_decimal(value)
+        return f"{value:,}".replace(",", _group_symbol(current_format_locale()))
+    return numbers.format_decimal(value, locale=current_format_locale())
 
 
 ENTRY_KIND_STEPS = {name: kind.step for name, kind in ENTRY_KINDS.items()}
@@ -88,12 +101,8 @@ ENTRY_KIND_STEPS = {name: kind.step for name, kind in ENTRY_KINDS.items()}
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["loc"] = localize
-    app.jinja_env.filters["date"] = lambda value, fmt="long": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date_iso"] = _date_from_iso
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.trim_blocks = True
@@ -125,7 +134,9 @@ def init_app(app: Flask) -> None:
 def _error_page(code: int):
     def handler(_error):
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        max_upload = format_decimal(limit / 2**20, "#,##0.#") + " MB"
+        max_upload = (
+            numbers.format_decimal(limit / 2**20, "#,##0.#", locale=current_format_locale()) + " MB"
+        )
         return render_template("errors/error.html", code=code, max_upload=max_upload), code
 
     return handler
