@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bka.domain.errors import FieldError
@@ -17,9 +18,74 @@ SESSION_EXPIRED = _l(
 )
 
 
-def required():
-    """InputRequired with the project's own wording (translated like every message)."""
-    return InputRequired(message=_l("This field is required."))
+def required(message):
+    """InputRequired with a message that names its field, GOV.UK style: "Enter the title of
+    the decision.", "Choose the decision area." (never a bare "This field is required.")."""
+    return InputRequired(message=message)
+
+
+class MaxLength(Length):
+    """Length(max=...) whose message names the field by its label."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.max:
+            raise ValidationError(
+                _l(
+                    "“%(field)s” must be %(max)d characters or fewer.",
+                    field=field.label.text,
+                    max=self.max,
+                )
+            )
+
+
+class Between(NumberRange):
+    """NumberRange(min, max) whose message names the field by its label."""
+
+    def __init__(self, minimum: int, maximum: int, message=None):
+        super().__init__(min=minimum, max=maximum, message=message)
+
+    def __call__(self, form, field):
+        data = field.data  # None when absent or not a number: other messages cover that
+        if data is not None and not (self.min <= data <= self.max):
+            raise ValidationError(
+                self.message
+                or _l(
+                    "“%(field)s” must be a number from %(min)d to %(max)d.",
+                    field=field.label.text,
+                    min=self.min,
+                    max=self.max,
+                )
+            )
+
+
+class IntegerField(wtforms.IntegerField):
+    """An integer field whose "not a number" message names the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                _l("Enter “%(field)s” as a whole number.", field=self.label.text)
+            ) from None
+
+
+class DateField(wtforms.DateField):
+    """A date field whose "not a date" message names the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                _l(
+                    "Enter “%(field)s” as a real date, for example 2025-03-01.",
+                    field=self.label.text,
+                )
+            ) from None
 
 
 def options(mapping: dict) -> list[SelectChoice]:
@@ -49,10 +115,23 @@ class BaseForm(FlaskForm):
                 unbound_field.field_class, TextAreaField
             ):
                 filters.insert(0, single_line)
-            return unbound_field.bind(form=form, filters=filters, **options)
+            field = unbound_field.bind(form=form, filters=filters, **options)
+            if isinstance(field, wtforms.SelectFieldBase) and not getattr(
+                field, "invalid_choice_message", None
+            ):
+                field.invalid_choice_message = _l(
+                    "Choose one of the options for “%(field)s”.", field=field.label.text
+                )
+            return field
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        for field in self:  # "Invalid Choice: could not coerce." names nothing
+            if isinstance(field, wtforms.SelectFieldBase) and field.process_errors:
+                field.errors = [
+                    field.invalid_choice_message if error in field.process_errors else error
+                    for error in field.errors
+                ]
         csrf_field = getattr(self, "csrf_token", None)
         if csrf_field is not None and csrf_field.errors:
             csrf_field.errors = []
