@@ -73,7 +73,13 @@ def build_step_form(checklists: Checklists, step_key: str, locale: str, **kwargs
     fields["base_version"] = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(0, DB_INT_MAX)]
     )
-    fields["mark_completed"] = BooleanField(_l("I have completed this step"))
+    fields["mark_completed"] = BooleanField(
+        _l("I have completed this step"),
+        description=_l(
+            "The analysis can be sent for review when every step is marked as completed. You "
+            "can mark this step as completed when its required questions are answered."
+        ),
+    )
     fields["save_continue"] = SubmitField(_l("Save and continue"))
     fields["save_later"] = SubmitField(_l("Save and come back later"))
     form_class = type(f"StepForm_{step_key}", (BaseForm,), fields)
