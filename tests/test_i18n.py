@@ -120,13 +120,13 @@ def test_wtforms_messages_are_swedish(browser, make_user):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<title>Fel:" in text
-    assert "Fältet är obligatoriskt." in text  # our message, translated
-    assert "Inte ett giltigt datum" in text  # WTForms' own message, from its Swedish catalog
+    assert "Skriv beslutets titel." in text  # our messages name their field, translated
+    assert "Skriv ”Planerat datum för beslut” som ett riktigt datum" in text
     long_title = browser.post(
         "/analyses/new", {"title": "x" * 300, "organisation": "X", "decision_area": "bogus"}
     ).get_data(as_text=True)
-    assert "Fältet får inte vara längre än 200 tecken." in long_title
-    assert "Inte ett giltigt val" in long_title
+    assert "”Beslutets titel” får innehålla högst 200 tecken." in long_title
+    assert "Välj ett av alternativen för ”Beslutsområde”." in long_title
     assert 'value="' + "x" * 300 + '"' in long_title  # the input is kept
 
 

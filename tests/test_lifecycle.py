@@ -31,7 +31,7 @@ def test_the_whole_lifecycle(app, review_team):
     analysis_id, b, reviewer = review_team
     base = f"/analyses/{analysis_id}"
     check = b["owner"].get(f"{base}/check").get_data(as_text=True)
-    assert "Alla obligatoriska frågor är besvarade" in check
+    assert "Alla steg är markerade som klara och alla obligatoriska frågor är besvarade" in check
     assert "Gustav Granskare" in check
 
     # Submit: the reviewer joins; the team can no longer edit.
@@ -238,7 +238,10 @@ def test_a_former_editor_can_never_review_or_sign(app, review_team, make_user, m
     assert added.status_code == 302
     writer = make_browser()
     writer.login(colleague)
-    saved = writer.post(f"{base}/steps/decision", {"proposal": "Min text", "save_later": "1"})
+    saved = writer.post(
+        f"{base}/steps/decision",
+        {"proposal": "Min text", "mark_completed": "y", "save_later": "1"},
+    )
     assert saved.status_code == 302
     assert _members_page_remove(b["owner"], analysis_id, colleague.id).status_code == 302
 
@@ -286,7 +289,7 @@ def test_only_the_assigned_reviewer_of_the_current_round_signs(
         {"send_back": "1", "verdict__participation": "changes", "reasons": "Komplettera."},
     )
     assert status(app, analysis_id) == "changes_requested"
-    b["owner"].post(f"{base}/steps/participation", {"save_later": "1"})
+    b["owner"].post(f"{base}/steps/participation", {"mark_completed": "y", "save_later": "1"})
     assert (
         b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer_b_user.id)}).status_code == 302
     )

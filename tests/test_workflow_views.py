@@ -240,7 +240,7 @@ def test_check_your_answers_lists_missing_items_with_links(team, app):
     )
     page = browser.get(f"/analyses/{analysis_id}/check").get_data(as_text=True)
     assert "Byta journalsystem" in page
-    assert "Obligatoriska uppgifter som fortfarande saknas" in page
+    assert "Det här återstår innan analysen kan skickas för granskning" in page
     assert f"/analyses/{analysis_id}/steps/children#child_groups" in page
     assert f"/analyses/{analysis_id}/steps/decision#objectives-field" in page
     assert "Lägg till minst en barngrupp." in page

@@ -14,8 +14,17 @@ from sqlalchemy import bindparam, func, select
 from bka.domain import audit, four_eyes, history, notifications, permissions, workflow
 from bka.domain.analyses import StepIncomplete, touch
 from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
-from bka.domain.progress import all_missing, load_state, missing_for_step
+from bka.domain.progress import (
+    COMPLETED,
+    NEEDS_CHANGES,
+    AnalysisState,
+    Missing,
+    load_state,
+    missing_for_step,
+    step_status,
+)
 from bka.domain.screening import LEVEL_NONE
 from bka.extensions import db
 from bka.models import (
@@ -141,10 +150,38 @@ def last_returned_round(analysis: Analysis) -> ReviewRound | None:
     )
 
 
-def submission_missing(analysis: Analysis, checklists: Checklists):
-    """What must be done before submitting: the screening alone for "no BKA needed"."""
+def submission_missing(analysis: Analysis, checklists: Checklists) -> list[Missing]:
+    """What must be done before the analysis can be sent for review: the one rule.
+
+    Every step is marked completed by the team (a step can only be marked completed when its
+    required items are answered), no step still waits for the changes a reviewer asked for, and
+    every required item is answered. "No BKA needed" has its own rule: the screening alone.
+    """
     state = load_state(analysis, checklists)
-    return missing_for_step(state, "screening") if is_no_bka(analysis) else all_missing(state)
+    if is_no_bka(analysis):
+        return missing_for_step(state, STEP_SCREENING)
+    needs_changes = steps_needing_changes(analysis, state)
+    items: list[Missing] = []
+    for step in checklists.method.steps:
+        items.extend(missing_for_step(state, step.key))
+        if step.key in needs_changes:
+            items.append(
+                Missing(
+                    step.key,
+                    "comments",
+                    _l("The reviewer asked for changes: make them and save the step again."),
+                    anchor=f"comments-{step.key}",
+                )
+            )
+        elif not state.completed_flags.get(step.key):
+            items.append(
+                Missing(
+                    step.key,
+                    "mark_completed",
+                    _l("The step is not marked as completed."),
+                )
+            )
+    return items
 
 
 def submit_for_review(
@@ -420,16 +457,40 @@ def comments_by_step(analysis: Analysis) -> dict[str, list[tuple[Comment, list[C
     return threads
 
 
-def steps_needing_changes(analysis: Analysis, state) -> set[str]:
-    """Steps the last returned round marked, not yet saved again since it came back."""
+def steps_needing_changes(analysis: Analysis, state: AnalysisState) -> set[str]:
+    """Steps to revisit after the last returned round, not yet saved again since it came back:
+    those its reviewer marked "needs changes" and those with its review comments still open."""
     if analysis.status != workflow.CHANGES_REQUESTED:
         return set()
     review = last_returned_round(analysis)
     if review is None:
         return set()
     flagged = {step for step, verdict in review.verdicts.items() if verdict == VERDICT_CHANGES}
+    flagged |= set(
+        db.session.scalars(
+            select(Comment.step_key).where(
+                Comment.round_id == review.id,
+                Comment.parent_id.is_(None),
+                Comment.resolved_at.is_(None),
+            )
+        )
+    )
     return {
         step
         for step in flagged
         if step not in state.step_updated or state.step_updated[step][0] <= review.completed_at
     }
+
+
+def step_statuses(analysis: Analysis, state: AnalysisState) -> dict[str, str]:
+    """Each step's status in method order; a step waiting for a reviewer's changes is not
+    completed, whatever its answers say."""
+    needs_changes = steps_needing_changes(analysis, state)
+    return {
+        step.key: NEEDS_CHANGES if step.key in needs_changes else step_status(state, step.key)
+        for step in state.checklists.method.steps
+    }
+
+
+def completed_count(statuses: dict[str, str]) -> int:
+    return sum(status == COMPLETED for status in statuses.values())

@@ -49,6 +49,8 @@ class Missing:
     target: str
     message: Any
     question: Text | None = None
+    # Where on the step page to go, when it is not the target's own field or entry list.
+    anchor: str | None = None
 
     def describe(self, locale: str) -> str:
         if self.question is not None:

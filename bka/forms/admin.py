@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -13,11 +12,11 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, NumberRange, Optional
+from wtforms.validators import Email, Length, Optional
 
 from bka.domain import labels, overview, workflow
 from bka.domain.accounts import MIN_PASSWORD_LENGTH
-from bka.forms.base import BaseForm, options, required
+from bka.forms.base import BaseForm, Between, IntegerField, MaxLength, options, required
 from bka.models import User
 
 ANY = SelectChoice("", _l("All"))
@@ -38,7 +37,7 @@ class FilterForm(BaseForm):
         ),
         validators=[
             Optional(),
-            NumberRange(min=1990, max=2100, message=_l("Enter a year such as 2025.")),
+            Between(1990, 2100, message=_l("Enter a year such as 2025.")),
         ],
     )
     decision_area = SelectField(
@@ -50,7 +49,7 @@ class FilterForm(BaseForm):
         validators=[Optional()],
     )
     reviewer = SelectField(_l("Reviewer"), validators=[Optional()])
-    q = StringField(_l("Search by title or case number"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Search by title or case number"), validators=[Optional(), MaxLength(200)])
 
     def set_options(self, organisations: list[str], reviewers: dict[int, str]) -> None:
         self.organisation.choices = [ANY, *(SelectChoice(name, name) for name in organisations)]
@@ -96,16 +95,24 @@ class FilterForm(BaseForm):
 class UserForm(BaseForm):
     """An account as an administrator edits it; NewUserForm adds the initial password."""
 
-    name = StringField(_l("Name"), validators=[required(), Length(max=120)])
+    name = StringField(
+        _l("Name"), validators=[required(_l("Enter the user's name.")), MaxLength(120)]
+    )
     email = StringField(
         _l("E-mail address"),
-        validators=[required(), Length(max=254), Email(_l("Enter a valid e-mail address."))],
+        validators=[
+            required(_l("Enter the user's e-mail address.")),
+            MaxLength(254),
+            Email(
+                _l("Enter the user's e-mail address in the correct format, like name@example.org.")
+            ),
+        ],
     )
     role = RadioField(
         _l("Role"),
         choices=options(labels.GLOBAL_ROLE),
         default="member",
-        validators=[required()],
+        validators=[required(_l("Choose the user's role."))],
     )
     organisation = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     active = BooleanField(
@@ -115,7 +122,7 @@ class UserForm(BaseForm):
     )
     new_password = PasswordField(
         _l("New password (optional)"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), MaxLength(200)],
         description=_l(
             "Only to reset a forgotten password. The user's sessions end, and they must choose "
             "a password of their own at the next login."
@@ -172,7 +179,14 @@ class NewUserForm(UserForm):
     turn_off_totp = None
     password = PasswordField(
         _l("Initial password"),
-        validators=[required(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            required(_l("Enter an initial password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("The initial password must be %(min)d to %(max)d characters."),
+            ),
+        ],
         description=_l(
             "At least %(count)d characters. Give it to the user in a safe way; they can change "
             "it under Account.",
@@ -186,7 +200,10 @@ class NewUserForm(UserForm):
 
 
 class OrganisationForm(BaseForm):
-    name = StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)])
+    name = StringField(
+        _l("Name of the organisation"),
+        validators=[required(_l("Enter the name of the organisation.")), MaxLength(200)],
+    )
     submit = SubmitField(_l("Add organisation"))
 
 
@@ -201,8 +218,8 @@ class BarnbokslutForm(BaseForm):
         _l("Year"),
         id="report-year",
         validators=[
-            required(),
-            NumberRange(min=1990, max=2100, message=_l("Enter a year such as 2025.")),
+            required(_l("Enter the year of the barnbokslut.")),
+            Between(1990, 2100, message=_l("Enter the year of the barnbokslut, such as 2025.")),
         ],
     )
     organisation = SelectField(
@@ -213,7 +230,7 @@ class BarnbokslutForm(BaseForm):
         id="report-lang",
         choices=options(labels.LANGUAGE),
         default="sv",
-        validators=[required()],
+        validators=[required(_l("Choose the language of the report."))],
     )
 
     def set_organisations(self, names: list[str]) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, StringField, SubmitField
-from wtforms.validators import Email, Length, Optional
+from wtforms import RadioField, StringField, SubmitField
+from wtforms.validators import Email, Optional
 
 from bka.domain import labels
-from bka.forms.base import BaseForm, ChildTextForm, options, required
+from bka.forms.base import BaseForm, ChildTextForm, DateField, MaxLength, options, required
 
 DETAILS = labels.FIELD_LABELS["details"]
 
@@ -15,16 +15,16 @@ DETAILS = labels.FIELD_LABELS["details"]
 class DetailsForm(ChildTextForm):
     title = StringField(
         DETAILS["title"],
-        validators=[required(), Length(max=200)],
+        validators=[required(_l("Enter the title of the decision.")), MaxLength(200)],
         description=_l("For example “Införande av vårdinformationssystemet Millennium”."),
     )
     organisation = StringField(
         DETAILS["organisation"],
-        validators=[required(), Length(max=200)],
+        validators=[required(_l("Enter the organisation or administration.")), MaxLength(200)],
     )
     diarienummer = StringField(
         DETAILS["diarienummer"],
-        validators=[Optional(), Length(max=64)],
+        validators=[Optional(), MaxLength(64)],
         description=_l("Optional. Add it when the case is registered."),
     )
     planned_decision_date = DateField(DETAILS["planned_decision_date"], validators=[Optional()])
@@ -35,7 +35,7 @@ class NewAnalysisForm(DetailsForm):
     decision_area = RadioField(
         DETAILS["decision_area"],
         choices=options(labels.AREA),
-        validators=[required()],
+        validators=[required(_l("Choose the decision area."))],
         description=_l("Selects the checklist of prompts for this kind of decision."),
     )
     submit = SubmitField(_l("Start the analysis"))
@@ -44,13 +44,22 @@ class NewAnalysisForm(DetailsForm):
 class AddMemberForm(BaseForm):
     email = StringField(
         _l("E-mail address"),
-        validators=[required(), Length(max=254), Email(_l("Enter a valid e-mail address."))],
+        validators=[
+            required(_l("Enter the e-mail address of the new member.")),
+            MaxLength(254),
+            Email(
+                _l(
+                    "Enter the new member's e-mail address in the correct format, "
+                    "like name@example.org."
+                )
+            ),
+        ],
     )
     role = RadioField(
         _l("Role"),
         choices=options({key: labels.MEMBER_ROLE[key] for key in ("editor", "viewer")}),
         default="editor",
-        validators=[required()],
+        validators=[required(_l("Choose the new member's role."))],
     )
     submit = SubmitField(_l("Add member"))
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, RadioField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired
 
 from bka.domain import labels
 from bka.domain.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from bka.forms.base import BaseForm, options
+from bka.forms.base import BaseForm, MaxLength, options
 
 
 class LoginForm(BaseForm):
     email = StringField(
         _l("E-mail address"),
-        validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254)],
+        validators=[InputRequired(message=_l("Enter your e-mail address.")), MaxLength(254)],
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(message=_l("Enter your password.")), Length(max=1024)],
+        validators=[InputRequired(message=_l("Enter your password.")), MaxLength(1024)],
     )
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
@@ -31,7 +31,9 @@ class LanguageForm(BaseForm):
 
 class AccountForm(BaseForm):
     locale = RadioField(
-        _l("Language"), choices=options(labels.LANGUAGE), validators=[InputRequired()]
+        _l("Language"),
+        choices=options(labels.LANGUAGE),
+        validators=[InputRequired(message=_l("Choose a language."))],
     )
     submit = SubmitField(_l("Save"))
 
@@ -42,7 +44,7 @@ CODE_HINT = _l("The 6 digits your authenticator app shows now, or one of your re
 class SecondFactorForm(BaseForm):
     code = StringField(
         _l("Code"),
-        validators=[InputRequired(message=_l("Enter the code.")), Length(max=40)],
+        validators=[InputRequired(message=_l("Enter the code.")), MaxLength(40)],
         description=CODE_HINT,
     )
     submit = SubmitField(_l("Continue"))
@@ -61,14 +63,14 @@ class ChangePasswordForm(BaseForm):
         _l("Current password"),
         validators=[
             InputRequired(message=_l("Enter your current password.")),
-            Length(max=1024),
+            MaxLength(1024),
         ],
     )
     new_password = PasswordField(
         _l("New password"),
         validators=[
             InputRequired(message=_l("Enter a new password.")),
-            Length(max=MAX_PASSWORD_LENGTH),
+            MaxLength(MAX_PASSWORD_LENGTH),
         ],
         description=new_password_hint(),
     )
@@ -86,7 +88,7 @@ class TotpSetupForm(BaseForm):
     secret_token = HiddenField()
     code = StringField(
         _l("Code from the app"),
-        validators=[InputRequired(message=_l("Enter the code.")), Length(max=40)],
+        validators=[InputRequired(message=_l("Enter the code.")), MaxLength(40)],
         description=_l("The 6 digits your authenticator app shows now."),
     )
     submit = SubmitField(_l("Turn on two-factor authentication"))
@@ -95,11 +97,11 @@ class TotpSetupForm(BaseForm):
 class TotpDisableForm(BaseForm):
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(message=_l("Enter your password.")), Length(max=1024)],
+        validators=[InputRequired(message=_l("Enter your password.")), MaxLength(1024)],
     )
     code = StringField(
         _l("Code"),
-        validators=[InputRequired(message=_l("Enter the code.")), Length(max=40)],
+        validators=[InputRequired(message=_l("Enter the code.")), MaxLength(40)],
         description=CODE_HINT,
     )
     submit = SubmitField(_l("Turn off two-factor authentication"))

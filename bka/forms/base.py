@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import wtforms
 from babel import support
 from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -11,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bka.domain.errors import FieldError
@@ -24,9 +25,74 @@ SESSION_EXPIRED = _l(
 )
 
 
-def required():
-    """InputRequired with the project's own wording (translated like every message)."""
-    return InputRequired(message=_l("This field is required."))
+def required(message):
+    """InputRequired with a message that names its field, GOV.UK style: "Enter the title of
+    the decision.", "Choose the decision area." (never a bare "This field is required.")."""
+    return InputRequired(message=message)
+
+
+class MaxLength(Length):
+    """Length(max=...) whose message names the field by its label."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.max:
+            raise ValidationError(
+                _l(
+                    "“%(field)s” must be %(max)d characters or fewer.",
+                    field=field.label.text,
+                    max=self.max,
+                )
+            )
+
+
+class Between(NumberRange):
+    """NumberRange(min, max) whose message names the field by its label."""
+
+    def __init__(self, minimum: int, maximum: int, message=None):
+        super().__init__(min=minimum, max=maximum, message=message)
+
+    def __call__(self, form, field):
+        data = field.data  # None when absent or not a number: other messages cover that
+        if data is not None and not (self.min <= data <= self.max):
+            raise ValidationError(
+                self.message
+                or _l(
+                    "“%(field)s” must be a number from %(min)d to %(max)d.",
+                    field=field.label.text,
+                    min=self.min,
+                    max=self.max,
+                )
+            )
+
+
+class IntegerField(wtforms.IntegerField):
+    """An integer field whose "not a number" message names the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                _l("Enter “%(field)s” as a whole number.", field=self.label.text)
+            ) from None
+
+
+class DateField(wtforms.DateField):
+    """A date field whose "not a date" message names the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                _l(
+                    "Enter “%(field)s” as a real date, for example 2025-03-01.",
+                    field=self.label.text,
+                )
+            ) from None
 
 
 def options(mapping: dict) -> list[SelectChoice]:
@@ -88,7 +154,14 @@ class BaseForm(FlaskForm):
                 unbound_field.field_class, TextAreaField
             ):
                 filters.insert(0, single_line)
-            return unbound_field.bind(form=form, filters=filters, **options)
+            field = unbound_field.bind(form=form, filters=filters, **options)
+            if isinstance(field, wtforms.SelectFieldBase) and not getattr(
+                field, "invalid_choice_message", None
+            ):
+                field.invalid_choice_message = _l(
+                    "Choose one of the options for “%(field)s”.", field=field.label.text
+                )
+            return field
 
         def get_translations(self, form):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
@@ -97,6 +170,12 @@ class BaseForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        for field in self:  # "Invalid Choice: could not coerce." names nothing
+            if isinstance(field, wtforms.SelectFieldBase) and field.process_errors:
+                field.errors = [
+                    field.invalid_choice_message if error in field.process_errors else error
+                    for error in field.errors
+                ]
         csrf_field = getattr(self, "csrf_token", None)
         if csrf_field is not None and csrf_field.errors:
             csrf_field.errors = []
@@ -129,7 +208,7 @@ class ChildTextForm(BaseForm):
     not_a_child_number = BooleanField(_l("This is not a child's personal identity number"))
     not_a_child_reason = StringField(
         _l("Why the number may stay"),
-        validators=[Length(max=300)],  # no Optional(): it would skip the check below
+        validators=[MaxLength(300)],  # no Optional(): it would skip the check below
         description=_l(
             "Required when you tick the box. For example: “a reference number in another "
             "system, not a person's”."

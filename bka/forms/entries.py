@@ -5,19 +5,26 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Optional
 
 from bka.domain import labels
 from bka.domain.labels import FIELD_LABELS as LABEL
-from bka.forms.base import ChildTextForm, MultiCheckboxField, options, required
+from bka.forms.base import (
+    Between,
+    ChildTextForm,
+    DateField,
+    IntegerField,
+    MaxLength,
+    MultiCheckboxField,
+    options,
+    required,
+)
 from bka.forms.step import TEXTAREA_MAX
 
 MAX_CHILDREN = 10_000_000
@@ -30,19 +37,21 @@ class EntryForm(ChildTextForm):
 class ChildGroupForm(EntryForm):
     label = StringField(
         LABEL["child_groups"]["label"],
-        validators=[required(), Length(max=200)],
+        validators=[required(_l("Enter a name for the group of children.")), MaxLength(200)],
         description=_l(
             "For example “Children aged 13–15 with their own care "
             "contacts”. Never name individual children."
         ),
     )
     age_band = RadioField(
-        LABEL["child_groups"]["age_band"], choices=options(labels.AGE_BAND), validators=[required()]
+        LABEL["child_groups"]["age_band"],
+        choices=options(labels.AGE_BAND),
+        validators=[required(_l("Choose the age band of the group."))],
     )
     relation = RadioField(
         LABEL["child_groups"]["relation"],
         choices=options(labels.RELATION),
-        validators=[required()],
+        validators=[required(_l("Choose how these children are affected."))],
     )
     vulnerable_situations = MultiCheckboxField(
         LABEL["child_groups"]["vulnerable_situations"],
@@ -52,10 +61,10 @@ class ChildGroupForm(EntryForm):
     )
     estimated_number = IntegerField(
         LABEL["child_groups"]["estimated_number"],
-        validators=[Optional(), NumberRange(0, MAX_CHILDREN)],
+        validators=[Optional(), Between(0, MAX_CHILDREN)],
     )
     number_source = TextAreaField(
-        LABEL["child_groups"]["number_source"], validators=[Optional(), Length(max=2000)]
+        LABEL["child_groups"]["number_source"], validators=[Optional(), MaxLength(2000)]
     )
 
 
@@ -63,16 +72,17 @@ class EvidenceSourceForm(EntryForm):
     kind = RadioField(
         LABEL["evidence_sources"]["kind"],
         choices=options(labels.EVIDENCE_KIND),
-        validators=[required()],
+        validators=[required(_l("Choose the kind of source."))],
     )
     title = StringField(
-        LABEL["evidence_sources"]["title"], validators=[required(), Length(max=300)]
+        LABEL["evidence_sources"]["title"],
+        validators=[required(_l("Enter the title of the source.")), MaxLength(300)],
     )
     reference = StringField(
-        LABEL["evidence_sources"]["reference"], validators=[Optional(), Length(max=500)]
+        LABEL["evidence_sources"]["reference"], validators=[Optional(), MaxLength(500)]
     )
     findings = TextAreaField(
-        LABEL["evidence_sources"]["findings"], validators=[Optional(), Length(max=TEXTAREA_MAX)]
+        LABEL["evidence_sources"]["findings"], validators=[Optional(), MaxLength(TEXTAREA_MAX)]
     )
 
 
@@ -80,58 +90,73 @@ class ConsultationForm(EntryForm):
     method = RadioField(
         LABEL["consultations"]["method"],
         choices=options(labels.CONSULTATION_METHOD),
-        validators=[required()],
+        validators=[required(_l("Choose the method of the consultation."))],
     )
     children_count = IntegerField(
-        LABEL["consultations"]["children_count"], validators=[required(), NumberRange(1, 1_000_000)]
+        LABEL["consultations"]["children_count"],
+        validators=[required(_l("Enter how many children took part.")), Between(1, 1_000_000)],
     )
     age_from = IntegerField(
-        LABEL["consultations"]["age_from"], validators=[required(), NumberRange(0, 17)]
+        LABEL["consultations"]["age_from"],
+        validators=[required(_l("Enter the age of the youngest child.")), Between(0, 17)],
     )
     age_to = IntegerField(
-        LABEL["consultations"]["age_to"], validators=[required(), NumberRange(0, 17)]
+        LABEL["consultations"]["age_to"],
+        validators=[required(_l("Enter the age of the oldest child.")), Between(0, 17)],
     )
     held_on = DateField(LABEL["consultations"]["held_on"], validators=[Optional()])
     adaptations = TextAreaField(
         LABEL["consultations"]["adaptations"],
-        validators=[Optional(), Length(max=TEXTAREA_MAX)],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
         description=_l("How the consultation was adapted to age, language and disability."),
     )
     views = TextAreaField(
         LABEL["consultations"]["views"],
-        validators=[Optional(), Length(max=TEXTAREA_MAX)],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
         description=_l(
             "Summarise views; do not write names, personal identity numbers or "
             "anything else that identifies a child."
         ),
     )
     influence = TextAreaField(
-        LABEL["consultations"]["influence"], validators=[Optional(), Length(max=TEXTAREA_MAX)]
+        LABEL["consultations"]["influence"], validators=[Optional(), MaxLength(TEXTAREA_MAX)]
     )
 
 
 class ImpactForm(EntryForm):
-    article = SelectField(LABEL["impacts"]["article"], coerce=int, validators=[required()])
+    article = SelectField(
+        LABEL["impacts"]["article"],
+        coerce=int,
+        validators=[required(_l("Choose the convention article."))],
+    )
     child_group_id = SelectField(
-        LABEL["impacts"]["child_group_id"], coerce=int, validators=[required()]
+        LABEL["impacts"]["child_group_id"],
+        coerce=int,
+        validators=[required(_l("Choose the group of children."))],
     )
     direction = RadioField(
         LABEL["impacts"]["direction"],
         choices=options(labels.DIRECTION),
-        validators=[required()],
+        validators=[required(_l("Choose the effect on the right."))],
     )
     term = RadioField(
-        LABEL["impacts"]["term"], choices=options(labels.TERM), validators=[required()]
+        LABEL["impacts"]["term"],
+        choices=options(labels.TERM),
+        validators=[required(_l("Choose the time frame of the effect."))],
     )
     severity = RadioField(
-        LABEL["impacts"]["severity"], choices=options(labels.SEVERITY), validators=[required()]
+        LABEL["impacts"]["severity"],
+        choices=options(labels.SEVERITY),
+        validators=[required(_l("Choose the severity of the effect."))],
     )
     likelihood = RadioField(
-        LABEL["impacts"]["likelihood"], choices=options(labels.LIKELIHOOD), validators=[required()]
+        LABEL["impacts"]["likelihood"],
+        choices=options(labels.LIKELIHOOD),
+        validators=[required(_l("Choose the likelihood of the effect."))],
     )
     explanation = TextAreaField(
         LABEL["impacts"]["explanation"],
-        validators=[Optional(), Length(max=TEXTAREA_MAX)],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
         description=_l("The effect chain: decision, change, effect on these children."),
     )
 
@@ -142,17 +167,20 @@ class ImpactForm(EntryForm):
 
 
 class AlternativeForm(EntryForm):
-    title = StringField(LABEL["alternatives"]["title"], validators=[required(), Length(max=200)])
+    title = StringField(
+        LABEL["alternatives"]["title"],
+        validators=[required(_l("Enter a short name for the alternative.")), MaxLength(200)],
+    )
     description = TextAreaField(
-        LABEL["alternatives"]["description"], validators=[Optional(), Length(max=TEXTAREA_MAX)]
+        LABEL["alternatives"]["description"], validators=[Optional(), MaxLength(TEXTAREA_MAX)]
     )
     child_rights_assessment = TextAreaField(
         LABEL["alternatives"]["child_rights_assessment"],
-        validators=[Optional(), Length(max=TEXTAREA_MAX)],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
     )
     conflicts_of_interest = TextAreaField(
         LABEL["alternatives"]["conflicts_of_interest"],
-        validators=[Optional(), Length(max=TEXTAREA_MAX)],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
         description=_l(
             "Between groups of children, between children and adults, or with other "
             "public interests."
@@ -163,11 +191,12 @@ class AlternativeForm(EntryForm):
 
 class MeasureForm(EntryForm):
     description = TextAreaField(
-        LABEL["measures"]["description"], validators=[required(), Length(max=TEXTAREA_MAX)]
+        LABEL["measures"]["description"],
+        validators=[required(_l("Describe the measure.")), MaxLength(TEXTAREA_MAX)],
     )
     owner = StringField(
         LABEL["measures"]["owner"],
-        validators=[required(), Length(max=200)],
+        validators=[required(_l("Enter who owns the measure.")), MaxLength(200)],
         description=_l("A role or function, for example “Head of paediatrics”."),
     )
     due_date = DateField(LABEL["measures"]["due_date"], validators=[Optional()])
@@ -175,19 +204,20 @@ class MeasureForm(EntryForm):
         LABEL["measures"]["status"],
         choices=options(labels.MEASURE_STATUS),
         default="planned",
-        validators=[required()],
+        validators=[required(_l("Choose the status of the measure."))],
     )
 
 
 class IndicatorForm(EntryForm):
-    name = StringField(LABEL["indicators"]["name"], validators=[required(), Length(max=300)])
-    baseline = StringField(
-        LABEL["indicators"]["baseline"], validators=[Optional(), Length(max=300)]
+    name = StringField(
+        LABEL["indicators"]["name"],
+        validators=[required(_l("Enter the name of the indicator.")), MaxLength(300)],
     )
-    target = StringField(LABEL["indicators"]["target"], validators=[Optional(), Length(max=300)])
-    source = StringField(LABEL["indicators"]["source"], validators=[Optional(), Length(max=300)])
+    baseline = StringField(LABEL["indicators"]["baseline"], validators=[Optional(), MaxLength(300)])
+    target = StringField(LABEL["indicators"]["target"], validators=[Optional(), MaxLength(300)])
+    source = StringField(LABEL["indicators"]["source"], validators=[Optional(), MaxLength(300)])
     responsible = StringField(
-        LABEL["indicators"]["responsible"], validators=[Optional(), Length(max=200)]
+        LABEL["indicators"]["responsible"], validators=[Optional(), MaxLength(200)]
     )
     measure_on = DateField(LABEL["indicators"]["measure_on"], validators=[Optional()])
 

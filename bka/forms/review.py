@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -14,12 +13,20 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from bka.domain import labels
 from bka.domain.checklists import Checklists
 from bka.domain.lifecycle import ATTESTATIONS
-from bka.forms.base import BaseForm, ChildTextForm, MultiCheckboxField, options, required
+from bka.forms.base import (
+    BaseForm,
+    ChildTextForm,
+    DateField,
+    MaxLength,
+    MultiCheckboxField,
+    options,
+    required,
+)
 from bka.forms.step import TEXTAREA_MAX
 from bka.models.base import DB_INT_MAX
 
@@ -28,7 +35,7 @@ class SubmitForm(BaseForm):
     reviewer = SelectField(
         _l("Reviewer"),
         coerce=int,
-        validators=[required()],
+        validators=[required(_l("Choose a reviewer."))],
         description=_l("The reviewer examines the analysis and signs it off or sends it back."),
     )
     submit = SubmitField(_l("Send for review"))
@@ -48,7 +55,7 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
             validators=[Optional()],
         )
         fields[f"comment__{step.key}"] = TextAreaField(
-            _l("Comment on this step"), validators=[Optional(), Length(max=TEXTAREA_MAX)]
+            _l("Comment on this step"), validators=[Optional(), MaxLength(TEXTAREA_MAX)]
         )
     for key, label in labels.RUBRIC.items():
         fields[f"rubric__{key}"] = RadioField(
@@ -56,7 +63,7 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
         )
     fields["reasons"] = TextAreaField(
         _l("Summary for the team"),
-        validators=[Optional(), Length(max=TEXTAREA_MAX)],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
         description=_l("Required when you send the analysis back: what must change, and why."),
     )
     fields["statements"] = MultiCheckboxField(
@@ -66,7 +73,7 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
     )
     fields["title"] = StringField(
         _l("Your role or title"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), MaxLength(200)],
         description=_l("For example “Barnrättsstrateg, Koncernkontoret”."),
     )
     fields["send_back"] = SubmitField(_l("Send back for changes"))
@@ -77,30 +84,39 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
 class DecisionForm(ChildTextForm):
     decision_body = StringField(
         _l("Decision body"),
-        validators=[required(), Length(max=200)],
+        validators=[required(_l("Enter the decision body.")), MaxLength(200)],
         description=_l("For example “Regionstyrelsen” or a delegate."),
     )
-    decided_on = DateField(_l("Date of the decision"), validators=[required()])
+    decided_on = DateField(
+        _l("Date of the decision"), validators=[required(_l("Enter the date of the decision."))]
+    )
     reference = StringField(
         _l("Paragraph or protocol reference"),
-        validators=[required(), Length(max=200)],
+        validators=[required(_l("Enter the paragraph or protocol reference.")), MaxLength(200)],
         description=_l("For example “§ 142, protokoll 2024-06-18”."),
     )
     diarienummer = StringField(
-        _l("Case number (diarienummer)"), validators=[Optional(), Length(max=64)]
+        _l("Case number (diarienummer)"), validators=[Optional(), MaxLength(64)]
     )
     outcome = RadioField(
-        _l("Outcome"), choices=options(labels.DECISION_OUTCOME), validators=[required()]
+        _l("Outcome"),
+        choices=options(labels.DECISION_OUTCOME),
+        validators=[required(_l("Choose the outcome of the decision."))],
     )
     best_interests_weighing = TextAreaField(
         _l("How the child's best interests were weighed in the decision"),
-        validators=[required(), Length(max=TEXTAREA_MAX)],
+        validators=[
+            required(_l("Describe how the child's best interests were weighed.")),
+            MaxLength(TEXTAREA_MAX),
+        ],
     )
     submit = SubmitField(_l("Record the decision"))
 
 
 class CommentForm(ChildTextForm):
-    step_key = HiddenField(validators=[required()])
+    step_key = HiddenField(validators=[required(_l("Choose the step the comment is about."))])
     parent_id = IntegerField(validators=[Optional(), NumberRange(1, DB_INT_MAX)])
-    body = TextAreaField(_l("Comment"), validators=[required(), Length(max=TEXTAREA_MAX)])
+    body = TextAreaField(
+        _l("Comment"), validators=[required(_l("Write a comment.")), MaxLength(TEXTAREA_MAX)]
+    )
     submit = SubmitField(_l("Add comment"))

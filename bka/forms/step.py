@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     StringField,
@@ -13,11 +12,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from bka.domain.checklists import Checklists, Question
-from bka.forms.base import BaseForm, ChildTextForm, MultiCheckboxField
+from bka.forms.base import BaseForm, ChildTextForm, DateField, MaxLength, MultiCheckboxField
 from bka.models.base import DB_INT_MAX
 
 TEXT_MAX = 200
@@ -30,11 +29,11 @@ def _field_for(question: Question, checklists: Checklists, locale: str):
     kind = question.kind
     if kind == "text":
         return StringField(
-            label, description=description, validators=[Optional(), Length(max=TEXT_MAX)]
+            label, description=description, validators=[Optional(), MaxLength(TEXT_MAX)]
         )
     if kind == "textarea":
         return TextAreaField(
-            label, description=description, validators=[Optional(), Length(max=TEXTAREA_MAX)]
+            label, description=description, validators=[Optional(), MaxLength(TEXTAREA_MAX)]
         )
     if kind == "date":
         return DateField(label, description=description, validators=[Optional()])
@@ -85,12 +84,18 @@ def step_form_class(checklists: Checklists, step_key: str, locale: str) -> type[
         fields[f"prompt__{prompt.key}"] = TextAreaField(
             prompt.text.get(locale),
             description=prompt.guidance.get(locale) if prompt.guidance else "",
-            validators=[Optional(), Length(max=TEXTAREA_MAX)],
+            validators=[Optional(), MaxLength(TEXTAREA_MAX)],
         )
     fields["base_version"] = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(0, DB_INT_MAX)]
     )
-    fields["mark_completed"] = BooleanField(_l("I have completed this step"))
+    fields["mark_completed"] = BooleanField(
+        _l("I have completed this step"),
+        description=_l(
+            "The analysis can be sent for review when every step is marked as completed. You "
+            "can mark this step as completed when its required questions are answered."
+        ),
+    )
     fields["save_continue"] = SubmitField(_l("Save and continue"))
     fields["save_later"] = SubmitField(_l("Save and come back later"))
     return type(f"StepForm_{step_key}", (ChildTextForm,), fields)

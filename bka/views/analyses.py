@@ -12,7 +12,7 @@ from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import EDIT, MANAGE_MEMBERS, can
-from bka.domain.progress import NEEDS_CHANGES, completed_count, load_state, step_status
+from bka.domain.progress import NEEDS_CHANGES, load_state
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
@@ -77,17 +77,15 @@ def hub(analysis_id: int):
     analysis = load_analysis(analysis_id)
     checklists = ops.checklists_for(analysis)
     state = load_state(analysis, checklists)
-    needs_changes = lifecycle.steps_needing_changes(analysis, state)
-    steps = [
-        (step, NEEDS_CHANGES if step.key in needs_changes else step_status(state, step.key))
-        for step in checklists.method.steps
-    ]
+    statuses = lifecycle.step_statuses(analysis, state)
+    steps = [(step, statuses[step.key]) for step in checklists.method.steps]
     return render_template(
         "analyses/hub.html",
         analysis=analysis,
         checklists=checklists,
         steps=steps,
-        completed=completed_count(state),
+        completed=lifecycle.completed_count(statuses),
+        needs_changes=[step for step, status in steps if status == NEEDS_CHANGES],
         screening=screening_result(state.step_answers(STEP_SCREENING)),
         state=state,
         confirm_form=ConfirmForm(),

@@ -13,7 +13,7 @@ from bka.domain.checklists import Library
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.permissions import VIEW, can
 from bka.domain.personnummer import PersonnummerFound
-from bka.domain.progress import load_state, step_status
+from bka.domain.progress import load_state
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.review import SubmitForm
@@ -88,7 +88,7 @@ def check_page_context(analysis: Analysis, form: SubmitForm | None = None) -> di
         "checklists": checklists,
         "state": state,
         "missing": lifecycle.submission_missing(analysis, checklists),
-        "statuses": {step.key: step_status(state, step.key) for step in checklists.method.steps},
+        "statuses": lifecycle.step_statuses(analysis, state),
         "screening": screening_result(state.step_answers(STEP_SCREENING)),
         "locale": current_language(),
         "submit_form": form or submit_form(analysis),

@@ -45,7 +45,10 @@ def submit(analysis_id: int):
                 analysis, checklists, current_user, db.session.get(User, form.reviewer.data)
             )
         except ops.StepIncomplete:
-            flash(_l("Some required items are missing; they are listed below."), "error")
+            flash(
+                _l("The analysis cannot be sent for review yet: what is left is listed below."),
+                "error",
+            )
         except FieldError as error:
             form.add_domain_error(error)
         else:

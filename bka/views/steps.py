@@ -18,7 +18,7 @@ from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.entries import kinds_for_step
 from bka.domain.permissions import EDIT, can
-from bka.domain.progress import load_state, step_status
+from bka.domain.progress import NEEDS_CHANGES, load_state
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.step import build_step_form, question_fields
@@ -163,6 +163,7 @@ def step(analysis_id: int, step_key: str):
             _set_base_version(form, conflict.lock_version)
         state = load_state(analysis, checklists)
     step_def = checklists.method.step(step_key)
+    status = lifecycle.step_statuses(analysis, state)[step_key]
     return render_template(
         "steps/step.html",
         analysis=analysis,
@@ -171,7 +172,7 @@ def step(analysis_id: int, step_key: str):
         form=form,
         state=state,
         editable=editable,
-        status=step_status(state, step_key),
+        status=status,
         entry_kinds=kinds_for_step(step_key),
         prompts=checklists.pack.prompts_for(step_key),
         screening=screening_result(state.step_answers(STEP_SCREENING))
@@ -179,7 +180,7 @@ def step(analysis_id: int, step_key: str):
         else None,
         locale=locale,
         threads=lifecycle.comments_by_step(analysis),
-        needs_changes=step_key in lifecycle.steps_needing_changes(analysis, state),
+        needs_changes=status == NEEDS_CHANGES,
         conflict=conflict,
         yours=ops.normalise_answers(checklists, step_key, question_fields(form))
         if conflict

@@ -22,13 +22,13 @@ pytestmark = pytest.mark.browser
 TEXT = {
     "sv": {
         "new": "Starta en ny analys",
-        "done": "Alla obligatoriska frågor är besvarade",
+        "done": "Alla steg är markerade som klara och alla obligatoriska frågor är besvarade",
         "check": "Kontrollera dina svar",
         "completed": "Klar",
     },
     "en": {
         "new": "Start a new analysis",
-        "done": "Every required item is answered",
+        "done": "Every step is marked as completed and every required item is answered",
         "check": "Check your answers",
         "completed": "Completed",
     },
