@@ -30,6 +30,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Logins are server-side records (bka/domain/sessions.py): a session ends after this long
+    # without a request, and at the latest this long after logging in. Generous, because people
+    # write in one step for a long time before saving.
+    SESSION_IDLE_MINUTES = 120
+    SESSION_LIFETIME_HOURS = 12
+    # Remember-me cookies are never issued (login_user(remember=False)); these only matter for
+    # clearing one. A "__Host-" name is used only with Secure cookies (bka/web/security.py).
     REMEMBER_COOKIE_DURATION = timedelta(days=1)
 
     # The audit chain's HMAC key (kept outside the database). None: derived from SECRET_KEY, so
@@ -112,6 +119,10 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     REQUIRE_SECRET_KEY = True
     SESSION_COOKIE_SECURE = True
+    # "__Host-": the browser keeps the cookie only if Secure, Path=/ and without Domain, so no
+    # other host or path can set or shadow it (needs HTTPS; without Secure the prefix is dropped).
+    SESSION_COOKIE_NAME = "__Host-bka-session"
+    REMEMBER_COOKIE_NAME = "__Host-bka-remember"
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
@@ -142,6 +153,8 @@ ENV_OVERRIDES = {
         "SESSION_COOKIE_SECURE",
         lambda v: v.lower() in {"1", "true", "yes"},
     ),
+    "BKA_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "BKA_SESSION_LIFETIME_HOURS": ("SESSION_LIFETIME_HOURS", int),
     "BKA_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", str),
     "BKA_TIME_ZONE": ("BABEL_DEFAULT_TIMEZONE", _time_zone),
     "BKA_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),

@@ -22,6 +22,7 @@ from bka.models.notification import Notification
 from bka.models.overview import OverviewState, OverviewTally
 from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
 from bka.models.user import LoginThrottle, Organisation, RecoveryCode, User
+from bka.models.user_session import UserSession
 
 __all__ = [
     "Alternative",
@@ -54,4 +55,5 @@ __all__ = [
     "SignOff",
     "StepAnswer",
     "User",
+    "UserSession",
 ]

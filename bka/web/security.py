@@ -16,8 +16,9 @@ from werkzeug.routing import IntegerConverter
 
 from bka.domain import audit
 from bka.domain.two_factor import required
-from bka.extensions import csrf, db, login_manager
+from bka.extensions import csrf, login_manager
 from bka.models.base import DB_INT_MAX
+from bka.web import sessions
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # What a user who must first change the password or set up TOTP may still reach.
@@ -115,19 +116,11 @@ def init_app(app: Flask) -> None:
         # the Host header is never taken from them (links come from BASE_URL).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        """The session names the user and their session version: disabling raises the version,
-        so sessions started before it no longer load anyone."""
-        from bka.models import User
-
-        user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()) or int(user_id) > DB_INT_MAX:
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
-            return None
-        return user
+    # The session id is a server-side session's token (bka/web/sessions.py): logout, disabling,
+    # a raised session version, idle and lifetime limits end the session at once.
+    login_manager.user_loader(sessions.load_user)
+    sessions.init_app(app)
+    _cookie_names(app)
 
     login_manager.login_view = "auth.login"
     # Flask-Login's own message is English only; this one is in the catalogs.
@@ -178,6 +171,17 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(SecurityError, _untrusted_host)
+
+
+def _cookie_names(app: Flask) -> None:
+    """Browsers refuse a "__Host-" cookie that is not Secure: over plain HTTP (development, or
+    production with BKA_SESSION_COOKIE_SECURE=false on localhost) the prefix is dropped."""
+    if app.config["SESSION_COOKIE_SECURE"]:
+        return
+    for key in ("SESSION_COOKIE_NAME", "REMEMBER_COOKIE_NAME"):
+        name = app.config.get(key)
+        if name and name.startswith("__Host-"):
+            app.config[key] = name.removeprefix("__Host-")
 
 
 def _untrusted_host(_error):
