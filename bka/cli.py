@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 
 import click
 from flask import current_app
@@ -116,12 +117,40 @@ def demo_command(if_empty: bool) -> None:
         click.echo(f"  {user.email:<28} {user.password:<22} {user.role}")
 
 
+def serve_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment `bka serve` runs gunicorn with: the production configuration (Secure
+    cookies, HSTS, SECRET_KEY required) unless BKA_CONFIG says otherwise."""
+    env = dict(environ)
+    if not env.get("BKA_CONFIG"):
+        env["BKA_CONFIG"] = "production"
+    return env
+
+
+def serve_problem(env: Mapping[str, str]) -> str | None:
+    """Why gunicorn would not start with this environment, said before it is started."""
+    if env["BKA_CONFIG"] == "production" and not env.get("SECRET_KEY"):
+        return (
+            "SECRET_KEY is not set. `bka serve` runs the production configuration, which needs "
+            "a long random secret in the SECRET_KEY environment variable, for example from: "
+            'python -c "import secrets; print(secrets.token_hex(32))". '
+            "To serve the development configuration instead, set BKA_CONFIG=development."
+        )
+    return None
+
+
 @click.command("serve", context_settings={"ignore_unknown_options": True})
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
 def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> None:
-    """Run the production server (gunicorn) with the app factory."""
+    """Run the production server (gunicorn) with the app factory.
+
+    BKA_CONFIG defaults to production here: SECRET_KEY is required and cookies are Secure, so
+    serve over HTTPS (behind a TLS proxy)."""
+    env = serve_environment(os.environ)
+    problem = serve_problem(env)
+    if problem:
+        raise click.ClickException(problem)
     args = [
         sys.executable,
         "-m",
@@ -135,7 +164,12 @@ def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> No
         *gunicorn_args,
         "bka:create_app()",
     ]
-    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
+    os.execve(sys.executable, args, env)  # noqa: S606 - replaces this process with gunicorn
+
+
+# On the group itself, so that `bka serve` does not build the app (in whatever configuration the
+# shell has) before gunicorn builds it in the production one.
+main.add_command(serve_command)
 
 
 @click.command("report")
@@ -261,4 +295,3 @@ def register_commands(app) -> None:
     app.cli.add_command(checklists_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
-    app.cli.add_command(serve_command)

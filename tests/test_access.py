@@ -129,6 +129,7 @@ CASES = [
     ),
     ("GET", "/admin/users/{u}", {}, ADMINS),
     ("POST", "/admin/users/{u}", USER_DATA, ADMINS),
+    ("POST", "/admin/users/{u}/sessions/end", {}, ADMINS),
     ("GET", "/admin/organisations", {}, ADMINS),
     ("POST", "/admin/organisations", {"name": "Region Test"}, ADMINS),
     ("GET", "/admin/checklists", {}, ADMINS),

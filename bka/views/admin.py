@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import accounts, administration, audit, labels, overview, overview_tables, reporting
+from bka.domain import sessions as login_sessions
 from bka.domain.errors import FieldError
 from bka.domain.permissions import ADMINISTER, can
 from bka.extensions import db
@@ -35,6 +36,8 @@ from bka.views.helpers import library
 from bka.web.exports import attachment, csv_bytes, filename_part, xlsx_bytes
 from bka.web.i18n import current_language, local_today
 from bka.web.security import form_checks_csrf
+from bka.web.sessions import current_record
+from bka.web.sessions import policy as session_policy
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -225,7 +228,30 @@ def _account_page(user: User | None, form: UserForm):
             else:
                 flash(_l("The changes to %(name)s were saved.", name=saved.name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", form=form, user=user), 400 if form.has_errors else 200
+    return render_template(
+        "admin/user.html",
+        form=form,
+        user=user,
+        open_sessions=login_sessions.open_sessions(user, session_policy()) if user else 0,
+    ), 400 if form.has_errors else 200
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+def end_user_sessions(user_id: int):
+    """End every session of the user at once (an administrator's own: every other one)."""
+    user = db.session.get(User, user_id) or abort(404)
+    current = current_record() if user.id == current_user.id else None
+    ended = login_sessions.end_sessions(user, except_current=current)
+    audit.record(
+        "sessions_ended",
+        actor=current_user,
+        object_type="user",
+        object_id=user.id,
+        details={"sessions": ended},
+    )
+    db.session.commit()
+    flash(_l("The sessions of %(name)s were ended.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/organisations", methods=["GET", "POST"])
