@@ -343,3 +343,31 @@ def test_bka_serve_without_a_secret_key_says_so_and_starts_nothing(monkeypatch):
 def test_malformed_tokens_are_not_looked_up(app, token):
     with app.app_context():
         assert sessions.find_live(token, sessions.SessionPolicy.from_config(app.config)) is None
+
+
+def test_signing_in_again_after_a_version_raise_keeps_only_this_browser(
+    app, make_browser, make_user
+):
+    """What a password change does: raise the version, then login_user in the same request."""
+    from flask import session
+    from flask_login import login_user
+
+    from bka.web.sessions import current_record
+
+    user = make_user()
+    other = make_browser()
+    other.login(user)
+    with app.test_request_context():
+        stored = db.session.get(User, user.id)
+        login_user(stored)
+        first = current_record()
+        stored.session_version += 1
+        login_user(stored)
+        second = current_record()
+        db.session.commit()
+        assert first.revoked_at is not None
+        assert second.revoked_at is None and second.session_version == 2
+        assert sessions.hash_token(session["_user_id"]) == second.token_hash
+        policy = sessions.SessionPolicy.from_config(app.config)
+        assert sessions.find_live(session["_user_id"], policy) is second
+    assert sent_to_login(other.get("/"))

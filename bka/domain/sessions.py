@@ -9,7 +9,8 @@ For other features: to end a user's sessions (a password change, a suspected com
 `end_sessions(user, except_current=...)` and commit; pass the current request's record
 (`bka.web.sessions.current_record()`) as `except_current` to keep the person who made the
 change signed in. Raising `user.session_version` still ends every session of the user,
-including the current one.
+including the current one; calling `login_user(user)` afterwards (in the request) starts a new
+session for this browser under the new version.
 """
 
 from __future__ import annotations
@@ -127,17 +128,11 @@ def touch(record: UserSession, now: datetime | None = None) -> bool:
     return True
 
 
-def revoke(token: object, now: datetime | None = None) -> bool:
-    """End the session this token opens (logout). True if a live record was revoked."""
-    if not looks_like_token(token):
-        return False
-    result = db.session.execute(
-        update(UserSession)
-        .where(UserSession.token_hash == hash_token(token), UserSession.revoked_at.is_(None))
-        .values(revoked_at=now or utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)
+def end_session(record: UserSession, now: datetime | None = None) -> None:
+    """Revoke one session (logout). The caller commits."""
+    if record.revoked_at is None:
+        record.revoked_at = now or utcnow()
+    db.session.flush()
 
 
 def end_sessions(

@@ -1,16 +1,20 @@
 """Flask glue for the server-side sessions (bka/domain/sessions.py).
 
-Flask-Login's user id in the signed session cookie is the session token, never the user's id:
-`log_in` starts a record and stores its token, the user loader lets the token in only while its
-record is live, and `log_out` revokes the record so that a copy of the cookie opens nothing.
-Remember-me cookies are not issued (`login_user` is never called with remember=True); one
-presented anyway carries a token too and passes the same check.
+Flask-Login's user id in the signed session cookie is a session token, never the user's id.
+Every `login_user(user)` (the login form, or another feature signing someone in again) starts a
+`user_session` record and stores its token; the user loader lets the token in only while its
+record is live; `logout_user()` revokes the record at once, so a copy of the cookie opens
+nothing. Both happen in Flask-Login's signals, so views keep calling Flask-Login as usual; the
+caller of `login_user` commits, as the login view does.
+
+Remember-me cookies are not issued (`login_user` is never called with remember=True). One
+presented anyway carries a session token too and passes the same check.
 """
 
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request, session
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, user_logged_in, user_logged_out
 
 from bka.domain import sessions
 from bka.extensions import db
@@ -24,32 +28,11 @@ def policy() -> sessions.SessionPolicy:
     return sessions.SessionPolicy.from_config(current_app.config)
 
 
-def log_in(user: User) -> UserSession:
-    """Start a server-side session for `user` (authenticated already) and sign the browser in.
-    The caller commits."""
-    record, token = sessions.start(
-        user,
-        policy(),
-        user_agent=request.user_agent.string,
-        source_address=request.remote_addr,
-    )
-    login_user(user)
-    session["_user_id"] = token  # Flask-Login's id: the token, not the user's id
-    g.bka_session = record
-    return record
-
-
-def log_out() -> None:
-    """Revoke the current session's record at once, commit, and sign the browser out."""
-    if sessions.revoke(session.get("_user_id")):
-        db.session.commit()
-    logout_user()
-    g.pop("bka_session", None)
-
-
 def current_record() -> UserSession | None:
     """The record of the current request's session, if signed in."""
-    return g.get("bka_session")
+    if current_user.is_authenticated:
+        return g.get("bka_session")
+    return None
 
 
 def load_user(token: str) -> User | None:
@@ -66,7 +49,34 @@ def load_user(token: str) -> User | None:
     return record.user
 
 
+def _started(app: Flask, user: User, **_extra) -> None:
+    """After `login_user`: a new record; the session holds its token instead of the user's id.
+    A session this browser had before (signing in again) is revoked."""
+    previous = g.pop("bka_session", None)
+    if previous is not None:
+        sessions.end_session(previous)
+    record, token = sessions.start(
+        user,
+        policy(),
+        user_agent=request.user_agent.string,
+        source_address=request.remote_addr,
+    )
+    session["_user_id"] = token
+    g.bka_session = record
+
+
+def _ended(app: Flask, user, **_extra) -> None:
+    """After `logout_user`: the record is revoked and committed at once."""
+    record = g.pop("bka_session", None)
+    if record is not None:
+        sessions.end_session(record)
+        db.session.commit()
+
+
 def init_app(app: Flask) -> None:
+    user_logged_in.connect(_started, sender=app)
+    user_logged_out.connect(_ended, sender=app)
+
     @app.before_request
     def load_user_first():
         """Look the session up before the view runs, so the once-a-minute commit in load_user
