@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from bka.extensions import db
 from bka.models import User, UserSession
@@ -105,7 +106,9 @@ def find_live(
         return None
     now = now or utcnow()
     record = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == hash_token(token))
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == hash_token(token))
     )
     if record is None or not _live(record, record.user, policy, now):
         return None
