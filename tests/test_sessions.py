@@ -348,7 +348,8 @@ def test_malformed_tokens_are_not_looked_up(app, token):
 def test_signing_in_again_after_a_version_raise_keeps_only_this_browser(
     app, make_browser, make_user
 ):
-    """What a password change does: raise the version, then login_user in the same request."""
+    """What a password change does: raise the version, commit, then login_user in the same
+    request (with nothing committed after it)."""
     from flask import session
     from flask_login import login_user
 
@@ -362,9 +363,10 @@ def test_signing_in_again_after_a_version_raise_keeps_only_this_browser(
         login_user(stored)
         first = current_record()
         stored.session_version += 1
-        login_user(stored)
-        second = current_record()
         db.session.commit()
+        login_user(stored)  # after the caller's own commit: the record is committed here
+        second = current_record()
+        db.session.rollback()
         assert first.revoked_at is not None
         assert second.revoked_at is None and second.session_version == 2
         assert sessions.hash_token(session["_user_id"]) == second.token_hash

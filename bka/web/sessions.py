@@ -4,8 +4,10 @@ Flask-Login's user id in the signed session cookie is a session token, never the
 Every `login_user(user)` (the login form, or another feature signing someone in again) starts a
 `user_session` record and stores its token; the user loader lets the token in only while its
 record is live; `logout_user()` revokes the record at once, so a copy of the cookie opens
-nothing. Both happen in Flask-Login's signals, so views keep calling Flask-Login as usual; the
-caller of `login_user` commits, as the login view does.
+nothing. Both happen in Flask-Login's signals, so views keep calling Flask-Login as usual. Both
+commit (with whatever the caller has pending: call them last, as the login view does), so a
+`login_user` after the caller's own commit (e.g. after a password change) still keeps its
+session.
 
 Remember-me cookies are not issued (`login_user` is never called with remember=True). One
 presented anyway carries a session token too and passes the same check.
@@ -61,6 +63,7 @@ def _started(app: Flask, user: User, **_extra) -> None:
         user_agent=request.user_agent.string,
         source_address=request.remote_addr,
     )
+    db.session.commit()
     session["_user_id"] = token
     g.bka_session = record
 
