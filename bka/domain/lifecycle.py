@@ -492,5 +492,12 @@ def step_statuses(analysis: Analysis, state: AnalysisState) -> dict[str, str]:
     }
 
 
+def status_of_step(analysis: Analysis, state: AnalysisState, step_key: str) -> str:
+    """One step's status as step_statuses gives it, reading only that step's entries."""
+    if step_key in steps_needing_changes(analysis, state):
+        return NEEDS_CHANGES
+    return step_status(state, step_key)
+
+
 def completed_count(statuses: dict[str, str]) -> int:
     return sum(status == COMPLETED for status in statuses.values())

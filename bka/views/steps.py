@@ -163,7 +163,7 @@ def step(analysis_id: int, step_key: str):
             _set_base_version(form, conflict.lock_version)
         state = load_state(analysis, checklists)
     step_def = checklists.method.step(step_key)
-    status = lifecycle.step_statuses(analysis, state)[step_key]
+    status = lifecycle.status_of_step(analysis, state, step_key)
     return render_template(
         "steps/step.html",
         analysis=analysis,
