@@ -18,7 +18,7 @@ from tests.conftest import PASSWORD
 
 SECRET = re.compile(r'<code id="totp-secret">([A-Z2-7 ]+)</code>')
 TOKEN = re.compile(r'name="secret_token" type="hidden" value="([^"]+)"')
-CODES = re.compile(r"<li><code>([a-z2-9-]{19})</code></li>")
+CODES = re.compile(r"<li><code>([a-z2-9-]{29})</code></li>")
 
 
 def set_up(browser) -> tuple[str, list[str]]:
@@ -226,3 +226,20 @@ def test_an_administrator_can_turn_it_off_for_a_user_who_lost_everything(
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_updated"))
         assert event.details["totp"] == "turned off"
     user_browser.login(user)  # the password alone again
+
+
+def test_recovery_codes_carry_at_least_112_bits(app, make_user):
+    """ASVS 6.5.2: lookup secrets of 112 bits or more may be stored with a plain hash."""
+    import math
+
+    from bka.domain import two_factor
+
+    with app.test_request_context():
+        user = db.session.get(User, make_user().id)
+        codes = two_factor._new_recovery_codes(user)
+        db.session.rollback()
+    assert len(codes) == two_factor.RECOVERY_CODES == len(set(codes))
+    for code in codes:
+        letters = code.replace("-", "")
+        assert set(letters) <= set(two_factor._RECOVERY_ALPHABET)
+        assert len(letters) * math.log2(len(two_factor._RECOVERY_ALPHABET)) >= 112

@@ -27,7 +27,7 @@ from bka.models import RecoveryCode, User
 ISSUER = "bka"
 RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to copy by hand
-_RECOVERY_LENGTH = 16  # 16 characters from 31: about 79 bits; with the grouping, 4 x 4
+_RECOVERY_LENGTH = 24  # 24 characters from 31: about 119 bits (ASVS 6.5.2: 112 or more); 6 x 4
 _TOTP_PATTERN = re.compile(r"^\d{6}$")
 
 
