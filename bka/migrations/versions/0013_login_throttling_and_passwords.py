@@ -1,7 +1,7 @@
 """Login throttling, password changes and two-factor authentication (TOTP, recovery codes)
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 01:02:07.655311
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0013'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Overview state: the tally version behind the overview tallies
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 00:45:31.711899
 
 The table starts empty. With no analyses, empty tallies are current whatever the version; a
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

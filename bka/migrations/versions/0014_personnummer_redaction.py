@@ -1,7 +1,7 @@
 """Redactions of stored snapshots: the hash after redaction, next to the hash that was signed
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 01:40:00
 
 """
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
+revision = '0014'
 # The integrator relinks the chain (0013 is another branch's); 0012 is this worktree's head.
-down_revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
