@@ -228,6 +228,26 @@ def _members_page_remove(browser, analysis_id, user_id):
     return browser.post(f"/analyses/{analysis_id}/members/{membership_id}/remove")
 
 
+def _submit_refused(app, analysis_id, reviewer_id):
+    """The domain's refusal when the owner sends the analysis to `reviewer_id` (a forged POST
+    the form would not offer); nothing is kept."""
+    from bka.domain import lifecycle
+    from bka.domain.analyses import checklists_for
+    from bka.domain.errors import FieldError
+
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        with pytest.raises(FieldError) as refused:
+            lifecycle.submit_for_review(
+                analysis,
+                checklists_for(analysis),
+                analysis.created_by,
+                db.session.get(User, reviewer_id),
+            )
+        db.session.rollback()
+    return refused.value
+
+
 def test_a_former_editor_can_never_review_or_sign(app, review_team, make_user, make_browser):
     """Four eyes: the owner adds a reviewer-role colleague as editor, he writes, the owner
     removes him and tries to send him the analysis; he is refused, and so is a forged sign."""
@@ -248,22 +268,9 @@ def test_a_former_editor_can_never_review_or_sign(app, review_team, make_user, m
     check = b["owner"].get(f"{base}/check").get_data(as_text=True)
     assert "Kerstin Kollega" not in check
     assert "Gustav Granskare" in check
-    with app.test_request_context():
-        from bka.domain import lifecycle
-        from bka.domain.analyses import checklists_for
-        from bka.domain.errors import FieldError
-
-        analysis = db.session.get(Analysis, analysis_id)
-        with pytest.raises(FieldError) as refused:
-            lifecycle.submit_for_review(
-                analysis,
-                checklists_for(analysis),
-                analysis.created_by,
-                db.session.get(User, colleague.id),
-            )
-        assert refused.value.field == "reviewer"
-        assert "Kerstin Kollega" in str(refused.value.message)
-        db.session.rollback()
+    refused = _submit_refused(app, analysis_id, colleague.id)
+    assert refused.field == "reviewer"
+    assert "Kerstin Kollega" in str(refused.message)
 
     # Sent to the real reviewer; the former editor cannot review, even by a forged POST.
     assert b["owner"].post(f"{base}/submit", {"reviewer": str(reviewer.id)}).status_code == 302
@@ -322,20 +329,7 @@ def test_a_viewer_is_not_silently_made_the_reviewer(app, review_team, make_user)
     onlooker = make_user(role="reviewer", name="Vera Visare")
     b["owner"].post(f"{base}/members", {"email": onlooker.email, "role": "viewer"})
     assert "Vera Visare" not in b["owner"].get(f"{base}/check").get_data(as_text=True)
-    with app.test_request_context():
-        from bka.domain import lifecycle
-        from bka.domain.analyses import checklists_for
-        from bka.domain.errors import FieldError
-
-        analysis = db.session.get(Analysis, analysis_id)
-        with pytest.raises(FieldError) as refused:
-            lifecycle.submit_for_review(
-                analysis,
-                checklists_for(analysis),
-                analysis.created_by,
-                db.session.get(User, onlooker.id),
-            )
-        assert "Vera Visare" in str(refused.value.message)
+    assert "Vera Visare" in str(_submit_refused(app, analysis_id, onlooker.id).message)
     assert status(app, analysis_id) == "draft"
 
 
