@@ -203,6 +203,28 @@ def account():
     )
 
 
+def _guarded_change(form, change) -> int | None:
+    """Make an account change that asks for a password or code, which sign-in throttling
+    guards: None when it is done (committed); otherwise the status to show the form with.
+    A refused attempt is committed too, since the throttle counts it."""
+    try:
+        change()
+    except Throttled as refusal:
+        db.session.commit()
+        form.form_errors.append(wait_message(refusal.wait))
+        return 429
+    except FieldError as error:
+        db.session.commit()
+        form.add_domain_error(error)
+        return 400
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return 400
+    db.session.commit()
+    return None
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
@@ -211,31 +233,25 @@ def change_password():
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            accounts.change_password(
+        status = _guarded_change(
+            form,
+            lambda: accounts.change_password(
                 password_hasher(current_app.config),
                 current_app.config,
                 user,
                 current=form.current_password.data,
                 new=form.new_password.data,
                 address=request.remote_addr,
-            )
-        except Throttled as refusal:
-            db.session.commit()  # the count of failed attempts
-            form.form_errors.append(wait_message(refusal.wait))
-            status = 429
-        except FieldError as error:
-            db.session.commit()  # the count of failed attempts; nothing else has changed
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if status is None:
             login_user(user)  # the session version was raised: this session goes on
             flash(
                 _l("Your password has been changed. Any other sessions of yours have ended."),
                 "success",
             )
             return redirect(url_for("auth.account"))
-    if status == 200 and form.has_errors:
+    elif form.has_errors:
         status = 400
     return render_template("auth/password.html", form=form), status
 
@@ -307,8 +323,9 @@ def totp_disable():
     form = TotpDisableForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            two_factor.disable(
+        status = _guarded_change(
+            form,
+            lambda: two_factor.disable(
                 password_hasher(current_app.config),
                 current_app.config,
                 user,
@@ -316,20 +333,11 @@ def totp_disable():
                 code=form.code.data,
                 address=request.remote_addr,
                 now=utcnow(),
-            )
-        except Throttled as refusal:
-            db.session.commit()  # the count of failed attempts
-            form.form_errors.append(wait_message(refusal.wait))
-            status = 429
-        except FieldError as error:
-            db.session.commit()  # the count of failed attempts; nothing else has changed
-            form.add_domain_error(error)
-        except DomainError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+            ),
+        )
+        if status is None:
             flash(_l("Two-factor authentication is off."), "success")
             return redirect(url_for("auth.account"))
-    if status == 200 and form.has_errors:
+    elif form.has_errors:
         status = 400
     return render_template("auth/totp_disable.html", form=form), status
