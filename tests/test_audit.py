@@ -1,5 +1,6 @@
 """The audit log records security and workflow events in a hash chain that detects tampering."""
 
+import pytest
 from sqlalchemy import text, update
 
 from bka.extensions import db
@@ -130,6 +131,37 @@ def test_concurrent_appends_from_several_processes_keep_one_chain(app, database_
     with app.app_context():
         addresses = set(db.session.scalars(db.select(AuditEvent.source_address)))
     assert addresses == {f"10.0.0.{worker}" for worker in range(4)}
+
+
+def test_a_missing_head_started_by_another_process_at_the_same_moment_is_used(app):
+    """Two processes finding no head row both start one; the loser must lock the winner's."""
+    from sqlalchemy import event
+
+    from bka.domain import audit
+    from bka.models.audit import AuditHead
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # SQLite's first UPDATE already takes the database's write lock: no one cuts in.
+            pytest.skip("only a server database lets another process insert in between")
+        db.session.execute(text("DELETE FROM audit_head"))
+        db.session.commit()
+
+        def the_other_process_wins(session, flush_context, instances):
+            with db.engine.begin() as other:
+                other.execute(
+                    AuditHead.__table__.insert().values(
+                        id=audit.HEAD_ID, count=0, last_id=0, last_hash=audit.GENESIS, mac=""
+                    )
+                )
+
+        event.listen(db.session, "before_flush", the_other_process_wins, once=True)
+        audit.record("login", actor_label="late@example.se", outcome="failure")
+        db.session.commit()
+        assert db.session.get(AuditHead, audit.HEAD_ID).count == 1
+    result = run_verify(app)
+    assert result.exit_code == 0, result.output
+    assert "1 audit events, chain intact" in result.output
 
 
 def test_verify_reports_every_broken_link(app, browser, make_user):

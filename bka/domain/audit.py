@@ -24,6 +24,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from bka.domain.canonical import canonical_json
 from bka.extensions import db
@@ -88,12 +89,17 @@ def _head_mac(count: int, last_id: int, last_hash: str, key: bytes) -> str:
 
 def _lock_head() -> AuditHead:
     """Take the chain's write lock (the head row) before anything of the chain is read."""
-    locked = db.session.execute(
-        update(AuditHead).where(AuditHead.id == HEAD_ID).values(count=AuditHead.count)
-    )
-    if locked.rowcount == 0:  # a database made before the head existed: start it here
-        db.session.add(AuditHead(id=HEAD_ID, count=0, last_id=0, last_hash=GENESIS, mac=""))
-        db.session.flush()
+    take_lock = update(AuditHead).where(AuditHead.id == HEAD_ID).values(count=AuditHead.count)
+    if db.session.execute(take_lock).rowcount == 0:
+        # A database whose head row is missing (made by create_all, or emptied): start the
+        # head here. Several processes may try at once; the losers find it made and lock it.
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    AuditHead(id=HEAD_ID, count=0, last_id=0, last_hash=GENESIS, mac="")
+                )
+        except IntegrityError:
+            db.session.execute(take_lock)
     return db.session.get(AuditHead, HEAD_ID, populate_existing=True)
 
 
