@@ -95,9 +95,7 @@ def _lock_head() -> AuditHead:
         # head here. Several processes may try at once; the losers find it made and lock it.
         try:
             with db.session.begin_nested():
-                db.session.add(
-                    AuditHead(id=HEAD_ID, count=0, last_id=0, last_hash=GENESIS, mac="")
-                )
+                db.session.add(AuditHead(id=HEAD_ID, count=0, last_id=0, last_hash=GENESIS, mac=""))
         except IntegrityError:
             db.session.execute(take_lock)
     return db.session.get(AuditHead, HEAD_ID, populate_existing=True)
