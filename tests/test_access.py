@@ -84,6 +84,7 @@ CASES = [
     ),
     ("GET", STEP, {}, analysis_rule(VIEWERS)),
     ("POST", STEP, {"proposal": "Förslag", "save_later": "1"}, analysis_rule(EDITORS)),
+    ("POST", STEP + "/unsaved/discard", {}, analysis_rule(VIEWERS)),
     ("GET", ENTRY + "/new", {}, analysis_rule(EDITORS)),
     ("POST", ENTRY + "/new", GROUP_DATA, analysis_rule(EDITORS)),
     ("GET", ENTRY + "/{g}", {}, analysis_rule(EDITORS)),

@@ -208,7 +208,7 @@ def test_impact_matrix_offers_engaged_articles_and_groups(team, app):
     with app.app_context():
         group_id = db.session.scalar(db.select(ChildGroup.id))
     matrix = browser.get(f"/analyses/{analysis_id}/steps/impacts").get_data(as_text=True)
-    assert f"entries/impacts/new?article=16&amp;child_group_id={group_id}" in matrix
+    assert f'name="go" value="new/impacts/16/{group_id}"' in matrix
     form = browser.get(
         f"/analyses/{analysis_id}/entries/impacts/new?article=16&child_group_id={group_id}"
     ).get_data(as_text=True)

@@ -115,6 +115,15 @@ def find_live(
     return record
 
 
+def owner_id(token: object) -> int | None:
+    """The id of the user whose session (live or ended) the token belonged to, if still known."""
+    if not looks_like_token(token):
+        return None
+    return db.session.scalar(
+        select(UserSession.user_id).where(UserSession.token_hash == hash_token(token))
+    )
+
+
 def touch(record: UserSession, now: datetime | None = None) -> bool:
     """Note activity on the session, at most once per TOUCH_INTERVAL. True if written (the
     caller commits)."""

@@ -21,6 +21,7 @@ from bka.models.history import EditLog, Revision, RevisionRedaction
 from bka.models.notification import Notification
 from bka.models.overview import OverviewState, OverviewTally
 from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
+from bka.models.unsaved import UnsavedStep
 from bka.models.user import LoginThrottle, Organisation, RecoveryCode, User
 from bka.models.user_session import UserSession
 
@@ -54,6 +55,7 @@ __all__ = [
     "ReviewRound",
     "SignOff",
     "StepAnswer",
+    "UnsavedStep",
     "User",
     "UserSession",
 ]

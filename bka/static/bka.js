@@ -21,3 +21,44 @@ document.addEventListener("DOMContentLoaded", function () {
     field.focus({ preventScroll: true });
   });
 });
+
+// Warn before leaving a page whose form (marked data-warn-unsaved) has changes not yet sent:
+// typed in, or shown again unsaved (data-unsaved). Sending that form is not leaving it, nor is
+// a control marked data-discards-unsaved (it throws the changes away on purpose).
+(function () {
+  var unsaved = false;
+  function watched(element) {
+    var form = element && element.form;
+    return form && form.hasAttribute("data-warn-unsaved") ? form : null;
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    unsaved = document.querySelector("form[data-warn-unsaved][data-unsaved]") !== null;
+  });
+  document.addEventListener("input", function (event) {
+    if (watched(event.target)) {
+      unsaved = true;
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (watched(event.target)) {
+      unsaved = true;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-warn-unsaved") || form.hasAttribute("data-discards-unsaved")) {
+      unsaved = false;
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("a[data-discards-unsaved]")) {
+      unsaved = false;
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();

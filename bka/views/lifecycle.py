@@ -201,9 +201,13 @@ def simple_transition(analysis_id: int, name: str):
 @form_checks_csrf
 def comment(analysis_id: int):
     analysis = load_analysis(analysis_id, COMMENT)
-    form = CommentForm()
+    return add_comment(analysis, CommentForm(), back=request.form.get("back") == "review")
+
+
+def add_comment(analysis, form: CommentForm, *, back: bool = False):
+    """Add the comment or reply in `form` (the caller has checked COMMENT and the CSRF token),
+    then go back to the step's comments; text that cannot be added yet is shown again."""
     step_key = form.step_key.data if form.step_key.data in STEP_KEYS else STEP_SCREENING
-    back = request.form.get("back") == "review"
     if form.validate():
         parent = None
         if form.parent_id.data:
@@ -256,6 +260,11 @@ def _comment_page(analysis, form, step_key: str, back: bool):
 @login_required
 def resolve(analysis_id: int, comment_id: int):
     analysis = load_analysis(analysis_id, RESOLVE_COMMENTS)
+    return resolve_thread(analysis, comment_id)
+
+
+def resolve_thread(analysis, comment_id: int):
+    """Mark a thread resolved (the caller has checked RESOLVE_COMMENTS and the CSRF token)."""
     thread = db.session.get(Comment, comment_id)
     if thread is None or thread.analysis_id != analysis.id or thread.parent_id is not None:
         abort(404)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,21 +12,25 @@ from flask_wtf.form import SUBMIT_METHODS
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
 from bka.domain import analyses as ops
 from bka.domain import lifecycle, personnummer
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.contract import STEP_SCREENING
-from bka.domain.entries import kinds_for_step
-from bka.domain.permissions import EDIT, can
+from bka.domain.entries import ENTRY_KINDS, kinds_for_step
+from bka.domain.permissions import COMMENT, EDIT, RESOLVE_COMMENTS, can
 from bka.domain.progress import NEEDS_CHANGES, load_state
 from bka.domain.screening import screening_result
 from bka.extensions import db
+from bka.forms.review import CommentForm
 from bka.forms.step import build_step_form, question_fields
 from bka.models import StepAnswer
+from bka.views import lifecycle as lifecycle_views
 from bka.views.helpers import load_analysis, refuse_personnummer
+from bka.web import unsaved
 from bka.web.i18n import current_language
-from bka.web.security import form_checks_csrf
+from bka.web.security import database_int, form_checks_csrf
 
 bp = Blueprint("steps", __name__, url_prefix="/analyses/<int:analysis_id>/steps")
 
@@ -54,9 +59,10 @@ def _next_step(step_key: str) -> str | None:
     return STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None
 
 
-def _save(analysis, checklists, step_key: str, form, locale: str):
+def _save(analysis, checklists, step_key: str, form, locale: str, then: Callable | None):
     """Save the step. Returns a redirect when saved, None when kept as an incomplete draft
-    (errors are on the form), or the newer StepAnswer when someone else saved in between."""
+    (errors are on the form), or the newer StepAnswer when someone else saved in between.
+    With `then` (a button other than save), a saved draft goes on to what `then` answers."""
     values = question_fields(form)
     row = _current_row(analysis, step_key)
     try:
@@ -99,14 +105,81 @@ def _save(analysis, checklists, step_key: str, form, locale: str):
         form.mark_completed.data = False
         _set_base_version(form, _current_row(analysis, step_key).lock_version)
         flash(_l("Your answers are saved, but the step is not complete yet."), "warning")
-        return None
+        return then() if then is not None else None
     flash(_l("Your answers are saved."), "success")
+    if then is not None:
+        return then()
     following = _next_step(step_key)
     if form.save_continue.data and following:
         return redirect(url_for("steps.step", analysis_id=analysis.id, step_key=following))
     if form.save_continue.data:
         return redirect(url_for("analyses.check", analysis_id=analysis.id))
     return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+
+
+def _then(analysis, step_key: str) -> Callable | None:
+    """What a button on the step page other than save does once the step's answers are saved:
+    open an entry page (`go`), or reply to, resolve or add a comment. These buttons belong to
+    the step form so that nothing typed is lost on the way, also without JavaScript. The
+    permission to comment or resolve is checked here, before anything is saved."""
+    form = request.form
+    if "go" in form:
+        target = _entry_page(analysis.id, form["go"])
+        return lambda: redirect(target)
+    if "resolve" in form:
+        thread_id = _id(form["resolve"])
+        load_analysis(analysis.id, RESOLVE_COMMENTS)
+        return lambda: lifecycle_views.resolve_thread(analysis, thread_id)
+    if "reply_to" in form or "add_comment" in form:
+        thread_id = _id(form["reply_to"]) if "reply_to" in form else None
+        body_field = f"reply-{thread_id}" if thread_id else "new_comment"
+        load_analysis(analysis.id, COMMENT)
+        values = {"body": form.get(body_field, ""), "step_key": step_key}
+        if thread_id:
+            values["parent_id"] = str(thread_id)
+        comment = CommentForm(formdata=MultiDict(values), meta={"csrf": False})
+        return lambda: lifecycle_views.add_comment(analysis, comment)
+    return None
+
+
+def _id(value: str) -> int:
+    try:
+        return database_int(value)
+    except ValueError:
+        abort(400)
+
+
+def _entry_page(analysis_id: int, value: str) -> str:
+    """The entry page a `go` button names: "new/<kind>", "new/impacts/<article>/<group id>",
+    "edit/<kind>/<id>" or "delete/<kind>/<id>". Anything else is a bad request."""
+    parts = value.split("/")
+    if not 2 <= len(parts) <= 4 or parts[1] not in ENTRY_KINDS:
+        abort(400)
+    action, kind_name = parts[:2]
+    ids = [_id(part) for part in parts[2:]]
+    if action == "new" and not ids:
+        return url_for("entries.new", analysis_id=analysis_id, kind_name=kind_name)
+    if action == "new" and kind_name == "impacts" and len(ids) == 2:
+        return url_for(
+            "entries.new",
+            analysis_id=analysis_id,
+            kind_name=kind_name,
+            article=ids[0],
+            child_group_id=ids[1],
+        )
+    if action in ("edit", "delete") and len(ids) == 1:
+        endpoint = "entries.edit" if action == "edit" else "entries.delete"
+        return url_for(endpoint, analysis_id=analysis_id, kind_name=kind_name, entry_id=ids[0])
+    abort(400)
+
+
+def _unchanged(form, checklists, step_key: str, state) -> bool:
+    """Whether the posted answers and completion are what is stored (then nothing is saved)."""
+    completed = state.completed_flags.get(step_key, False)
+    stored = _form_data(checklists, step_key, state.step_answers(step_key), completed, 0)
+    return bool(form.mark_completed.data) == completed and ops.normalise_answers(
+        checklists, step_key, question_fields(form)
+    ) == ops.normalise_answers(checklists, step_key, stored)
 
 
 def _set_base_version(form, version: int) -> None:
@@ -124,6 +197,7 @@ def _current_row(analysis, step_key: str) -> StepAnswer | None:
 
 
 @bp.route("/<step_key>", methods=["GET", "POST"])
+@unsaved.keeps_typed_text
 @login_required
 @form_checks_csrf
 def step(analysis_id: int, step_key: str):
@@ -136,6 +210,13 @@ def step(analysis_id: int, step_key: str):
     editable = can(current_user, EDIT, analysis)
     if request.method in SUBMIT_METHODS and not editable:
         abort(403)
+    # Text typed before the session ended, offered back (not saved) to its writer.
+    kept = (
+        unsaved.offered(analysis.id, step_key)
+        if editable and request.method not in SUBMIT_METHODS
+        else None
+    )
+    kept_data = MultiDict(kept.fields if kept is not None else [])
     # Only those who may edit see the form; a read-only page never builds it.
     form = (
         build_step_form(
@@ -149,13 +230,19 @@ def step(analysis_id: int, step_key: str):
                 state.completed_flags.get(step_key, False),
                 state.lock_versions.get(step_key, 0),
             ),
+            **({"formdata": kept_data} if kept is not None else {}),
         )
         if editable
         else None
     )
     conflict = None
     if form is not None and form.is_submitted() and form.validate():
-        outcome = _save(analysis, checklists, step_key, form, locale)
+        then = _then(analysis, step_key)
+        if unsaved.forget(analysis.id, step_key):  # the text is here again: saved or shown
+            db.session.commit()
+        if then is not None and _unchanged(form, checklists, step_key, state):
+            return then()  # nothing to save
+        outcome = _save(analysis, checklists, step_key, form, locale, then)
         if not isinstance(outcome, StepAnswer | None):
             return outcome  # saved: redirect
         conflict = outcome
@@ -185,4 +272,20 @@ def step(analysis_id: int, step_key: str):
         yours=ops.normalise_answers(checklists, step_key, question_fields(form))
         if conflict
         else None,
+        kept=kept,
+        # What the comment boxes that belong to the step form show again.
+        posted=request.form if form is not None and form.is_submitted() else kept_data,
     ), 409 if conflict else 200
+
+
+@bp.route("/<step_key>/unsaved/discard", methods=["POST"])
+@login_required
+def discard_unsaved(analysis_id: int, step_key: str):
+    """Throw away the text kept from before the session ended; the saved answers stay."""
+    analysis = load_analysis(analysis_id)
+    if step_key not in STEP_KEYS:
+        abort(404)
+    if unsaved.forget(analysis.id, step_key):
+        db.session.commit()
+        flash(_l("The text that was not saved is discarded."), "success")
+    return redirect(url_for("steps.step", analysis_id=analysis.id, step_key=step_key))

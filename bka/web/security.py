@@ -18,7 +18,7 @@ from bka.domain import audit
 from bka.domain.two_factor import required
 from bka.extensions import csrf, login_manager
 from bka.models.base import DB_INT_MAX
-from bka.web import sessions
+from bka.web import sessions, unsaved
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # What a user who must first change the password or set up TOTP may still reach.
@@ -120,6 +120,7 @@ def init_app(app: Flask) -> None:
     # a raised session version, idle and lifetime limits end the session at once.
     login_manager.user_loader(sessions.load_user)
     sessions.init_app(app)
+    unsaved.init_app(app)
     _cookie_names(app)
 
     login_manager.login_view = "auth.login"

@@ -24,6 +24,9 @@ from bka.models import User, UserSession
 
 # Flask-Login's keys for a signed-in user (its "_id" stays: session protection compares it).
 _LOGIN_KEYS = ("_user_id", "_fresh")
+# Set when this browser's login session has ended (the user's id when still known, else 0),
+# until the next login: text posted after the end is then kept (bka/web/unsaved.py).
+ENDED_LOGIN = "ended_login"
 
 
 def policy() -> sessions.SessionPolicy:
@@ -44,6 +47,7 @@ def load_user(token: str) -> User | None:
     if record is None:
         for key in _LOGIN_KEYS:
             session.pop(key, None)
+        session[ENDED_LOGIN] = sessions.owner_id(token) or 0
         return None
     if sessions.touch(record):
         db.session.commit()
