@@ -97,17 +97,18 @@ def fill_step(page, language: str, *, complete: bool = True, later: bool = False
     kinds = page.locator("section.entries").count()
     if kinds:
         for _ in range(6):  # entries, then the matrix cells they unlock
+            # The add buttons belong to the step form: they save it, then open the entry form.
             links = [
-                href
-                for href in page.locator(
-                    "section.entries a.button, table.matrix td a"
-                ).evaluate_all("links => links.map(a => a.getAttribute('href'))")
-                if href and "/new" in href and href not in added
+                value
+                for value in page.locator(
+                    "section.entries button[name=go], table.matrix td button[name=go]"
+                ).evaluate_all("buttons => buttons.map(b => b.value)")
+                if value.startswith("new/") and value not in added
             ]
             if not links:
                 break
             step_url = page.url.split("#")[0]
-            page.locator(f"a[href='{links[0]}']").first.click()
+            page.locator(f"button[name=go][value='{links[0]}']").first.click()
             fill_form(page.locator("main form"), language)
             page.locator("main form button[type=submit]").first.click()
             page.wait_for_url(lambda url, step_url=step_url: url.split("#")[0] == step_url)

@@ -96,7 +96,7 @@ def test_team_journey_with_the_keyboard_only(page):
 
     # Step 3: add a group of children through the entry form.
     keys.press_on("ol.task-list a[href$='/steps/children']", "Enter")
-    keys.press_on("section.entries a.button", "Enter")
+    keys.press_on("section.entries button[name=go]", "Enter")
     page.wait_for_url(re.compile(r"/entries/child_groups/new$"))
     keys.type_into("#label", "Barn i förskoleåldern")
     keys.press_on("input[name=age_band]", "Space")
