@@ -12,7 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from werkzeug.datastructures import MultiDict
 
 from bka.domain import lifecycle, unsaved
@@ -319,6 +319,8 @@ def test_kept_text_is_not_offered_in_another_browser(app, browser, make_browser,
     elsewhere = make_browser()
     elsewhere.login(owner)
     assert TYPED not in elsewhere.get(step).get_data(as_text=True)
+    browser.login(owner)
+    assert TYPED in browser.get(step).get_data(as_text=True)  # but here it is
 
 
 def test_kept_text_is_offered_only_while_the_user_may_edit(app, browser, owner_on_step):
@@ -335,6 +337,14 @@ def test_kept_text_is_offered_only_while_the_user_may_edit(app, browser, owner_o
     browser.login(owner)
     page = browser.get(step).get_data(as_text=True)
     assert TYPED not in page and 'id="unsaved-text"' not in page
+    with app.app_context():
+        db.session.execute(
+            update(Membership)
+            .where(Membership.analysis_id == analysis_id, Membership.user_id == owner.id)
+            .values(role="owner")
+        )
+        db.session.commit()
+    assert TYPED in browser.get(step).get_data(as_text=True)  # may edit again: offered
 
 
 def test_kept_text_expires_after_a_day(app, owner_on_step):
@@ -379,6 +389,8 @@ def test_nothing_is_kept_without_this_browsers_csrf_token(app, browser, owner_on
     assert response.status_code == 302 and "/login" in response.location
     assert kept_rows(app) == []
     assert browser.client.get_cookie("bka-unsaved") is None
+    browser.client.post(step, data={**loaded, "proposal": "Min egen", "save_later": "1"})
+    assert [row.step_key for row in kept_rows(app)] == ["decision"]  # with the right token
 
 
 def test_nothing_is_kept_for_a_browser_that_was_never_logged_in(

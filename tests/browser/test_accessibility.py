@@ -112,7 +112,12 @@ SCANS = [
     Scan("entry-new", TEAM, "/analyses/{draft}/entries/child_groups/new"),
     Scan("entry-error", TEAM, "/analyses/{draft}/entries/consultations/new", submit),
     Scan("impact-new", TEAM, "/analyses/{draft}/entries/impacts/new"),
-    Scan("entry-edit", TEAM, "/analyses/{draft}/steps/children", click_first(".entry button[value^='edit/']")),
+    Scan(
+        "entry-edit",
+        TEAM,
+        "/analyses/{draft}/steps/children",
+        click_first(".entry button[value^='edit/']"),
+    ),
     Scan(
         "entry-delete",
         TEAM,
