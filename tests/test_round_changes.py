@@ -90,6 +90,9 @@ def test_unchanged_analysis_has_no_changed_step(app, people):
         assert comparison.previous.number == 1
         assert comparison.since == comparison.previous.completed_at
     assert changed_steps(comparison) == []
+    # The round-one reviewer marked participation "needs changes" (factories.send_back).
+    assert comparison.asked_for_changes("participation")
+    assert not comparison.asked_for_changes("decision")
 
 
 def test_changed_answer_is_shown_word_by_word(app, people):
@@ -104,7 +107,7 @@ def test_changed_answer_is_shown_word_by_word(app, people):
     assert (proposal.field, proposal.change) == ("proposal", CHANGED)
     assert (proposal.old, proposal.new) == (ANSWERS["decision"]["proposal"], NEW_PROPOSAL)
     assert (REMOVED, "första ") in proposal.words and (ADDED, "andra ") in proposal.words
-    assert "".join(text for kind, text in proposal.words if kind != ADDED) == proposal.old
+    assert "".join(text for kind, text in proposal.words if kind != REMOVED) == proposal.new
     assert (timeline.field, timeline.change, timeline.new) == ("timeline", REMOVED, None)
     (articles,) = comparison.steps["rights"].answers
     assert (articles.change, articles.added_items, articles.removed_items) == (CHANGED, (19,), ())
@@ -161,6 +164,13 @@ def test_blank_and_missing_answers_are_the_same(app):
     assert not any(step.changed for step in round_changes.compare(old, new, checklists).values())
 
 
+def test_word_diff_matches_a_last_word_that_gains_a_sentence():
+    assert word_diff("Barnen hörs hemma.", "Barnen hörs hemma. Rådet också.") == (
+        (SAME, "Barnen hörs hemma. "),
+        (ADDED, "Rådet också."),
+    )
+
+
 def test_word_diff_keeps_the_text_and_marks_what_moved():
     words = word_diff("Barn hörs i maj.", "Barn och unga hörs i juni.")
     assert words == (
@@ -205,6 +215,11 @@ def test_review_page_of_a_second_round_opens_only_the_changed_steps(app, people,
     assert re.findall(r'href="#step-(\w+)"', summary) == ["decision", "children", "impacts"]
     assert "open" in details_of(page, "decision") and "open" in details_of(page, "children")
     assert "open" not in details_of(page, "screening")
+    # Unchanged, but flagged in round one: open, with a note.
+    assert "open" in details_of(page, "participation")
+    participation = page.split('id="step-participation"', 1)[1].split("<details", 1)[0]
+    assert "Oförändrat sedan omgång 1" in participation
+    assert "I omgång 1 bad granskaren om ändringar i det här steget." in participation
     assert "Oförändrat sedan omgång 1" in page and "Ändrat sedan omgång 1" in page
     assert '<del><span class="visually-hidden">borttaget: </span>första </del>' in page
     assert '<ins><span class="visually-hidden">tillagt: </span>andra </ins>' in page
@@ -256,3 +271,33 @@ def test_review_page_reads_the_previous_round_in_one_query(app, people, make_bro
         event.remove(engine, "before_cursor_execute", record)
     assert "sedan granskningsomgång 3 avslutades" in page
     assert len([s for s in statements if re.search(r"FROM revision\b", s)]) == 1
+
+
+def test_a_folded_step_opens_when_the_reviewer_has_written_in_it(app, people, make_browser):
+    """A refused review shows every step the reviewer wrote in, so nothing typed is hidden."""
+    from bka.forms.step import TEXTAREA_MAX
+
+    owner, reviewer = people
+    with app.test_request_context():
+        analysis = returned_analysis(owner, reviewer)
+        factories.submit(analysis, reviewer)
+        db.session.commit()
+        analysis_id = analysis.id
+    browser = make_browser()
+    browser.login(reviewer)
+    url = f"/analyses/{analysis_id}/review"
+    assert "open" not in details_of(browser.get(url).get_data(as_text=True), "screening")
+    page = browser.post(
+        url,
+        {
+            "send_back": "1",
+            "reasons": "Se kommentarerna.",
+            "comment__screening": "x" * (TEXTAREA_MAX + 1),
+            "comment__decision": "Beskriv nollalternativet.",
+            "verdict__rights": "changes",
+        },
+    ).get_data(as_text=True)
+    assert 'href="#comment__screening"' in page  # the error summary links into the step
+    for step_key in ("screening", "decision", "rights"):
+        assert "open" in details_of(page, step_key), step_key
+    assert "open" not in details_of(page, "evidence")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bka.domain import history
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.entries import ENTRY_KINDS
+from bka.domain.lifecycle import VERDICT_CHANGES
 from bka.domain.progress import AnalysisState
 from bka.extensions import db
 from bka.models import ReviewRound, Revision
@@ -79,6 +80,10 @@ class RoundComparison:
     def changed_steps(self, step_keys) -> list[str]:
         return [key for key in step_keys if self.steps[key].changed]
 
+    def asked_for_changes(self, step_key: str) -> bool:
+        """The previous round's reviewer marked the step "needs changes"."""
+        return self.previous is not None and self.previous.verdicts.get(step_key) == VERDICT_CHANGES
+
 
 def _blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
@@ -89,7 +94,8 @@ def _differs(old: Any, new: Any) -> bool:
 
 
 def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
-    """`old` turned into `new` word by word: runs of SAME, REMOVED and ADDED text."""
+    """`old` turned into `new` word by word: runs of SAME, REMOVED and ADDED text, which
+    without the REMOVED runs read as `new`."""
     before, after = _TOKENS.findall(old), _TOKENS.findall(new)
     pieces: list[tuple[str, str]] = []
 
@@ -101,10 +107,14 @@ def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
         else:
             pieces.append((kind, "".join(tokens)))
 
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    # Words are matched without the space after them: a last word that gains a sentence after
+    # it is the same word. Unchanged runs are written as they read now.
+    words_before = [token.rstrip() for token in before]
+    words_after = [token.rstrip() for token in after]
+    matcher = SequenceMatcher(None, words_before, words_after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add(SAME, before[i1:i2])
+            add(SAME, after[j1:j2])
         else:
             add(REMOVED, before[i1:i2])
             add(ADDED, after[j1:j2])
