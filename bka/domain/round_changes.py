@@ -13,7 +13,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from bka.domain import history
 from bka.domain.checklists import STEP_KEYS, Checklists
@@ -220,20 +220,30 @@ def _group_labels(*contents: dict[str, Any]) -> dict[int, str]:
     }
 
 
+# Built once: constructing the statement costs more than running it from SQLAlchemy's cache.
+_SUBMITTED_NUMBER = (
+    select(Revision.number).where(Revision.id == bindparam("submitted_revision_id"))
+).scalar_subquery()
+_END_OF_ROUND_BEFORE = (
+    select(Revision)
+    .where(
+        Revision.analysis_id == bindparam("analysis_id"),
+        Revision.reason.in_(ROUND_ENDS),
+        Revision.number < _SUBMITTED_NUMBER,
+    )
+    .order_by(Revision.number.desc())
+    .limit(1)
+)
+
+
 def _end_of_round_before(current: ReviewRound) -> Revision | None:
     """The snapshot stored when the round before `current` ended: one query."""
-    submitted = (
-        select(Revision.number).where(Revision.id == current.submitted_revision_id)
-    ).scalar_subquery()
     return db.session.scalar(
-        select(Revision)
-        .where(
-            Revision.analysis_id == current.analysis_id,
-            Revision.reason.in_(ROUND_ENDS),
-            Revision.number < submitted,
-        )
-        .order_by(Revision.number.desc())
-        .limit(1)
+        _END_OF_ROUND_BEFORE,
+        {
+            "analysis_id": current.analysis_id,
+            "submitted_revision_id": current.submitted_revision_id,
+        },
     )
 
 
