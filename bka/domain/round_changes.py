@@ -261,7 +261,7 @@ def since_previous_round(state: AnalysisState, rounds: list[ReviewRound]) -> Rou
     return RoundComparison(
         current.number,
         previous,
-        previous.completed_at or revision.created_at,
+        previous.completed_at,
         compare(revision.content, now, state.checklists),
         _group_labels(revision.content, now),
     )
