@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer, reporting
+from bka.domain import lifecycle, personnummer, reporting, round_changes
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -113,13 +113,15 @@ def review(analysis_id: int):
             flash(message, "success")
             return _hub(analysis.id)
     state = load_state(analysis, checklists)
+    rounds = lifecycle.rounds_of(analysis)
     return render_template(
         "lifecycle/review.html",
         analysis=analysis,
         checklists=checklists,
         state=state,
         form=form,
-        rounds=lifecycle.rounds_of(analysis),
+        rounds=rounds,
+        comparison=round_changes.since_previous_round(state, rounds),
         threads=lifecycle.comments_by_step(analysis),
         missing=all_missing(state),
         locale=current_language(),
