@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from bka.domain import lifecycle, permissions, workflow
@@ -88,32 +88,27 @@ def _reviews(user: User) -> list[ReviewWaiting]:
     return [ReviewWaiting(analysis, review) for analysis, review in rows]
 
 
-def _team_analyses(user: User, *clauses):
-    """A select of the analyses `user` writes (owner or editor), with their memberships for
-    can(), narrowed by `clauses`."""
+def _written_by(user: User, *clauses) -> Select:
+    """A select of the analyses `user` writes (owner or editor), narrowed by `clauses`."""
     return (
         select(Analysis)
         .join(Membership, Membership.analysis_id == Analysis.id)
         .where(Membership.user_id == user.id, Membership.role.in_(TEAM_ROLES), *clauses)
-        .options(selectinload(Analysis.memberships))
     )
 
 
-def _team_ids(user: User, model, *clauses):
-    """The team's analyses as an IN subquery, for counting rows of `model` on them."""
-    return model.analysis_id.in_(
-        select(Analysis.id)
-        .join(Membership, Membership.analysis_id == Analysis.id)
-        .where(Membership.user_id == user.id, Membership.role.in_(TEAM_ROLES), *clauses)
-    )
+def _on_written(user: User, model, *clauses) -> ColumnElement[bool]:
+    """`model`'s rows on the analyses `user` writes, narrowed by `clauses`: for counting."""
+    return model.analysis_id.in_(_written_by(user, *clauses).with_only_columns(Analysis.id))
 
 
-def _open_comments(user: User) -> dict[int, list[StepComments]]:
-    """Open threads started by someone else, per analysis and step, in analyses not closed."""
+def _open_comments(user: User) -> dict[int, tuple[StepComments, ...]]:
+    """Open threads started by someone else, per analysis and step (in method order), in
+    analyses not closed."""
     rows = db.session.execute(
         select(Comment.analysis_id, Comment.step_key, func.count())
         .where(
-            _team_ids(user, Comment, Analysis.status != workflow.CLOSED),
+            _on_written(user, Comment, Analysis.status != workflow.CLOSED),
             Comment.parent_id.is_(None),
             Comment.resolved_at.is_(None),
             Comment.author_id != user.id,
@@ -123,7 +118,10 @@ def _open_comments(user: User) -> dict[int, list[StepComments]]:
     found: dict[int, list[StepComments]] = {}
     for analysis_id, step_key, count in rows:
         found.setdefault(analysis_id, []).append(StepComments(step_key, count))
-    return found
+    return {
+        analysis_id: tuple(sorted(steps, key=lambda item: _step_order(item.step_key)))
+        for analysis_id, steps in found.items()
+    }
 
 
 def _dated(rows: Iterable[tuple[int, int, date]]) -> dict[int, Dated]:
@@ -134,11 +132,10 @@ def _follow_up(user: User, today: date) -> tuple[dict[int, Dated], dict[int, Dat
     """Per analysis in follow-up: open measures due by today, and indicator follow-up dates
     reached in the last RECENT_CHECKPOINT_DAYS (a date has no "done" mark: the overview's
     window)."""
-    in_follow_up = _team_ids(user, Measure, Analysis.status.in_(FOLLOW_UP_STATUSES))
     measures = db.session.execute(
         select(Measure.analysis_id, func.count(), func.min(Measure.due_date))
         .where(
-            in_follow_up,
+            _on_written(user, Measure, Analysis.status.in_(FOLLOW_UP_STATUSES)),
             Measure.status.in_(OPEN_MEASURE_STATUSES),
             Measure.due_date <= today,
         )
@@ -147,7 +144,7 @@ def _follow_up(user: User, today: date) -> tuple[dict[int, Dated], dict[int, Dat
     checkpoints = db.session.execute(
         select(Indicator.analysis_id, func.count(), func.min(Indicator.measure_on))
         .where(
-            _team_ids(user, Indicator, Analysis.status.in_(FOLLOW_UP_STATUSES)),
+            _on_written(user, Indicator, Analysis.status.in_(FOLLOW_UP_STATUSES)),
             Indicator.measure_on.between(today - timedelta(days=RECENT_CHECKPOINT_DAYS), today),
         )
         .group_by(Indicator.analysis_id)
@@ -163,15 +160,18 @@ def _may_follow_up(user: User, analysis: Analysis) -> bool:
 
 def _actions(user: User, today: date) -> list[ActionNeeded]:
     """The user's analyses that wait for the team, most recently changed first."""
+    # With their memberships: can() reads them.
+    with_members = selectinload(Analysis.memberships)
     editable = db.session.scalars(
-        _team_analyses(user, Analysis.status.in_(workflow.EDITABLE_STATUSES))
+        _written_by(user, Analysis.status.in_(workflow.EDITABLE_STATUSES)).options(with_members)
     ).all()
     comments = _open_comments(user)
     measures, checkpoints = _follow_up(user, today)
     analyses = {analysis.id: analysis for analysis in editable}
     others = (set(comments) | set(measures) | set(checkpoints)) - set(analyses)
     if others:
-        for analysis in db.session.scalars(_team_analyses(user, Analysis.id.in_(others))):
+        found = _written_by(user, Analysis.id.in_(others)).options(with_members)
+        for analysis in db.session.scalars(found):
             analyses[analysis.id] = analysis
     returned = lifecycle.sent_back(editable)
     drafts = [analysis for analysis in editable if analysis.status == workflow.DRAFT]
@@ -179,15 +179,12 @@ def _actions(user: User, today: date) -> list[ActionNeeded]:
     actions = []
     for analysis in analyses.values():
         may_edit = permissions.can(user, permissions.EDIT, analysis)
+        may_answer = permissions.can(user, permissions.RESOLVE_COMMENTS, analysis)
         follows_up = _may_follow_up(user, analysis)
         action = ActionNeeded(
             analysis,
             sent_back=returned.get(analysis.id) if may_edit else None,
-            comments=tuple(
-                sorted(comments.get(analysis.id, ()), key=lambda item: _step_order(item.step_key))
-            )
-            if permissions.can(user, permissions.RESOLVE_COMMENTS, analysis)
-            else (),
+            comments=comments.get(analysis.id, ()) if may_answer else (),
             measures_due=measures.get(analysis.id) if follows_up else None,
             checkpoints_reached=checkpoints.get(analysis.id) if follows_up else None,
             draft_completed=completed.get(analysis.id) if may_edit else None,
