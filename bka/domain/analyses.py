@@ -392,18 +392,6 @@ def remove_member(analysis: Analysis, membership: Membership, actor: User) -> No
 # --- queries ------------------------------------------------------------------------------------
 
 
-def completed_steps(analysis_ids: list[int]) -> dict[int, int]:
-    """Completed step counts for many analyses in one query (for lists)."""
-    if not analysis_ids:
-        return {}
-    rows = db.session.execute(
-        select(StepAnswer.analysis_id, func.count())
-        .where(StepAnswer.analysis_id.in_(analysis_ids), StepAnswer.completed.is_(True))
-        .group_by(StepAnswer.analysis_id)
-    )
-    return dict(rows.all())
-
-
 def analyses_for(user: User, search: str | None = None):
     """A select of the analyses `user` is a member of, newest change first, optionally searched."""
     query = (

@@ -7,10 +7,10 @@ lifecycle operations both ask here, so the rule has one home.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from bka.extensions import db
-from bka.models import Analysis, AnalysisAuthor, EditLog, ReviewRound, User
+from bka.models import Analysis, AnalysisAuthor, EditLog, Membership, ReviewRound, User
 from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER
 
 
@@ -56,3 +56,33 @@ def may_review(user: User, analysis: Analysis) -> bool:
         and assigned_reviewer_id(analysis) == user.id
         and user.id not in author_ids(analysis)
     )
+
+
+def may_review_clause(user: User) -> ColumnElement[bool]:
+    """may_review as a condition on Analysis rows, for lists: the same three tests (assigned to
+    the open round, holding the reviewer role, no author in any of author_ids's senses)."""
+    if not user.is_reviewer:
+        return false()
+
+    def on_the_analysis(*clauses) -> ColumnElement[bool]:
+        # Correlated to the analysis only, whatever else the enclosing query joins.
+        return select(1).where(*clauses).correlate(Analysis).exists()
+
+    assigned = on_the_analysis(
+        ReviewRound.analysis_id == Analysis.id,
+        ReviewRound.outcome.is_(None),
+        ReviewRound.reviewer_id == user.id,
+    )
+    authored = or_(
+        Analysis.created_by_id == user.id,
+        on_the_analysis(
+            AnalysisAuthor.analysis_id == Analysis.id, AnalysisAuthor.user_id == user.id
+        ),
+        on_the_analysis(
+            Membership.analysis_id == Analysis.id,
+            Membership.user_id == user.id,
+            Membership.role.in_((MEMBER_OWNER, MEMBER_EDITOR)),
+        ),
+        on_the_analysis(EditLog.analysis_id == Analysis.id, EditLog.actor_id == user.id),
+    )
+    return and_(assigned, ~authored)

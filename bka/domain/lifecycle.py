@@ -6,10 +6,13 @@ role, stores a snapshot and writes an audit event.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from bka.domain import audit, four_eyes, history, notifications, permissions, workflow
 from bka.domain.analyses import StepIncomplete, touch
@@ -35,6 +38,7 @@ from bka.models import (
     ReviewRound,
     Revision,
     SignOff,
+    StepAnswer,
     User,
 )
 from bka.models.analysis import MEMBER_REVIEWER, MEMBER_VIEWER
@@ -457,6 +461,22 @@ def comments_by_step(analysis: Analysis) -> dict[str, list[tuple[Comment, list[C
     return threads
 
 
+def _flagged_steps(review: ReviewRound, open_comment_steps: Iterable[str]) -> set[str]:
+    """What the returned round asked to revisit: the steps its reviewer marked "needs changes"
+    and those with its review comments still open."""
+    flagged = {step for step, verdict in review.verdicts.items() if verdict == VERDICT_CHANGES}
+    return flagged | set(open_comment_steps)
+
+
+def _not_saved_since(
+    flagged: set[str], review: ReviewRound, saved_at: Mapping[str, datetime]
+) -> set[str]:
+    """The flagged steps not saved again since the round came back."""
+    return {
+        step for step in flagged if step not in saved_at or saved_at[step] <= review.completed_at
+    }
+
+
 def steps_needing_changes(analysis: Analysis, state: AnalysisState) -> set[str]:
     """Steps to revisit after the last returned round, not yet saved again since it came back:
     those its reviewer marked "needs changes" and those with its review comments still open."""
@@ -465,20 +485,75 @@ def steps_needing_changes(analysis: Analysis, state: AnalysisState) -> set[str]:
     review = last_returned_round(analysis)
     if review is None:
         return set()
-    flagged = {step for step, verdict in review.verdicts.items() if verdict == VERDICT_CHANGES}
-    flagged |= set(
-        db.session.scalars(
-            select(Comment.step_key).where(
-                Comment.round_id == review.id,
-                Comment.parent_id.is_(None),
-                Comment.resolved_at.is_(None),
-            )
+    open_comment_steps = db.session.scalars(
+        select(Comment.step_key).where(
+            Comment.round_id == review.id,
+            Comment.parent_id.is_(None),
+            Comment.resolved_at.is_(None),
         )
     )
+    saved_at = {step: updated[0] for step, updated in state.step_updated.items()}
+    return _not_saved_since(_flagged_steps(review, open_comment_steps), review, saved_at)
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """An analysis's last returned round and the steps still waiting for its changes."""
+
+    review: ReviewRound
+    steps: frozenset[str]
+
+
+def sent_back(analyses: Iterable[Analysis]) -> dict[int, SentBack]:
+    """steps_needing_changes for many analyses at once (lists), by analysis id: the analyses
+    sent back for changes only, in three queries whatever their number."""
+    ids = [analysis.id for analysis in analyses if analysis.status == workflow.CHANGES_REQUESTED]
+    if not ids:
+        return {}
+    last = (
+        select(ReviewRound.analysis_id, func.max(ReviewRound.number).label("number"))
+        .where(ReviewRound.analysis_id.in_(ids), ReviewRound.outcome == OUTCOME_RETURNED)
+        .group_by(ReviewRound.analysis_id)
+        .subquery()
+    )
+    reviews = db.session.scalars(
+        select(ReviewRound)
+        .join(
+            last,
+            (ReviewRound.analysis_id == last.c.analysis_id) & (ReviewRound.number == last.c.number),
+        )
+        .options(joinedload(ReviewRound.reviewer))
+    ).all()
+    if not reviews:
+        return {}
+    open_comment_steps: dict[int, set[str]] = {}
+    for round_id, step_key in db.session.execute(
+        select(Comment.round_id, Comment.step_key).where(
+            Comment.round_id.in_([review.id for review in reviews]),
+            Comment.parent_id.is_(None),
+            Comment.resolved_at.is_(None),
+        )
+    ):
+        open_comment_steps.setdefault(round_id, set()).add(step_key)
+    saved_at: dict[int, dict[str, datetime]] = {}
+    for analysis_id, step_key, updated_at in db.session.execute(
+        select(StepAnswer.analysis_id, StepAnswer.step_key, StepAnswer.updated_at).where(
+            StepAnswer.analysis_id.in_(ids)
+        )
+    ):
+        saved_at.setdefault(analysis_id, {})[step_key] = updated_at
     return {
-        step
-        for step in flagged
-        if step not in state.step_updated or state.step_updated[step][0] <= review.completed_at
+        review.analysis_id: SentBack(
+            review,
+            frozenset(
+                _not_saved_since(
+                    _flagged_steps(review, open_comment_steps.get(review.id, ())),
+                    review,
+                    saved_at.get(review.analysis_id, {}),
+                )
+            ),
+        )
+        for review in reviews
     }
 
 
@@ -501,3 +576,24 @@ def status_of_step(analysis: Analysis, state: AnalysisState, step_key: str) -> s
 
 def completed_count(statuses: dict[str, str]) -> int:
     return sum(status == COMPLETED for status in statuses.values())
+
+
+def completed_counts(analyses: Iterable[Analysis]) -> dict[int, int]:
+    """completed_count(step_statuses(...)) for many analyses (lists), by analysis id, in a few
+    queries: the steps marked completed, less those still waiting for a reviewer's changes.
+
+    The mark stands for "nothing missing": saving a step clears it unless nothing is missing, and
+    a changed entry clears it on its step and on the steps that depend on that entry."""
+    analyses = list(analyses)
+    if not analyses:
+        return {}
+    waiting = {analysis_id: back.steps for analysis_id, back in sent_back(analyses).items()}
+    counts = dict.fromkeys((analysis.id for analysis in analyses), 0)
+    for analysis_id, step_key in db.session.execute(
+        select(StepAnswer.analysis_id, StepAnswer.step_key).where(
+            StepAnswer.analysis_id.in_(list(counts)), StepAnswer.completed.is_(True)
+        )
+    ):
+        if step_key in STEP_KEYS and step_key not in waiting.get(analysis_id, ()):
+            counts[analysis_id] += 1
+    return counts

@@ -6,8 +6,10 @@ documented as a table in docs/access.md and tested route by route in tests/test_
 
 from __future__ import annotations
 
+from sqlalchemy import Select, false, select
+
 from bka.domain import four_eyes, workflow
-from bka.models import Analysis, User
+from bka.models import Analysis, Membership, User
 from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER, MEMBER_REVIEWER
 
 VIEW = "view"
@@ -64,3 +66,18 @@ def can(user: User | None, action: str, analysis: Analysis | None = None) -> boo
             return False
         return role != MEMBER_REVIEWER or _acting_reviewer(user, role, analysis)
     raise ValueError(f"unknown action {action!r}")
+
+
+def reviewable_by(user: User) -> Select:
+    """The set form of can(user, REVIEW, ·) for lists: a select of the analyses `user` may review
+    now, in one query where can() asks about one analysis at a time."""
+    query = select(Analysis).join(
+        Membership, (Membership.analysis_id == Analysis.id) & (Membership.user_id == user.id)
+    )
+    if not user.is_authenticated or not user.is_active:
+        return query.where(false())
+    return query.where(
+        Analysis.status == workflow.IN_REVIEW,
+        Membership.role == MEMBER_REVIEWER,
+        four_eyes.may_review_clause(user),
+    )

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer
+from bka.domain import lifecycle, personnummer, work
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -18,6 +18,7 @@ from bka.extensions import db
 from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
 from bka.models import Membership
 from bka.views.helpers import check_page_context, library, load_analysis, refuse_personnummer
+from bka.web.i18n import local_today
 from bka.web.security import form_checks_csrf
 
 bp = Blueprint("analyses", __name__)
@@ -34,10 +35,16 @@ def _detail_texts(form) -> dict:
 def index():
     search = request.args.get("q", "").replace("\x00", "").strip()[:200]
     rows = db.session.scalars(ops.analyses_for(current_user, search).limit(500)).all()
-    completed = ops.completed_steps([analysis.id for analysis in rows])
-    overview = [(analysis, completed.get(analysis.id, 0)) for analysis in rows]
+    completed = lifecycle.completed_counts(rows)
+    overview = [(analysis, completed[analysis.id]) for analysis in rows]
     return render_template(
-        "analyses/index.html", overview=overview, search=search, step_total=len(STEP_KEYS)
+        "analyses/index.html",
+        # The home shows what waits for the user; a search shows only what it found.
+        work=None if search else work.work_for(current_user, local_today()),
+        steps={step.key: step for step in library().method.steps},
+        overview=overview,
+        search=search,
+        step_total=len(STEP_KEYS),
     )
 
 

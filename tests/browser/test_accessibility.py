@@ -81,6 +81,15 @@ def click_first(selector: str) -> Callable:
     return act
 
 
+def shows_work(section: str) -> Callable:
+    """The home with items in `section` (the demo has some for each of its users)."""
+
+    def act(page) -> None:
+        assert page.locator(f"section[aria-labelledby={section}] .work-item").count() > 0
+
+    return act
+
+
 @dataclass(frozen=True)
 class Scan:
     name: str
@@ -94,6 +103,8 @@ SCANS = [
     Scan("login-error", None, "/login", submit),
     Scan("accessibility-statement", None, "/tillganglighet"),
     Scan("analyses", TEAM, "/"),
+    Scan("home-member", TEAM, "/", shows_work("work-actions")),
+    Scan("home-reviewer", REVIEWER, "/", shows_work("work-reviews")),
     Scan("new-analysis", TEAM, "/analyses/new"),
     Scan("new-analysis-error", TEAM, "/analyses/new", submit),
     Scan("hub-empty", TEAM, "/analyses/{empty}"),
