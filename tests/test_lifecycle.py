@@ -133,6 +133,8 @@ def test_the_whole_lifecycle(app, review_team):
             "decided_on": "2024-06-18",
             "reference": "§ 142",
             "outcome": "adopted_with_changes",
+            "follows_conclusion": "partly",
+            "follows_conclusion_reason": "Egen inloggning för 13–15 år väntar till etapp 2.",
             "best_interests_weighing": "Barnets bästa vägde tungt; villkor för driftstart.",
         },
     )
