@@ -4,7 +4,7 @@ import pytest
 
 from bka import demo
 from bka.domain import analyses as ops
-from bka.domain import lifecycle
+from bka.domain import lifecycle, versions
 from bka.domain.checklists import load_library
 from bka.domain.progress import all_missing, completed_count, load_state
 from bka.extensions import db
@@ -50,7 +50,7 @@ def test_demo_loads_users_and_analyses_idempotently(app):
         outcomes = set(db.session.scalars(db.select(DecisionRecord.outcome)))
         assert outcomes == set(lifecycle.DECISION_OUTCOMES)
         referred = next(a for a in analyses if a.status == "referred_back")
-        following = next(a for a in analyses if a.previous_version_id == referred.id)
+        following = versions.next_version(referred)
         assert following.status == "draft" and following.title == referred.title
         assert following.version == referred.version + 1
 

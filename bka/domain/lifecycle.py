@@ -441,7 +441,7 @@ def record_decision(
     db.session.flush()
     transition(analysis, checklists, move, user)
     if outcome == REFERRED_BACK:
-        versions.open_linked_version(analysis, checklists, user)
+        versions.open_linked_version(analysis, checklists, user, record)
     return record
 
 

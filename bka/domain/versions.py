@@ -3,7 +3,8 @@ in a new analysis that continues it.
 
 The decided analysis is left as it was, with its sign-off and archived PDF. The new version is
 a draft in the team's hands, pre-filled with the same answers and entries, pinned to the same
-checklist content, and points at the analysis it continues (`Analysis.previous_version_id`).
+checklist content, and linked to the analysis it continues by a `VersionLink` that names the
+referral back as its reason.
 """
 
 from __future__ import annotations
@@ -14,20 +15,32 @@ from bka.domain import audit, history, workflow
 from bka.domain.checklists import Checklists
 from bka.domain.entries import ENTRY_KINDS
 from bka.extensions import db
-from bka.models import Analysis, AnalysisAuthor, DecisionRecord, Membership, StepAnswer, User
+from bka.models import (
+    Analysis,
+    AnalysisAuthor,
+    DecisionRecord,
+    Membership,
+    StepAnswer,
+    User,
+    VersionLink,
+)
 from bka.models.analysis import MEMBER_REVIEWER
 
 
+def _link_to(analysis: Analysis) -> VersionLink | None:
+    return db.session.scalar(select(VersionLink).where(VersionLink.next_analysis_id == analysis.id))
+
+
 def previous_version(analysis: Analysis) -> Analysis | None:
-    if analysis.previous_version_id is None:
-        return None
-    return db.session.get(Analysis, analysis.previous_version_id)
+    link = _link_to(analysis)
+    return db.session.get(Analysis, link.previous_analysis_id) if link is not None else None
 
 
 def next_version(analysis: Analysis) -> Analysis | None:
     return db.session.scalar(
         select(Analysis)
-        .where(Analysis.previous_version_id == analysis.id)
+        .join(VersionLink, VersionLink.next_analysis_id == Analysis.id)
+        .where(VersionLink.previous_analysis_id == analysis.id)
         .order_by(Analysis.id)
         .limit(1)
     )
@@ -36,24 +49,19 @@ def next_version(analysis: Analysis) -> Analysis | None:
 def links(analysis: Analysis) -> dict:
     """What the analysis page shows of the linked versions: the one this continues and the
     referral back that opened it, and the one that continues this."""
-    previous = previous_version(analysis)
-    referral = None
-    if previous is not None:
-        referral = db.session.scalar(
-            select(DecisionRecord)
-            .where(DecisionRecord.analysis_id == previous.id)
-            .order_by(DecisionRecord.id.desc())
-            .limit(1)
-        )
+    link = _link_to(analysis)
     return {
-        "previous_version": previous,
+        "previous_version": db.session.get(Analysis, link.previous_analysis_id) if link else None,
+        "referral": link.decision if link else None,
         "next_version": next_version(analysis),
-        "referral": referral,
     }
 
 
-def open_linked_version(previous: Analysis, checklists: Checklists, user: User) -> Analysis:
-    """A draft that continues `previous`: its details, team, answers and entries, copied."""
+def open_linked_version(
+    previous: Analysis, checklists: Checklists, user: User, referral: DecisionRecord
+) -> Analysis:
+    """A draft that continues `previous`: its details, team, answers and entries, copied, and
+    linked to it with the referral back as the reason."""
     analysis = Analysis(
         title=previous.title,
         organisation=previous.organisation,
@@ -66,7 +74,6 @@ def open_linked_version(previous: Analysis, checklists: Checklists, user: User) 
         method_revision_id=previous.method_revision_id,
         convention_revision_id=previous.convention_revision_id,
         pack_revision_id=previous.pack_revision_id,
-        previous_version_id=previous.id,
         created_by=user,
         updated_by=user,
     )
@@ -90,6 +97,11 @@ def open_linked_version(previous: Analysis, checklists: Checklists, user: User) 
         )
     db.session.add(analysis)
     db.session.flush()
+    db.session.add(
+        VersionLink(
+            previous_analysis_id=previous.id, next_analysis_id=analysis.id, decision_id=referral.id
+        )
+    )
     _copy_entries(previous, analysis)
     revision = history.write_revision(analysis, checklists, user, workflow.OPENED_AFTER_REFERRAL)
     audit.record(

@@ -42,11 +42,6 @@ class Analysis(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     # Raised when an approved analysis is opened for editing; sign-offs name the version.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    # The analysis this one continues: set when a referral back (återremiss) opened it as a
-    # new version of that one (bka.domain.versions); the later version is found through it.
-    previous_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("analysis.id", ondelete="SET NULL"), index=True
-    )
     # Derived from the screening answers on every save; stored for lists and overviews.
     screening_level: Mapped[str | None] = mapped_column(String(12))
     # Kept current by bka.domain.overview on every commit, for the administrators' overview:

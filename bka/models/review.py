@@ -135,3 +135,24 @@ class DecisionRecord(db.Model):
     follows_conclusion_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VersionLink(db.Model):
+    """An analysis that continues an earlier one as its next version, and why: the referral
+    back (återremiss) that sent the earlier one back to the team."""
+
+    __tablename__ = "version_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    previous_analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    next_analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), unique=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision_record.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decision: Mapped[DecisionRecord | None] = relationship()
