@@ -457,15 +457,6 @@ def decisions_of(analysis: Analysis) -> list[DecisionRecord]:
     )
 
 
-def decision_of(analysis: Analysis) -> DecisionRecord | None:
-    return db.session.scalar(
-        select(DecisionRecord)
-        .where(DecisionRecord.analysis_id == analysis.id)
-        .order_by(DecisionRecord.id.desc())
-        .limit(1)
-    )
-
-
 # --- comments -------------------------------------------------------------------------------------
 
 
