@@ -153,9 +153,6 @@ DECISION_MESSAGES = {
 }
 
 
-DECISION_TEXTS = ("decision_body", "reference", "diarienummer", "best_interests_weighing")
-
-
 @bp.route("/decision", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
@@ -168,7 +165,16 @@ def decision(analysis_id: int):
                 analysis.id,
                 current_user,
                 "decision",
-                {name: form[name].data for name in (*DECISION_TEXTS, "follows_conclusion_reason")},
+                {
+                    field.name: field.data
+                    for field in (
+                        form.decision_body,
+                        form.reference,
+                        form.diarienummer,
+                        form.follows_conclusion_reason,
+                        form.best_interests_weighing,
+                    )
+                },
                 previous={"diarienummer": analysis.diarienummer or ""},
                 **form.confirmation,
             )
@@ -176,8 +182,11 @@ def decision(analysis_id: int):
                 analysis,
                 ops.checklists_for(analysis),
                 current_user,
-                **{name: form[name].data for name in DECISION_TEXTS},
+                decision_body=form.decision_body.data,
                 decided_on=form.decided_on.data,
+                reference=form.reference.data,
+                diarienummer=form.diarienummer.data,
+                best_interests_weighing=form.best_interests_weighing.data,
                 outcome=form.outcome.data,
                 follows_conclusion=form.follows_conclusion.data or None,
                 follows_conclusion_reason=form.follows_conclusion_reason.data or "",
