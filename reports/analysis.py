@@ -243,6 +243,11 @@ def _cover(data: ReportData, gettext: Gettext, styles: Styles, heading: str) -> 
         (gettext("Case number"), data.diarienummer or "–"),
         (gettext("Decision body"), data.decision_body or "–"),
         (gettext("Decision date"), long_date(data.decision_date, data.locale)),
+        *(
+            [(gettext("Outcome of the decision"), data.decision.outcome_label)]
+            if data.decision
+            else []
+        ),
         (gettext("Status"), data.status),
         (gettext("Version"), str(data.version)),
         (gettext("Printed"), long_date(data.printed_on, data.locale)),
@@ -312,6 +317,20 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
     return story
 
 
+def _decisions(data: ReportData, gettext: Gettext, styles: Styles) -> list:
+    """Every decision taken on the analysis, oldest first: a postponement is history too."""
+    story: list = [Heading(gettext("The decision"), styles.h1, 0, "decision")]
+    for index, block in enumerate(data.decisions, start=1):
+        if len(data.decisions) > 1:
+            heading = gettext("Decision %(number)d of %(count)d") % {
+                "number": index,
+                "count": len(data.decisions),
+            }
+            story.append(Para(markup(heading), styles.h2))
+        story += sections.decision(block, data.locale, gettext, styles)
+    return story
+
+
 def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
     """The full analysis for the decision file: cover, contents, every step, sign-off."""
     styles = Styles()
@@ -333,4 +352,7 @@ def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
             story += entries(data, gettext, styles, width)
     story.append(PageBreak())
     story += _signature(data, gettext, styles, width)
+    if data.decisions:
+        story.append(CondPageBreak(60 * mm))
+        story += _decisions(data, gettext, styles)
     return build(story, data, gettext, subject, contents=True)

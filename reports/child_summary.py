@@ -3,8 +3,36 @@ type, for the feedback to the children who took part."""
 
 from __future__ import annotations
 
-from reports.building import Gettext, Heading, Para, Styles, build, markup
-from reports.data import ReportData
+from reports.building import Gettext, Heading, Para, Styles, build, long_date, markup
+from reports.data import DecisionBlock, ReportData
+
+
+def _what_was_decided(block: DecisionBlock, locale: str, gettext: Gettext) -> str:
+    """The decision's outcome in words a child understands."""
+    values = {"body": block.decision_body, "date": long_date(block.decided_on, locale)}
+    if block.outcome == "adopted":
+        return gettext("On %(date)s, %(body)s said yes to the proposal.") % values
+    if block.outcome == "adopted_with_changes":
+        return (
+            gettext("On %(date)s, %(body)s said yes to the proposal, with some changes.") % values
+        )
+    if block.outcome == "rejected":
+        return gettext("On %(date)s, %(body)s said no to the proposal.") % values
+    if block.outcome == "referred_back":
+        return (
+            gettext(
+                "On %(date)s, %(body)s asked for the proposal to be looked at again before "
+                "they decide. We are working on it, and we will tell you what happens."
+            )
+            % values
+        )
+    return (
+        gettext(
+            "On %(date)s, %(body)s chose to wait and decide at a later meeting. Nothing has "
+            "been decided yet."
+        )
+        % values
+    )
 
 
 def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
@@ -15,8 +43,13 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
         Para(markup(subject), styles.purpose),
         Para(markup(data.title), styles.h1),
     ]
-    if data.child_friendly_summary:
+    if data.child_friendly_summary or data.decision:
         story.append(Heading(gettext("What was decided"), styles.h2, 0, "decided"))
+    if data.decision:
+        story.append(
+            Para(markup(_what_was_decided(data.decision, data.locale, gettext)), styles.body)
+        )
+    if data.child_friendly_summary:
         story.append(Para(markup(data.child_friendly_summary), styles.body))
     views = [c for c in data.consultations if c.views or c.influence]
     if views:

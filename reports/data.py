@@ -126,6 +126,21 @@ class SignatureBlock:
 
 
 @dataclass(frozen=True)
+class DecisionBlock:
+    """One decision the decision-maker took on the analysis, as recorded by the team."""
+
+    outcome: str  # key: adopted | adopted_with_changes | rejected | referred_back | postponed
+    outcome_label: str
+    decision_body: str
+    decided_on: date
+    reference: str  # the paragraph (§) and protocol
+    diarienummer: str
+    best_interests_weighing: str
+    follows_conclusion: str = ""  # the answer's label; "" when the question was not asked
+    follows_conclusion_reason: str = ""
+
+
+@dataclass(frozen=True)
 class ReportData:
     """One version of one analysis, ready to render."""
 
@@ -154,6 +169,13 @@ class ReportData:
     reviews: tuple[ReviewRow, ...] = ()
     signature: SignatureBlock | None = None
     time_zone: str = DEFAULT_TIME_ZONE  # an IANA zone name: the installation's; times show in it
+    # Every decision recorded, oldest first: postponements (bordlagt) before the one that decided.
+    decisions: tuple[DecisionBlock, ...] = ()
+
+    @property
+    def decision(self) -> DecisionBlock | None:
+        """The latest decision, the one that stands."""
+        return self.decisions[-1] if self.decisions else None
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,17 @@ def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
         Para(markup(subject), styles.purpose),
         Para(markup(data.title), styles.h1),
     ]
-    story.append(
-        Para(
-            f"<b>{markup(gettext('Decision'))}:</b> {markup(data.decision_body or '–')}, "
-            f"{long_date(data.decision_date, data.locale)}",
-            styles.body,
+    if data.decision is None:
+        story.append(
+            Para(
+                f"<b>{markup(gettext('Decision'))}:</b> {markup(data.decision_body or '–')}, "
+                f"{long_date(data.decision_date, data.locale)}",
+                styles.body,
+            )
         )
-    )
+    else:
+        story.append(Heading(gettext("The decision"), styles.h2, 0, "decision"))
+        story += sections.decision(data.decision, data.locale, gettext, styles)
     plan = next((s for s in data.steps if s.key == "follow_up"), None)
     if plan is not None:
         story.append(Heading(gettext("Follow-up plan"), styles.h2, 0, "plan"))

@@ -1,12 +1,12 @@
 """Parts of an analysis that both the analysis report and the follow-up report show: a step's
-questions and answers, the measures and the follow-up indicators."""
+questions and answers, the measures, the follow-up indicators and the decision."""
 
 from __future__ import annotations
 
 from reportlab.platypus import KeepTogether
 
 from reports.building import Gettext, Para, Styles, long_date, markup, pieces, table
-from reports.data import ReportData, StepSection
+from reports.data import DecisionBlock, ReportData, StepSection
 
 
 def answers(section: StepSection, styles: Styles) -> list:
@@ -65,3 +65,30 @@ def indicators(data: ReportData, gettext: Gettext, styles: Styles, width: float)
             table(header, rows, [w * width for w in (0.26, 0.15, 0.15, 0.16, 0.15, 0.13)], styles),
         ]
     )
+
+
+def decision(block: DecisionBlock, locale: str, gettext: Gettext, styles: Styles) -> list:
+    """One recorded decision as label–value lines: who decided what, when, where it is
+    minuted, whether it follows the analysis's conclusion and how children's interests weighed."""
+    lines = [
+        (gettext("Outcome"), block.outcome_label),
+        (gettext("Decision body"), block.decision_body),
+        (gettext("Date of the decision"), long_date(block.decided_on, locale)),
+        (gettext("Paragraph or protocol reference"), block.reference),
+    ]
+    if block.diarienummer:
+        lines.append((gettext("Case number"), block.diarienummer))
+    if block.follows_conclusion:
+        follows = block.follows_conclusion
+        if block.follows_conclusion_reason:
+            follows = f"{follows}. {block.follows_conclusion_reason}"
+        lines.append((gettext("Does the decision follow the analysis's conclusion?"), follows))
+    lines.append(
+        (gettext("How the child's best interests were weighed"), block.best_interests_weighing)
+    )
+    story = []
+    for label, value in lines:
+        first, *rest = pieces(markup(value) or "–")
+        story.append(KeepTogether([Para(markup(label), styles.question), Para(first, styles.body)]))
+        story.extend(Para(piece, styles.body) for piece in rest)
+    return story

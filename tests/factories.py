@@ -548,6 +548,8 @@ def decide(
     outcome: str = "adopted_with_changes",
     decision_body: str = "Regionstyrelsen",
     reference: str = "§ 142",
+    follows_conclusion: str | None = "yes",
+    follows_conclusion_reason: str = "",
 ) -> DecisionRecord:
     """Record the decision of a signed analysis."""
     target = _analysis(analysis)
@@ -561,6 +563,8 @@ def decide(
         diarienummer=target.diarienummer or "",
         outcome=outcome,
         best_interests_weighing="Barnets bästa vägde tungt; villkor för driftstart.",
+        follows_conclusion=follows_conclusion,
+        follows_conclusion_reason=follows_conclusion_reason,
     )
 
 

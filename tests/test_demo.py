@@ -4,10 +4,11 @@ import pytest
 
 from bka import demo
 from bka.domain import analyses as ops
+from bka.domain import lifecycle, versions
 from bka.domain.checklists import load_library
 from bka.domain.progress import all_missing, completed_count, load_state
 from bka.extensions import db
-from bka.models import Analysis, User
+from bka.models import Analysis, DecisionRecord, User
 
 MILLENNIUM = "Införande av vårdinformationssystemet Millennium"
 
@@ -41,8 +42,17 @@ def test_demo_loads_users_and_analyses_idempotently(app):
             "follow_up",
             "closed",
             "screened_out",
+            "referred_back",
         }
         assert len({a.decision_area for a in analyses}) == 5
+        # Every outcome is shown: a postponed one still waits, a referred-back one goes on as a
+        # linked draft.
+        outcomes = set(db.session.scalars(db.select(DecisionRecord.outcome)))
+        assert outcomes == set(lifecycle.DECISION_OUTCOMES)
+        referred = next(a for a in analyses if a.status == "referred_back")
+        following = versions.next_version(referred)
+        assert following.status == "draft" and following.title == referred.title
+        assert following.version == referred.version + 1
 
 
 def test_millennium_is_complete_and_rich(app):

@@ -43,6 +43,8 @@ PAIRS = {
         {key for keys in lifecycle.ATTESTATIONS.values() for key in keys},
     ),
     "decision_outcome": (labels.DECISION_OUTCOME, lifecycle.DECISION_OUTCOMES),
+    "decision_outcome_hint": (labels.DECISION_OUTCOME_HINT, lifecycle.DECISION_OUTCOMES),
+    "follows_conclusion": (labels.FOLLOWS_CONCLUSION, lifecycle.FOLLOWS_CONCLUSION),
     "status": (workflow.STATUS_LABELS, workflow.STATUSES),
 }
 

@@ -382,6 +382,7 @@ def test_the_decision_refuses_a_number(app, lifecycle_team):
         "decided_on": "2024-06-18",
         "reference": "§ 142",
         "outcome": "adopted_with_changes",
+        "follows_conclusion": "yes",
         "best_interests_weighing": f"Barnet {NUMBER} vägde tungt.",
     }
     assert_refused(b["owner"].post(url, data), "vägde tungt")

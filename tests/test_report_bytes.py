@@ -7,6 +7,7 @@ shows up as a changed hash; a deliberate change to the output re-records the dig
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from reports.data import (
     BarnbokslutData,
     ChildGroupRow,
     ConsultationRow,
+    DecisionBlock,
     ImpactRow,
     IndicatorRow,
     MeasureRow,
@@ -231,6 +233,37 @@ def report_data(locale: str) -> ReportData:
     )
 
 
+def decided_data(locale: str) -> ReportData:
+    """The full analysis after a postponement and then the decision, with a reason why it
+    follows the conclusion only partly."""
+    return replace(
+        report_data(locale),
+        status="Beslutad",
+        decisions=(
+            DecisionBlock(
+                "postponed",
+                "Bordlagt",
+                "Regionstyrelsen",
+                date(2024, 5, 7),
+                "§ 118, protokoll 2024-05-07",
+                "RÖ 2024/0117",
+                "Bordlades i väntan på elevrådets yttrande.",
+            ),
+            DecisionBlock(
+                "adopted_with_changes",
+                "Antaget med ändringar",
+                "Regionstyrelsen",
+                date(2024, 5, 28),
+                "§ 142, protokoll 2024-05-28",
+                "RÖ 2024/0117",
+                f"Barnets bästa vägde tyngst <i>för de yngsta</i> & belysningen först. {ARABIC}",
+                "Delvis",
+                "Gångavståndet höjs först när vägen är belyst.",
+            ),
+        ),
+    )
+
+
 def sparse_data(locale: str) -> ReportData:
     """An unsigned analysis with no entries: the report's empty branches."""
     return ReportData(
@@ -300,6 +333,20 @@ EXPECTED = {
     ("follow-up", "sv"): "dd1ccbf51d2bcb8a4ed0447896f8567f65d1aad0918492d89574aff279f2ea10",
     ("sparse-analysis", "en"): "c0b86a35aa2e805274e086e25d5f4a2d13ebf59a121fb9a1db26bf26ced76ba7",
     ("sparse-analysis", "sv"): "6f3a7580efeb3a8c5d51511e10cefdfc441eeaa1d788491b4c042554adfecfe2",
+    # Recorded for issue 13 (items 1-2): the reports of a decided analysis show the decision.
+    # The reports above, without one, kept their bytes.
+    ("analysis-decided", "en"): "fdccd6a968febe7bcde8fa567e96a5c7faa92d8408afe6881be20269e3b95742",
+    ("analysis-decided", "sv"): "c4ae38f09ef0ff43c55d3c92c501965ca7fd528d7c56a6ce2f9a07a9735bfdf7",
+    (
+        "child-summary-decided",
+        "en",
+    ): "28903351366eedbad13ad8bd06abc60c2163c6fdf81277bc50a8c2c47abcf8c2",
+    (
+        "child-summary-decided",
+        "sv",
+    ): "1c131a5f46f725fc988f43a5896704d7565216c20e1d1bac1ec8c133284435a0",
+    ("follow-up-decided", "en"): "5486d25f140e1830571c22d3ee54da04ca7f553ffc5a6eb3744f73325ccf2855",
+    ("follow-up-decided", "sv"): "5f9c3c40d8872dbaa0cfb3ce725fde16feac60213596c82b7a8f205de39d35a5",
 }
 
 
@@ -309,6 +356,8 @@ def render(report: str, locale: str) -> bytes:
         return render_barnbokslut(barnbokslut_data(locale), gettext)
     if report == "sparse-analysis":
         return RENDERERS["analysis"](sparse_data(locale), gettext)
+    if report.endswith("-decided"):
+        return RENDERERS[report.removesuffix("-decided")](decided_data(locale), gettext)
     return RENDERERS[report](report_data(locale), gettext)
 
 
@@ -325,5 +374,10 @@ def test_report_bytes_are_unchanged(report, locale):
 
 
 def test_every_report_kind_is_pinned():
-    kinds = {*RENDERERS, "barnbokslut", "sparse-analysis"}
+    kinds = {
+        *RENDERERS,
+        *(f"{kind}-decided" for kind in RENDERERS),
+        "barnbokslut",
+        "sparse-analysis",
+    }
     assert set(EXPECTED) == {(kind, locale) for kind in kinds for locale in ("en", "sv")}

@@ -199,7 +199,12 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
         answers = spec.get("answers", {}).get(step_key, {})
         ops.save_step(analysis, checklists, step_key, answers, owner, mark_completed=True)
     _drive_lifecycle(
-        analysis, checklists, spec.get("final_status", "draft"), owner, users["reviewer"]
+        analysis,
+        checklists,
+        spec.get("final_status", "draft"),
+        owner,
+        users["reviewer"],
+        _decisions(spec),
     )
     return analysis
 
@@ -214,17 +219,57 @@ _PATHS = {
     "decided": ("submit", "sign_off", "record_decision"),
     "follow_up": ("submit", "sign_off", "record_decision", "start_follow_up"),
     "closed": ("submit", "sign_off", "record_decision", "start_follow_up", "close"),
+    "referred_back": ("submit", "sign_off", "record_decision"),
+}
+# The statuses that decisions leave an analysis in, and the outcome that may come last there;
+# only postponements (bordlagt) may come before it.
+_LAST_DECISION = {
+    "approved": (lifecycle.POSTPONED,),
+    "decided": (lifecycle.ADOPTED, lifecycle.ADOPTED_WITH_CHANGES, lifecycle.REJECTED),
+    "follow_up": (lifecycle.ADOPTED, lifecycle.ADOPTED_WITH_CHANGES, lifecycle.REJECTED),
+    "closed": (lifecycle.ADOPTED, lifecycle.ADOPTED_WITH_CHANGES, lifecycle.REJECTED),
+    "referred_back": (lifecycle.REFERRED_BACK,),
 }
 
 
-def _drive_lifecycle(analysis, checklists, target: str, owner: User, reviewer: User) -> None:
+def _decisions(spec: dict) -> list[str]:
+    """The outcomes decided on the analysis, oldest first: its own list, else the default."""
+    status = spec.get("final_status", "draft")
+    if "decisions" in spec:
+        return list(spec["decisions"])
+    if status == "referred_back":
+        return [lifecycle.REFERRED_BACK]
+    if "record_decision" in _PATHS[status]:
+        return [PORTFOLIO["decision"]["outcome"]]
+    return []
+
+
+def _check_decisions(path: Path, where: str, status: str, decisions, outcomes: dict) -> None:
+    if not isinstance(decisions, list) or not decisions:
+        raise DemoDataError(f"{path}: {where}.decisions must be a list of outcomes")
+    for outcome in decisions:
+        if outcome not in outcomes:
+            raise DemoDataError(f"{path}: {where}.decisions has an unknown outcome {outcome!r}")
+    last = _LAST_DECISION.get(status, ())
+    if decisions[-1] not in last or any(o != lifecycle.POSTPONED for o in decisions[:-1]):
+        raise DemoDataError(
+            f"{path}: {where}.decisions {decisions!r} cannot leave an analysis {status!r}"
+        )
+
+
+def _drive_lifecycle(
+    analysis, checklists, target: str, owner: User, reviewer: User, decisions: list[str]
+) -> None:
     review = {
         "verdicts": {},
         "rubric": dict.fromkeys(lifecycle.RUBRIC_ITEMS, "yes"),
         "reasons": "",
         "comments": {},
     }
-    for move in _PATHS[target]:
+    moves = _PATHS[target]
+    if target == "approved" and decisions:  # postponed: signed off, still waiting
+        moves = (*moves, "record_decision")
+    for move in moves:
         if move == "submit":
             lifecycle.submit_for_review(analysis, checklists, owner, reviewer)
         elif move == "return":
@@ -252,21 +297,31 @@ def _drive_lifecycle(analysis, checklists, target: str, owner: User, reviewer: U
                 locale="sv",
             )
         elif move == "record_decision":
-            decision = PORTFOLIO["decision"]
-            lifecycle.record_decision(
-                analysis,
-                checklists,
-                owner,
-                decision_body=decision["body"],
-                decided_on=analysis.planned_decision_date
-                or date.fromisoformat(decision["date_when_unplanned"]),
-                reference=decision["reference"],
-                diarienummer=analysis.diarienummer or "",
-                outcome=decision["outcome"],
-                best_interests_weighing=decision["best_interests_weighing"],
-            )
+            for outcome in decisions:
+                _record_decision(analysis, checklists, owner, outcome)
         else:
             lifecycle.transition(analysis, checklists, move, owner)
+
+
+def _record_decision(analysis, checklists, owner: User, outcome: str) -> None:
+    decision = PORTFOLIO["decision"]
+    text = decision["outcomes"][outcome]
+    decided_on = analysis.planned_decision_date or date.fromisoformat(
+        decision["date_when_unplanned"]
+    )
+    lifecycle.record_decision(
+        analysis,
+        checklists,
+        owner,
+        decision_body=decision["body"],
+        decided_on=decided_on - timedelta(days=text.get("days_before", 0)),
+        reference=text.get("reference", decision["reference"]),
+        diarienummer=analysis.diarienummer or "",
+        outcome=outcome,
+        best_interests_weighing=text["best_interests_weighing"],
+        follows_conclusion=text.get("follows_conclusion"),
+        follows_conclusion_reason=text.get("follows_conclusion_reason", ""),
+    )
 
 
 def _waves(spec: dict) -> list[dict]:
@@ -277,6 +332,7 @@ def _waves(spec: dict) -> list[dict]:
             "title": f"{spec['title']}, {wave['suffix']}",
             "final_status": wave["status"],
             "diarienummer": f"{spec['diarienummer']}-{index}",
+            **({"decisions": wave["decisions"]} if "decisions" in wave else {}),
         }
         for index, wave in enumerate(PORTFOLIO["waves"], start=2)
     ]
@@ -302,6 +358,7 @@ def _peers(spec: dict) -> list[dict]:
                 "diarienummer": f"RS {year}-{100 + index:05d}",
                 "planned_decision_date": date(year, 3 + index % 9, 10 + index % 15),
                 "final_status": peer["status"],
+                **({"decisions": peer["decisions"]} if "decisions" in peer else {}),
                 "answers": {**spec["answers"], CHILDREN_HEARD.step: participation},
                 "completed_steps": [
                     step
@@ -364,6 +421,16 @@ def read_portfolio(path: Path = DATA_DIR / "portfolio.toml") -> dict:
     ]:
         if status not in _PATHS:
             raise DemoDataError(f"{path}: {where} has an unknown status {status!r}")
+    outcomes = data["decision"].get("outcomes", {})
+    for outcome in lifecycle.DECISION_OUTCOMES:
+        if outcome not in outcomes:
+            raise DemoDataError(f"{path}: decision.outcomes has no text for {outcome!r}")
+    for where, entry in [
+        *((f"waves[{i}]", wave) for i, wave in enumerate(data["waves"])),
+        *((f"peers.list[{i}]", peer) for i, peer in enumerate(data["peers"]["list"])),
+    ]:
+        if "decisions" in entry:
+            _check_decisions(path, where, entry["status"], entry["decisions"], outcomes)
     _check_date(path, "decision.date_when_unplanned", data["decision"]["date_when_unplanned"])
     return data
 

@@ -153,7 +153,30 @@ DECISION_OUTCOME = {
     "adopted": _l("Adopted as proposed"),
     "adopted_with_changes": _l("Adopted with changes"),
     "rejected": _l("Rejected"),
-    "postponed": _l("Postponed or sent back"),
+    "referred_back": _l("Referred back (återremiss)"),
+    "postponed": _l("Postponed (bordlagt)"),
+}
+# What each outcome does to the analysis, shown with the choices on the decision form.
+DECISION_OUTCOME_HINT = {
+    "adopted": _l("The analysis is decided and can be followed up."),
+    "adopted_with_changes": _l(
+        "The analysis is decided and can be followed up. Describe the changes in the weighing."
+    ),
+    "rejected": _l("The analysis is decided; the proposal is not carried out."),
+    "referred_back": _l(
+        "The decision-maker wants more work done: the analysis goes back to the team as a new "
+        "version, linked to this one and filled in with its answers. This version and its "
+        "signed PDF are kept as they are."
+    ),
+    "postponed": _l(
+        "The decision is put off to a later meeting: the analysis stays signed off, and you "
+        "record the decision when it is taken."
+    ),
+}
+FOLLOWS_CONCLUSION = {
+    "yes": _l("Yes"),
+    "partly": _l("Partly"),
+    "no": _l("No"),
 }
 # Keyed by the choices of the question whether children were heard (contract.CHILDREN_HEARD),
 # plus the overview's own "unanswered" and "not applicable".
@@ -251,6 +274,7 @@ LABELS = {
     "global_role": GLOBAL_ROLE,
     "step_status": STEP_STATUS,
     "screening_level": SCREENING_LEVEL,
+    "follows_conclusion": FOLLOWS_CONCLUSION,
     "language": LANGUAGE,
     "entry_kind": ENTRY_KIND,
     "entry_add": ENTRY_ADD,

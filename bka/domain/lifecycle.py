@@ -14,7 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from bka.domain import audit, four_eyes, history, notifications, permissions, workflow
+from bka.domain import (
+    audit,
+    four_eyes,
+    history,
+    notifications,
+    permissions,
+    versions,
+    workflow,
+)
 from bka.domain.analyses import StepIncomplete, touch
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.contract import STEP_SCREENING
@@ -64,7 +72,23 @@ ATTESTATIONS = {
     workflow.APPROVED: ("read_whole", "rights_and_children", "reasoning_sound", "this_version"),
     workflow.SCREENED_OUT: ("read_whole", "no_children_affected", "this_version"),
 }
-DECISION_OUTCOMES = ("adopted", "adopted_with_changes", "rejected", "postponed")
+ADOPTED = "adopted"
+ADOPTED_WITH_CHANGES = "adopted_with_changes"
+REJECTED = "rejected"
+REFERRED_BACK = "referred_back"  # återremiss: back to the team as a new, linked version
+POSTPONED = "postponed"  # bordlagt: no decision yet, a later meeting takes it
+DECISION_OUTCOMES = (ADOPTED, ADOPTED_WITH_CHANGES, REJECTED, REFERRED_BACK, POSTPONED)
+# The move in workflow.TRANSITIONS that each outcome makes.
+DECISION_TRANSITIONS = {
+    ADOPTED: "record_decision",
+    ADOPTED_WITH_CHANGES: "record_decision",
+    REJECTED: "record_decision",
+    REFERRED_BACK: "refer_back",
+    POSTPONED: "postpone_decision",
+}
+# Does the decision follow the analysis's conclusion? Why, when not fully.
+FOLLOWS_CONCLUSION = ("yes", "partly", "no")
+FOLLOWS_NEEDS_REASON = frozenset({"partly", "no"})
 
 
 def transition(analysis: Analysis, checklists: Checklists, name: str, user: User) -> Revision:
@@ -376,9 +400,32 @@ def record_decision(
     diarienummer: str,
     outcome: str,
     best_interests_weighing: str,
+    follows_conclusion: str | None = None,
+    follows_conclusion_reason: str = "",
 ) -> DecisionRecord:
+    """Record what the decision-maker did with the signed analysis.
+
+    Adopted, adopted with changes or rejected: the analysis is decided. Referred back
+    (återremiss): it is done, and a new linked version opens as a draft for the team.
+    Postponed (bordlagt): it stays signed off until a later decision is recorded."""
     if outcome not in DECISION_OUTCOMES:
         raise FieldError("outcome", _l("Choose an outcome from the list."))
+    if follows_conclusion not in (*FOLLOWS_CONCLUSION, None):
+        raise FieldError("follows_conclusion", _l("Choose yes, partly or no."))
+    if follows_conclusion is None and outcome != POSTPONED:
+        raise FieldError(
+            "follows_conclusion",
+            _l("Answer whether the decision follows the conclusion of the analysis."),
+        )
+    reason = (follows_conclusion_reason or "").strip()
+    if follows_conclusion in FOLLOWS_NEEDS_REASON and not reason:
+        raise FieldError(
+            "follows_conclusion_reason",
+            _l("Explain why the decision does not fully follow the conclusion of the analysis."),
+        )
+    move = DECISION_TRANSITIONS[outcome]
+    if not permissions.can(user, f"transition:{move}", analysis):
+        raise DomainError(_l("That change of status is not possible now."))
     record = DecisionRecord(
         analysis_id=analysis.id,
         analysis_version=analysis.version,
@@ -388,22 +435,29 @@ def record_decision(
         diarienummer=diarienummer or "",
         outcome=outcome,
         best_interests_weighing=best_interests_weighing,
+        follows_conclusion=follows_conclusion,
+        follows_conclusion_reason=reason if follows_conclusion else "",
         recorded_by_id=user.id,
     )
     db.session.add(record)
     if diarienummer and not analysis.diarienummer:
         analysis.diarienummer = diarienummer
     db.session.flush()
-    transition(analysis, checklists, "record_decision", user)
+    transition(analysis, checklists, move, user)
+    if outcome == REFERRED_BACK:
+        versions.open_linked_version(analysis, checklists, user, record)
     return record
 
 
-def decision_of(analysis: Analysis) -> DecisionRecord | None:
-    return db.session.scalar(
-        select(DecisionRecord)
-        .where(DecisionRecord.analysis_id == analysis.id)
-        .order_by(DecisionRecord.id.desc())
-        .limit(1)
+def decisions_of(analysis: Analysis) -> list[DecisionRecord]:
+    """Every decision recorded on the analysis, oldest first: postponements, then the one that
+    decided."""
+    return list(
+        db.session.scalars(
+            select(DecisionRecord)
+            .where(DecisionRecord.analysis_id == analysis.id)
+            .order_by(DecisionRecord.id)
+        )
     )
 
 

@@ -144,6 +144,26 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
                 for item in labels.RUBRIC
             ),
         ),
+        Table(
+            "decision_outcome",
+            _("Decisions by outcome"),
+            (_("Outcome"), _("Decisions")),
+            tuple(
+                (_label(labels.DECISION_OUTCOME, key), overview.metric("decision_outcome")[key])
+                for key in labels.DECISION_OUTCOME
+                if overview.metric("decision_outcome")[key]
+            ),
+        ),
+        Table(
+            "decision_follows",
+            _("Do the decisions follow the analyses' conclusions?"),
+            (_("Answer"), _("Decisions")),
+            tuple(
+                (_label(labels.FOLLOWS_CONCLUSION, key), overview.metric("decision_follows")[key])
+                for key in labels.FOLLOWS_CONCLUSION
+                if overview.metric("decision_follows")[key]
+            ),
+        ),
         _counts(
             "rounds_to_signoff",
             _("Review rounds before sign-off"),

@@ -47,6 +47,7 @@ from reports.data import (
     BarnbokslutData,
     ChildGroupRow,
     ConsultationRow,
+    DecisionBlock,
     ImpactRow,
     IndicatorRow,
     MeasureRow,
@@ -61,6 +62,9 @@ from reports.data import (
 logger = logging.getLogger(__name__)
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 KINDS = tuple(RENDERERS)
+# The analysis report exactly as archived at sign-off, whatever was recorded after it.
+SIGNED = "signed"
+DOWNLOAD_KINDS = (*KINDS, SIGNED)
 
 
 def translations(locale: str) -> Translations:
@@ -135,7 +139,9 @@ def build_report_data(
         label = lambda mapping, key: str(mapping.get(key, key))  # noqa: E731
         groups = {g["id"]: g for g in entries.get("child_groups", [])}
         convention = checklists.convention
-        decision = lifecycle.decision_of(analysis)
+        decisions = lifecycle.decisions_of(analysis)
+        # The cover names the decision that decided; a postponement leaves the planned date.
+        decision = next((d for d in reversed(decisions) if d.outcome != lifecycle.POSTPONED), None)
         signature = lifecycle.active_sign_off(analysis) if signed else None
         result = screening_result(content["answers"].get(STEP_SCREENING, {}))
         feedback = content["answers"].get(STEP_FEEDBACK, {})
@@ -281,6 +287,22 @@ def build_report_data(
             if signature
             else None,
             time_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+            decisions=tuple(
+                DecisionBlock(
+                    d.outcome,
+                    label(labels.DECISION_OUTCOME, d.outcome),
+                    d.decision_body,
+                    d.decided_on,
+                    d.reference,
+                    d.diarienummer,
+                    d.best_interests_weighing,
+                    label(labels.FOLLOWS_CONCLUSION, d.follows_conclusion)
+                    if d.follows_conclusion
+                    else "",
+                    d.follows_conclusion_reason or "",
+                )
+                for d in decisions
+            ),
         )
 
 
@@ -385,6 +407,24 @@ def archived_report(analysis: Analysis, locale: str) -> ArchivedReport | None:
             )
         )
     return archived
+
+
+def archived_for_download(analysis: Analysis, kind: str, locale: str) -> ArchivedReport | None:
+    """The archived bytes a download hands out, or None when the report is rendered afresh.
+
+    "signed" is always the archive of the signed version (None if there is none). The analysis
+    report is the archive too until a decision on the signed version is recorded; from then on
+    it is rendered with the decision, and the signed version stays downloadable as "signed"."""
+    if kind == SIGNED:
+        return archived_report(analysis, locale)
+    if kind != "analysis":
+        return None
+    signature = lifecycle.active_sign_off(analysis)
+    if signature is None or any(
+        d.analysis_version == signature.analysis_version for d in lifecycle.decisions_of(analysis)
+    ):
+        return None
+    return archived_report(analysis, locale)
 
 
 def render_barnbokslut(

@@ -60,7 +60,7 @@ from bka.models.base import utcnow
 # Bump whenever what the tallies hold changes: contribution(), the grains, the facts read. A
 # database whose tallies an older version computed then needs `bka overview rebuild`, which
 # records the version in `overview_state`; the app warns at start until it has run.
-TALLY_VERSION = 1
+TALLY_VERSION = 2  # 2: decision outcomes and whether decisions follow the conclusion
 
 # Changes to these rows can change what an analysis adds to the overview.
 TRACKED = (
@@ -81,7 +81,9 @@ DIMENSIONS = ("organisation", "year", "decision_area", "status")
 REVIEWER = "reviewer_id"
 KEY_COLUMNS = (*DIMENSIONS, REVIEWER)
 # Follow-up is no longer expected of analyses in these states.
-FOLLOW_UP_ENDED = (workflow.CLOSED, workflow.SCREENED_OUT)
+FOLLOW_UP_ENDED = (workflow.CLOSED, workflow.SCREENED_OUT, workflow.REFERRED_BACK)
+# A postponement (bordlagt) decides nothing: the decision date is the first one that decided.
+POSTPONED = "postponed"
 OPEN_MEASURE_STATUSES = ("planned", "in_progress")
 # Date-keyed metrics: an open measure's due date and an indicator's follow-up date.
 OPEN_MEASURE_DUE = "open_measure_due"
@@ -145,6 +147,8 @@ class Facts:
     reviewer_ids: set[int] = field(default_factory=set)
     first_signed_at: datetime | None = None
     decided_on: date | None = None
+    # Every decision recorded: (outcome, does it follow the conclusion: yes | partly | no | None).
+    decisions: list[tuple[str, str | None]] = field(default_factory=list)
     measures: list[tuple[str, date | None]] = field(default_factory=list)  # (status, due date)
     checkpoints: list[date] = field(default_factory=list)  # the indicators' follow-up dates
 
@@ -195,6 +199,10 @@ def contribution(facts: Facts) -> dict[str, int]:
     if facts.decided_on is not None:
         days = (facts.decided_on - facts.created_at.date()).days
         counts[f"days_to_decision:{max(days, 0)}"] += 1
+    for outcome, follows in facts.decisions:
+        counts[f"decision_outcome:{outcome}"] += 1
+        if follows is not None:
+            counts[f"decision_follows:{follows}"] += 1
     for status, _due in facts.measures:
         counts[f"measure_status:{status}"] += 1
     # Follow-up still expected: open measures and follow-up dates, keyed by ISO date, so that
@@ -282,12 +290,20 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
         .group_by(SignOff.analysis_id)
     ):
         facts[analysis_id].first_signed_at = _as_datetime(signed_at)
-    for analysis_id, decided_on in connection.execute(
-        select(DecisionRecord.analysis_id, func.min(DecisionRecord.decided_on))
+    for analysis_id, outcome, follows, decided_on in connection.execute(
+        select(
+            DecisionRecord.analysis_id,
+            DecisionRecord.outcome,
+            DecisionRecord.follows_conclusion,
+            DecisionRecord.decided_on,
+        )
         .where(matching(DecisionRecord.analysis_id))
-        .group_by(DecisionRecord.analysis_id)
+        .order_by(DecisionRecord.id)
     ):
-        facts[analysis_id].decided_on = decided_on
+        found = facts[analysis_id]
+        found.decisions.append((outcome, follows))
+        if outcome != POSTPONED and (found.decided_on is None or decided_on < found.decided_on):
+            found.decided_on = decided_on
     for analysis_id, status, due in connection.execute(
         select(Measure.analysis_id, Measure.status, Measure.due_date).where(
             matching(Measure.analysis_id)

@@ -14,8 +14,20 @@ DECIDED = "decided"
 FOLLOW_UP = "follow_up"
 CLOSED = "closed"
 SCREENED_OUT = "screened_out"
+# The decision-maker sent the analysis back (återremiss): it continues as a new, linked version.
+REFERRED_BACK = "referred_back"
 
-STATUSES = (DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, DECIDED, FOLLOW_UP, CLOSED, SCREENED_OUT)
+STATUSES = (
+    DRAFT,
+    IN_REVIEW,
+    CHANGES_REQUESTED,
+    APPROVED,
+    DECIDED,
+    FOLLOW_UP,
+    CLOSED,
+    SCREENED_OUT,
+    REFERRED_BACK,
+)
 STATUS_LABELS = {
     DRAFT: _l("Draft"),
     IN_REVIEW: _l("In review"),
@@ -25,6 +37,7 @@ STATUS_LABELS = {
     FOLLOW_UP: _l("In follow-up"),
     CLOSED: _l("Closed"),
     SCREENED_OUT: _l("No BKA needed"),
+    REFERRED_BACK: _l("Referred back"),
 }
 # The team may change answers only while the analysis is in these states.
 EDITABLE_STATUSES = frozenset({DRAFT, CHANGES_REQUESTED})
@@ -51,9 +64,16 @@ TRANSITIONS = (
     Transition("new_version", APPROVED, DRAFT, TEAM),
     Transition("new_version", SCREENED_OUT, DRAFT, TEAM),
     Transition("record_decision", APPROVED, DECIDED, TEAM),
+    # Återremiss: this version is done; the work goes on in a new, linked version.
+    Transition("refer_back", APPROVED, REFERRED_BACK, TEAM),
+    # Bordlagt: no decision yet; the signed version waits for a later meeting.
+    Transition("postpone_decision", APPROVED, APPROVED, TEAM),
     Transition("start_follow_up", DECIDED, FOLLOW_UP, TEAM),
     Transition("close", FOLLOW_UP, CLOSED, TEAM),
 )
+
+# The reason of the first snapshot of a version opened by a referral back (bka.domain.versions).
+OPENED_AFTER_REFERRAL = "opened_after_referral"
 
 TRANSITION_LABELS = {
     "submit": _l("Sent for review"),
@@ -62,8 +82,12 @@ TRANSITION_LABELS = {
     "sign_off_screened_out": _l("Signed off: no BKA needed"),
     "new_version": _l("New version opened"),
     "record_decision": _l("Decision recorded"),
+    "refer_back": _l("Referred back (återremiss)"),
+    "postpone_decision": _l("Decision postponed (bordlagt)"),
     "start_follow_up": _l("Follow-up started"),
     "close": _l("Closed"),
+    # Not a move but the first snapshot of the version a referral back opened; history names it.
+    OPENED_AFTER_REFERRAL: _l("New version opened after the referral back"),
 }
 
 

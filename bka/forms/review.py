@@ -103,6 +103,21 @@ class DecisionForm(ChildTextForm):
         choices=options(labels.DECISION_OUTCOME),
         validators=[required(_l("Choose the outcome of the decision."))],
     )
+    # Required unless the decision is postponed: the domain says so, next to the field.
+    follows_conclusion = RadioField(
+        _l("Does the decision follow the analysis's conclusion?"),
+        choices=options(labels.FOLLOWS_CONCLUSION),
+        validators=[Optional()],
+        description=_l("Not needed when the decision is postponed."),
+    )
+    follows_conclusion_reason = TextAreaField(
+        _l("Why not, or not fully?"),
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "Required when the answer is “partly” or “no”: what the decision-maker weighed "
+            "differently, and what that means for children."
+        ),
+    )
     best_interests_weighing = TextAreaField(
         _l("How the child's best interests were weighed in the decision"),
         validators=[

@@ -20,7 +20,14 @@ from bka.models.entries import (
 from bka.models.history import EditLog, Revision, RevisionRedaction
 from bka.models.notification import Notification
 from bka.models.overview import OverviewState, OverviewTally
-from bka.models.review import ArchivedReport, Comment, DecisionRecord, ReviewRound, SignOff
+from bka.models.review import (
+    ArchivedReport,
+    Comment,
+    DecisionRecord,
+    ReviewRound,
+    SignOff,
+    VersionLink,
+)
 from bka.models.unsaved import UnsavedStep
 from bka.models.user import LoginThrottle, Organisation, RecoveryCode, User
 from bka.models.user_session import UserSession
@@ -58,4 +65,5 @@ __all__ = [
     "UnsavedStep",
     "User",
     "UserSession",
+    "VersionLink",
 ]

@@ -128,5 +128,31 @@ class DecisionRecord(db.Model):
     diarienummer: Mapped[str] = mapped_column(String(64), default="")
     outcome: Mapped[str] = mapped_column(String(24))
     best_interests_weighing: Mapped[str] = mapped_column(Text)
+    # Does the decision follow the analysis's conclusion: yes | partly | no, and why when it
+    # does not fully. None for decisions recorded before the question was asked (0016) and
+    # for postponements, which decide nothing yet.
+    follows_conclusion: Mapped[str | None] = mapped_column(String(8))
+    follows_conclusion_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VersionLink(db.Model):
+    """An analysis that continues an earlier one as its next version, and why: the referral
+    back (återremiss) that sent the earlier one back to the team."""
+
+    __tablename__ = "version_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    previous_analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    next_analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), unique=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision_record.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decision: Mapped[DecisionRecord | None] = relationship()

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer, work
+from bka.domain import lifecycle, personnummer, versions, work
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -99,7 +99,8 @@ def hub(analysis_id: int):
         rounds=lifecycle.rounds_of(analysis),
         open_round=lifecycle.current_round(analysis),
         sign_off=lifecycle.active_sign_off(analysis),
-        decision=lifecycle.decision_of(analysis),
+        decisions=lifecycle.decisions_of(analysis),
+        **versions.links(analysis),
     )
 
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer, reporting, round_changes
+from bka.domain import labels, lifecycle, personnummer, reporting, round_changes, versions
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -139,6 +139,22 @@ def new_version(analysis_id: int):
     return _hub(analysis.id)
 
 
+# What the team is told after recording each outcome, and where it goes next.
+DECISION_MESSAGES = {
+    lifecycle.ADOPTED: _l("The decision is recorded."),
+    lifecycle.ADOPTED_WITH_CHANGES: _l("The decision is recorded."),
+    lifecycle.REJECTED: _l("The decision is recorded."),
+    lifecycle.REFERRED_BACK: _l(
+        "The referral back is recorded. This is the new version: it has the answers of the "
+        "referred version, and the team can work on it now."
+    ),
+    lifecycle.POSTPONED: _l(
+        "The postponement is recorded. The analysis stays signed off: record the decision when "
+        "it is taken."
+    ),
+}
+
+
 @bp.route("/decision", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
@@ -157,13 +173,14 @@ def decision(analysis_id: int):
                         form.decision_body,
                         form.reference,
                         form.diarienummer,
+                        form.follows_conclusion_reason,
                         form.best_interests_weighing,
                     )
                 },
                 previous={"diarienummer": analysis.diarienummer or ""},
                 **form.confirmation,
             )
-            lifecycle.record_decision(
+            record = lifecycle.record_decision(
                 analysis,
                 ops.checklists_for(analysis),
                 current_user,
@@ -171,8 +188,10 @@ def decision(analysis_id: int):
                 decided_on=form.decided_on.data,
                 reference=form.reference.data,
                 diarienummer=form.diarienummer.data,
-                outcome=form.outcome.data,
                 best_interests_weighing=form.best_interests_weighing.data,
+                outcome=form.outcome.data,
+                follows_conclusion=form.follows_conclusion.data or None,
+                follows_conclusion_reason=form.follows_conclusion_reason.data or "",
             )
         except personnummer.PersonnummerFound as error:
             refuse_personnummer(form, error)
@@ -180,9 +199,16 @@ def decision(analysis_id: int):
             form.add_domain_error(error)
         else:
             db.session.commit()
-            flash(_l("The decision is recorded."), "success")
-            return _hub(analysis.id)
-    return render_template("lifecycle/decision.html", analysis=analysis, form=form)
+            flash(DECISION_MESSAGES[record.outcome], "success")
+            following = versions.next_version(analysis)
+            return _hub(following.id if following is not None else analysis.id)
+    return render_template(
+        "lifecycle/decision.html",
+        analysis=analysis,
+        form=form,
+        decisions=lifecycle.decisions_of(analysis),
+        outcome_hints=labels.DECISION_OUTCOME_HINT,
+    )
 
 
 @bp.route("/transition/<name>", methods=["POST"])

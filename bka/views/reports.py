@@ -25,10 +25,10 @@ def download(analysis_id: int):
     analysis = load_analysis(analysis_id)
     kind = request.args.get("kind", "analysis")
     locale = request.args.get("lang", "sv")
-    if kind not in reporting.KINDS or locale not in current_app.config["LANGUAGES"]:
+    if kind not in reporting.DOWNLOAD_KINDS or locale not in current_app.config["LANGUAGES"]:
         abort(404)
     try:
-        archived = reporting.archived_report(analysis, locale) if kind == "analysis" else None
+        archived = reporting.archived_for_download(analysis, kind, locale)
     except reporting.ArchiveMismatch as error:
         audit.record(
             "archive_mismatch",
@@ -42,6 +42,8 @@ def download(analysis_id: int):
         return render_template("errors/archive.html", message=error.message), 409
     if archived is not None:  # the signed version: exactly the bytes archived at sign-off
         pdf = archived.pdf
+    elif kind == reporting.SIGNED:
+        abort(404)
     else:
         pdf = reporting.render(kind, analysis, ops.checklists_for(analysis), locale, local_today())
     audit.record(

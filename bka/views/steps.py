@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from bka.domain import analyses as ops
 from bka.domain import lifecycle, personnummer
 from bka.domain.checklists import STEP_KEYS, Checklists
-from bka.domain.contract import STEP_SCREENING
+from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_SCREENING
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
 from bka.domain.permissions import COMMENT, EDIT, RESOLVE_COMMENTS, can
 from bka.domain.progress import NEEDS_CHANGES, load_state
@@ -196,6 +196,10 @@ def _current_row(analysis, step_key: str) -> StepAnswer | None:
     )
 
 
+# The steps about the decision show, once it is taken, the decision as it was taken.
+DECISION_STEPS = (STEP_DECISION, STEP_CONCLUSION)
+
+
 @bp.route("/<step_key>", methods=["GET", "POST"])
 @unsaved.keeps_typed_text
 @login_required
@@ -267,6 +271,7 @@ def step(analysis_id: int, step_key: str):
         else None,
         locale=locale,
         threads=lifecycle.comments_by_step(analysis),
+        decisions=lifecycle.decisions_of(analysis) if step_key in DECISION_STEPS else [],
         needs_changes=status == NEEDS_CHANGES,
         conflict=conflict,
         yours=ops.normalise_answers(checklists, step_key, question_fields(form))

@@ -196,8 +196,8 @@ def page(context):
 
 @pytest.fixture(scope="session")
 def analyses(chromium, live_server) -> dict[str, int]:
-    """Analyses in each state: empty, the demo's draft, approved and decided ones, one in
-    review."""
+    """Analyses in each state: empty, the demo's draft, approved (and postponed), decided and
+    referred-back ones with the version that continues it, one in review."""
     context = chromium.new_context(base_url=live_server.url)
     page = context.new_page()
     login(page, TEAM, "sv")
@@ -214,6 +214,13 @@ def analyses(chromium, live_server) -> dict[str, int]:
             "våg 4: Göteborg och Drottning Silvias barnsjukhus"
         ),
     }
+    # A referral back (återremiss) leaves two analyses with one title: the referred version and,
+    # opened later, the new one that continues it.
+    referred = "Införande av vårdinformationssystemet Millennium, våg 5: Norra Bohuslän"
+    ids["referred"], ids["continued"] = sorted(
+        int(re.search(r"/analyses/(\d+)", link.get_attribute("href")).group(1))
+        for link in page.get_by_role("link", name=referred, exact=True).all()
+    )
     for key, title in (("empty", "Tom analys"), ("review", "Analys under granskning")):
         page.goto("/analyses/new")
         page.locator("#title").fill(title)

@@ -73,6 +73,18 @@ def conflict(page) -> None:
     assert page.locator("#conflict").count() == 1
 
 
+def reason_missing(page) -> None:
+    """A decision that follows the conclusion only partly, without saying why."""
+    page.locator("#decision_body").fill("Regionstyrelsen")
+    page.locator("#decided_on").fill("2024-06-18")
+    page.locator("#reference").fill("§ 142")
+    page.locator("#best_interests_weighing").fill("Barnets bästa vägde tyngst.")
+    page.locator("input[name=outcome][value=adopted_with_changes]").check()
+    page.locator("input[name=follows_conclusion][value=partly]").check()
+    submit(page)
+    assert page.locator("#follows_conclusion_reason-error").count() == 1
+
+
 def click_first(selector: str) -> Callable:
     def act(page) -> None:
         page.locator(selector).first.click()
@@ -94,7 +106,7 @@ def shows_work(section: str) -> Callable:
 class Scan:
     name: str
     user: tuple[str, str] | None
-    path: str  # {empty}, {draft}, {approved}, {decided} and {review} are analysis ids
+    path: str  # {empty}, {draft}, {approved}, {decided}, {referred}, {continued}, {review}: ids
     act: Callable | None = None
 
 
@@ -113,6 +125,10 @@ SCANS = [
     Scan("hub-approved", TEAM, "/analyses/{approved}"),
     Scan("decision", TEAM, "/analyses/{approved}/decision"),
     Scan("decision-error", TEAM, "/analyses/{approved}/decision", submit),
+    Scan("decision-reason-error", TEAM, "/analyses/{approved}/decision", reason_missing),
+    Scan("hub-referred-back", TEAM, "/analyses/{referred}"),
+    Scan("hub-continued-version", TEAM, "/analyses/{continued}"),
+    Scan("step-decision-read-only", TEAM, "/analyses/{decided}/steps/conclusion"),
     Scan("details", TEAM, "/analyses/{draft}/details"),
     Scan("details-error", TEAM, "/analyses/{draft}/details", clear_title_and_submit),
     *[Scan(f"step-{key}-empty", TEAM, f"/analyses/{{empty}}/steps/{key}") for key in STEP_KEYS],
