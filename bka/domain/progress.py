@@ -86,9 +86,9 @@ class AnalysisState:
         return list(self.step_answers(ENGAGED_ARTICLES.step).get(ENGAGED_ARTICLES.key, []))
 
     def impact_matrix(self) -> list[MatrixRow]:
-        """The impact matrix laid out once, so that a page only walks it: looking each of its
-        cells up while rendering costs more than the rest of the step page."""
-        groups = self.entries["child_groups"]
+        """The impact matrix laid out in Python, so that a page only walks it: looking every
+        cell up in the template costs many times more."""
+        groups = [(group, group.id) for group in self.entries["child_groups"]]
         assessed = {
             (impact.article, impact.child_group_id): impact for impact in self.entries["impacts"]
         }
@@ -96,7 +96,7 @@ class AnalysisState:
         return [
             MatrixRow(
                 convention.article(number),
-                [(group, assessed.get((number, group.id))) for group in groups],
+                [(group, assessed.get((number, group_id))) for group, group_id in groups],
             )
             for number in self.engaged_articles()
         ]
