@@ -174,6 +174,35 @@ def test_general_principles_are_always_engaged(world):
     assert engaged == [2, 3, 6, 12, 16, 24]
 
 
+def test_impact_matrix_lays_out_engaged_articles_by_child_group(world):
+    analysis, checklists, owner = world
+    first = add(analysis, checklists, owner, "child_groups", group_values(label="Första"))
+    second = add(analysis, checklists, owner, "child_groups", group_values(label="Andra"))
+    ops.save_step(analysis, checklists, "rights", {"engaged_articles": [16]}, owner)
+    impact = add(
+        analysis,
+        checklists,
+        owner,
+        "impacts",
+        {
+            "article": 16,
+            "child_group_id": second.id,
+            "direction": "weakens",
+            "term": "both",
+            "severity": "high",
+            "likelihood": "possible",
+            "explanation": "",
+        },
+    )
+    rows = load_state(analysis, checklists).impact_matrix()
+    assert [row.article.number for row in rows] == [2, 3, 6, 12, 16]
+    assert [row.article for row in rows] == [
+        checklists.convention.article(n) for n in (2, 3, 6, 12, 16)
+    ]
+    assert rows[0].cells == [(first, None), (second, None)]
+    assert rows[-1].cells == [(first, None), (second, impact)]
+
+
 def test_entries_drive_their_steps_requirements(world):
     analysis, checklists, owner = world
     missing = {m.target for m in all_missing(load_state(analysis, checklists))}

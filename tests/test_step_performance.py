@@ -3,6 +3,7 @@ WTForms' own messages are still translated (benchmarks/step_pages.py measures th
 
 from __future__ import annotations
 
+import pytest
 from flask import render_template_string
 from flask_babel import force_locale, gettext, lazy_gettext, refresh
 
@@ -24,6 +25,35 @@ def test_translations_memo_follows_force_locale_and_refresh(app):
         assert current_language() == "sv"
         refresh()
         assert render_template_string("{{ _('Change') }}") == "Ändra"
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_template_gettext_answers_as_jinjas_own(app, autoescape):
+    """The templates' `_()` skips Jinja's layers, not its results: escaping and formatting."""
+    from jinja2 import Environment
+
+    from bka.web.i18n import template_gettext
+
+    jinja = Environment(autoescape=autoescape, extensions=["jinja2.ext.i18n"])  # noqa: S701
+    jinja.install_gettext_callables(
+        lambda text: translations().ugettext(text), lambda *plural: "", newstyle=True
+    )
+    ours = app.jinja_env.overlay(autoescape=autoescape)
+    assert ours.globals["_"] is ours.globals["gettext"] is template_gettext
+    cases = [
+        "{{ _('Change') }}",
+        "{{ gettext('Change') }}",
+        "{{ _('100%% sure') }}",
+        "{{ _('Not in the catalog <b>') }}",
+        "{{ _('Saved by %(name)s', name='<Åsa & Co>') }}",
+        "{{ _('%(count)d of %(total)d', count=3, total=7) }}",
+    ]
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        for source in cases:
+            expected = jinja.from_string(source).render()
+            assert ours.from_string(source).render() == expected, source
+        assert ours.from_string(cases[0]).render() == "Ändra"
+        assert ours.from_string(cases[2]).render() == "100% sure"
 
 
 def test_translations_outside_a_request_are_the_identity(app):

@@ -229,6 +229,13 @@ def test_impact_matrix_offers_engaged_articles_and_groups(team, app):
     assert response.status_code == 302
     matrix = browser.get(f"/analyses/{analysis_id}/steps/impacts").get_data(as_text=True)
     assert "Försvagar" in matrix and "cell-weakens" in matrix
+    summary = (
+        "<strong>16. Rätt till privatliv × Tonåringar</strong>: Försvagar, kort och lång sikt, "
+        'allvarlighetsgrad hög, sannolikhet möjlig\n<div class="prose">Vårdnadshavare kan se '
+        "känsliga besök.</div>"
+    )
+    assert f'<li class="entry"><div class="entry-body">{summary}</div></li>' in matrix
+    assert summary in browser.get(f"/analyses/{analysis_id}/check").get_data(as_text=True)
 
 
 def test_check_your_answers_lists_missing_items_with_links(team, app):

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bka.domain.checklists import Checklists, Text
+from bka.domain.checklists import Article, Checklists, Text
 from bka.domain.contract import (
     CHILDREN_HEARD,
     ENGAGED_ARTICLES,
@@ -31,7 +31,7 @@ from bka.domain.contract import (
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
 from bka.domain.screening import LEVEL_NONE, screening_result
 from bka.extensions import db
-from bka.models import Analysis, StepAnswer
+from bka.models import Analysis, ChildGroup, Impact, StepAnswer
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -58,6 +58,15 @@ class Missing:
         return str(self.message)
 
 
+@dataclass(frozen=True)
+class MatrixRow:
+    """One engaged article of the impact matrix and its assessment of each child group, in the
+    groups' order (None where it is not assessed yet)."""
+
+    article: Article
+    cells: list[tuple[ChildGroup, Impact | None]]
+
+
 @dataclass
 class AnalysisState:
     """Everything typed into one analysis, loaded once: answers per step and entries per kind."""
@@ -75,6 +84,22 @@ class AnalysisState:
 
     def engaged_articles(self) -> list[int]:
         return list(self.step_answers(ENGAGED_ARTICLES.step).get(ENGAGED_ARTICLES.key, []))
+
+    def impact_matrix(self) -> list[MatrixRow]:
+        """The impact matrix laid out in Python, so that a page only walks it: looking every
+        cell up in the template costs many times more."""
+        groups = [(group, group.id) for group in self.entries["child_groups"]]
+        assessed = {
+            (impact.article, impact.child_group_id): impact for impact in self.entries["impacts"]
+        }
+        convention = self.checklists.convention
+        return [
+            MatrixRow(
+                convention.article(number),
+                [(group, assessed.get((number, group_id))) for group, group_id in groups],
+            )
+            for number in self.engaged_articles()
+        ]
 
 
 # Built once: constructing a statement costs more than running it from SQLAlchemy's cache.

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, Domain, get_domain, get_locale
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from werkzeug.utils import cached_property
 
 from reports.data import format_locale as format_locale  # one mapping for pages, e-mail, PDFs
@@ -100,6 +102,20 @@ class RequestBabel(Babel):
         return RequestDomain(domain=self.domain)
 
 
+@pass_eval_context
+def template_gettext(eval_ctx, string: str, **variables) -> str:
+    """`_()` and `gettext()` in templates: what Jinja's newstyle gettext returns, without its
+    three layers of context passing per call and without formatting a translation that has
+    nothing to format (`%` with no variables changes nothing then). A page calls it a hundred
+    times; Jinja's own took about three times as long."""
+    text = translations().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalog, as Jinja treats it; variables are escaped
+    if variables or "%" in text:
+        return text % variables
+    return text
+
+
 def init_app(app) -> None:
     """Templates translate through the memo too (after Flask-Babel installed its callables)."""
     app.jinja_env.install_gettext_callables(
@@ -109,6 +125,7 @@ def init_app(app) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
 
 
 def local_time_zone() -> ZoneInfo:
