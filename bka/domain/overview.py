@@ -228,27 +228,54 @@ def _filtered(filters: Filters) -> set[str]:
 def _tally_counts(session: Session, filters: Filters):
     table = OverviewTally.__table__
     grain = tallies.grain_for(_filtered(filters))
-    totals = session.execute(
-        select(table.c.metric, table.c.key, func.sum(table.c.n))
-        .where(*_tally_clauses(table, filters, grain))
-        .group_by(table.c.metric, table.c.key)
-    ).all()
-    # Without filters the single-dimension grains hold each breakdown in a few rows; with
-    # filters the matching combinations of a full grain do.
-    if grain == "all":
-        breakdown = [table.c.grain.in_(SINGLE_GRAINS)]
+    if grain is None:
+        totals = _contribution_totals(session, filters)
     else:
-        full = "reviewer_full" if filters.reviewer_id else "full"
-        breakdown = _tally_clauses(table, filters, full)
-    by_dimensions = session.execute(
-        select(
-            table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
-        ).where(*breakdown, table.c.metric == "analyses")
-    ).all()
-    return (
-        [(tuple(row[:4]), row[4]) for row in by_dimensions],
-        {(metric, key): int(n) for metric, key, n in totals},
-    )
+        totals = {
+            (metric, key): int(n)
+            for metric, key, n in session.execute(
+                select(table.c.metric, table.c.key, func.sum(table.c.n))
+                .where(*_tally_clauses(table, filters, grain))
+                .group_by(table.c.metric, table.c.key)
+            )
+        }
+    # Without filters the single-dimension grains hold each breakdown in a few rows; with
+    # filters the matching combinations of the full grain do; for a reviewer, whose analyses
+    # no grain keeps apart, the analyses themselves.
+    if filters.reviewer_id:
+        dimensions = (Analysis.organisation, Analysis.year, Analysis.decision_area, Analysis.status)
+        by_dimensions = session.execute(
+            select(*dimensions, func.count())
+            .where(*_analysis_clauses(filters))
+            .group_by(*dimensions)
+        ).all()
+    else:
+        breakdown = (
+            [table.c.grain.in_(SINGLE_GRAINS)]
+            if grain == "all"
+            else _tally_clauses(table, filters, "full")
+        )
+        by_dimensions = session.execute(
+            select(
+                table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
+            ).where(*breakdown, table.c.metric == "analyses")
+        ).all()
+    return [(tuple(row[:4]), row[4]) for row in by_dimensions], totals
+
+
+def _contribution_totals(session: Session, filters: Filters) -> dict[tuple[str, str], int]:
+    """The counts a grain would hold for these filters, summed from the contributions stored
+    on the matching analyses (for a reviewer with other filters, which has no grain)."""
+    summed: Counter[str] = Counter()
+    for (tally,) in session.execute(select(Analysis.tally).where(*_analysis_clauses(filters))):
+        if tally:
+            summed.update(tally["counts"])
+    totals = {}
+    for name, n in summed.items():
+        metric, _, key = name.partition(":")
+        if n and metric not in tallies.DATED_METRICS:
+            totals[(metric, key)] = n
+    return totals
 
 
 def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple]:

@@ -29,7 +29,6 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
-    literal,
     select,
     tuple_,
     type_coerce,
@@ -60,7 +59,7 @@ from bka.models.base import utcnow
 # Bump whenever what the tallies hold changes: contribution(), the grains, the facts read. A
 # database whose tallies an older version computed then needs `bka overview rebuild`, which
 # records the version in `overview_state`; the app warns at start until it has run.
-TALLY_VERSION = 1
+TALLY_VERSION = 2
 
 # Changes to these rows can change what an analysis adds to the overview.
 TRACKED = (
@@ -92,6 +91,9 @@ DATED_METRICS = (OPEN_MEASURE_DUE, CHECKPOINT)
 # answer it, so the unfiltered overview sums a few hundred rows rather than every combination.
 # Dimensions a grain sums over hold ANY ("" or 0). Date-keyed counts, read only per
 # organisation, have grains of their own so that the others stay small.
+# The reviewer with other filters has no grain: an analysis is reviewed by one or two people,
+# so that grain would hold about every analysis's counts again (most of the rows, and most of
+# a rebuild's time). The overview sums the stored contributions of the reviewer's analyses.
 GRAINS = {
     "all": (),
     "organisation": ("organisation",),
@@ -100,7 +102,6 @@ GRAINS = {
     "status": ("status",),
     "full": DIMENSIONS,
     "reviewer": (REVIEWER,),
-    "reviewer_full": KEY_COLUMNS,
 }
 DATED_GRAINS = {
     "dated_organisation": ("organisation",),
@@ -110,10 +111,11 @@ DATED_GRAINS = {
 ANY = {"organisation": "", "year": 0, "decision_area": "", "status": "", REVIEWER: 0}
 
 
-def grain_for(filtered: set[str]) -> str:
-    """The coarsest grain that holds the counts for these filtered dimensions."""
+def grain_for(filtered: set[str]) -> str | None:
+    """The coarsest grain that holds the counts for these filtered dimensions; None for the
+    reviewer with other filters, whose counts are summed from the analyses' contributions."""
     if REVIEWER in filtered:
-        return "reviewer" if filtered == {REVIEWER} else "reviewer_full"
+        return "reviewer" if filtered == {REVIEWER} else None
     for name, dims in GRAINS.items():
         if set(dims) == filtered:
             return name
@@ -435,25 +437,25 @@ def rebuild(session: Session) -> int:
     Produces exactly the rows that the incremental path would have reached: every analysis's
     contribution is computed by the same `contribution()` and stored on it, but in bulk. The
     facts are read a range of ids at a time (one query per related table), the counts summed in
-    memory into the finest grains only, and those written into the emptied table, from which
-    SQL sums every coarser grain. Returns the number of analyses.
+    memory per combination of dimension values (and reviewer), every grain summed from those in
+    memory too, and the rows written at once into the emptied table. Returns the number of
+    analyses.
     """
     started = time.perf_counter()
     session.flush()
-    table = OverviewTally.__table__
     # Lock the analyses (PostgreSQL) so that a concurrent commit waits for the rebuild and then
     # moves the tallies from the contribution written here.
     ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id).with_for_update()))
-    session.execute(delete(table))
-    per_values: dict[tuple, Counter[str]] = {}  # dimension values -> summed counts
-    per_reviewer: dict[tuple, Counter[str]] = {}  # (*dimension values, reviewer) -> counts
+    session.execute(delete(OverviewTally.__table__))
+    per_values: dict[tuple, dict[str, int]] = {}  # dimension values -> summed counts
+    per_reviewer: dict[tuple, dict[str, int]] = {}  # (*dimension values, reviewer) -> counts
     for start in range(0, len(ids), _REBUILD_CHUNK):
         low, high = ids[start], ids[min(start + _REBUILD_CHUNK, len(ids)) - 1]
         facts = _load_facts(session, lambda column: column.between(low, high))  # noqa: B023
         updates = []
         for current in facts.values():
             counts = contribution(current)
-            values = tuple(getattr(current, dim) for dim in DIMENSIONS)
+            values = (current.organisation, current.year, current.decision_area, current.status)
             reviewers = sorted(current.reviewer_ids)
             _sum_into(per_values, values, counts)
             for reviewer in reviewers:
@@ -471,7 +473,7 @@ def rebuild(session: Session) -> int:
             )
         _write_analyses(session, updates)
     _log.debug("rebuild: %d contributions, process CPU %.1f s", len(ids), time.process_time())
-    _fill_tallies(session, _finest_rows(per_values, per_reviewer))
+    _fill_tallies(session, _grain_rows(per_values, per_reviewer))
     record_version(session, rebuilt_at=utcnow())
     _log.debug(
         "rebuild: written after %.1f s, process CPU %.1f s",
@@ -484,69 +486,60 @@ def rebuild(session: Session) -> int:
 _REBUILD_CHUNK = 5000
 
 
-def _sum_into(buckets: dict[tuple, Counter[str]], bucket: tuple, counts: dict[str, int]) -> None:
+def _sum_into(buckets: dict[tuple, dict[str, int]], bucket: tuple, counts: dict[str, int]) -> None:
     found = buckets.get(bucket)
     if found is None:
-        buckets[bucket] = Counter(counts)
-    else:
-        found.update(counts)
+        buckets[bucket] = dict(counts)
+        return
+    # A plain loop: Counter.update costs an isinstance(Mapping) check per call, millions here.
+    get = found.get
+    for name, n in counts.items():
+        found[name] = get(name, 0) + n
 
 
-def _finest_rows(
-    per_values: dict[tuple, Counter[str]], per_reviewer: dict[tuple, Counter[str]]
+def _grain_rows(
+    per_values: dict[tuple, dict[str, int]], per_reviewer: dict[tuple, dict[str, int]]
 ) -> Iterator[tuple]:
-    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of the grains that keep
-    every dimension, with and without the reviewer, in the order of the unique index."""
-    finest = []
-    for grains, dated in ((GRAINS, False), (DATED_GRAINS, True)):
-        for grain, kept in grains.items():
-            if set(kept) >= set(DIMENSIONS):
-                finest.append((grain, per_reviewer if REVIEWER in kept else per_values, dated))
-    for grain, buckets, dated in sorted(finest, key=lambda item: item[0]):
-        for bucket in sorted(buckets):
-            values = bucket if len(bucket) == len(KEY_COLUMNS) else (*bucket, ANY[REVIEWER])
-            for name, n in sorted(buckets[bucket].items()):
+    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of every grain, in the
+    order of the unique index, summed in memory from the counts per combination of dimension
+    values (with the reviewer for the grains that keep it)."""
+    names: dict[str, tuple[str, str, bool]] = {}  # "metric:key" -> (metric, key, dated)
+    for counts in (*per_values.values(), *per_reviewer.values()):
+        for name in counts:
+            if name not in names:
                 metric, _, key = name.partition(":")
-                if n and (metric in DATED_METRICS) == dated:
-                    yield (grain, *values, metric, key, n)
-
-
-def _roll_up(session: Session) -> None:
-    """Fill every coarser grain by summing the finest one in SQL (INSERT ... SELECT ... GROUP
-    BY): the same sums the incremental path reaches one analysis at a time."""
-    table = OverviewTally.__table__
-    c = table.c
-    for grains in (GRAINS, DATED_GRAINS):
-        finest = {
-            REVIEWER in kept: grain
-            for grain, kept in grains.items()
-            if set(kept) >= set(DIMENSIONS)
-        }
-        for grain, kept in grains.items():
-            if set(kept) >= set(DIMENSIONS):
-                continue
-            total = func.sum(c.n)
-            rows = (
-                select(
-                    literal(grain, c.grain.type),
-                    *(
-                        c[dim] if dim in kept else literal(ANY[dim], c[dim].type)
-                        for dim in KEY_COLUMNS
-                    ),
-                    c.metric,
-                    c.key,
-                    total,
+                names[name] = (metric, key, metric in DATED_METRICS)
+    grains = [(grain, kept, False) for grain, kept in GRAINS.items()]
+    grains += [(grain, kept, True) for grain, kept in DATED_GRAINS.items()]
+    for grain, kept, dated in sorted(grains):
+        source = per_reviewer if REVIEWER in kept else per_values
+        if len(kept) >= len(DIMENSIONS):  # the finest grains: the sums as they are
+            buckets = {
+                values if len(values) == len(KEY_COLUMNS) else (*values, ANY[REVIEWER]): counts
+                for values, counts in source.items()
+            }
+        else:
+            buckets = {}
+            for values, counts in source.items():
+                bucket = tuple(
+                    value if dim in kept else ANY[dim]
+                    for dim, value in zip(KEY_COLUMNS, values, strict=False)
                 )
-                .where(c.grain == finest[REVIEWER in kept])
-                .group_by(*(c[dim] for dim in KEY_COLUMNS if dim in kept), c.metric, c.key)
-                .having(total != 0)
-            )
-            session.execute(
-                insert(table).from_select(["grain", *KEY_COLUMNS, "metric", "key", "n"], rows)
-            )
+                if len(bucket) < len(KEY_COLUMNS):
+                    bucket = (*bucket, ANY[REVIEWER])
+                _sum_into(buckets, bucket, counts)
+        for bucket in sorted(buckets):
+            rows = []
+            for name, n in buckets[bucket].items():
+                metric, key, is_dated = names[name]
+                if n and is_dated == dated:
+                    rows.append((metric, key, n))
+            rows.sort()
+            for metric, key, n in rows:
+                yield (grain, *bucket, metric, key, n)
 
 
-# The rows of _finest_rows, in this order.
+# The rows of _grain_rows, in this order.
 _COPY_TALLIES = (
     "COPY overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
     "metric, key, n) FROM STDIN"
@@ -557,8 +550,8 @@ _INSERT_TALLY = (
 )
 
 
-def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
-    """Write the finest grains' rows into the emptied tally table, then the coarser grains."""
+def _fill_tallies(session: Session, rows: Iterable[tuple]) -> None:
+    """Write every grain's rows into the emptied tally table, then index them."""
     connection = session.connection()
     # Filling the table and then indexing it is several times faster than keeping the six
     # secondary indexes up to date row by row; DDL is transactional on both databases.
@@ -568,9 +561,8 @@ def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()
         with cursor.copy(_COPY_TALLIES) as copy:
-            for row in finest_rows:
+            for row in rows:
                 copy.write_row(row)
-        _roll_up(session)
         for index in indexes:
             index.create(connection)
         return
@@ -583,12 +575,10 @@ def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
     connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, this connection only
     connection.exec_driver_sql("PRAGMA threads = 2")  # helper threads to sort the indexes
     try:
-        rows = iter(finest_rows)
+        rows = iter(rows)
         while batch := list(islice(rows, 10_000)):
             connection.exec_driver_sql(_INSERT_TALLY, batch)
-        _log.debug("rebuild: finest grains inserted, process CPU %.1f s", time.process_time())
-        _roll_up(session)
-        _log.debug("rebuild: coarser grains summed, process CPU %.1f s", time.process_time())
+        _log.debug("rebuild: tallies inserted, process CPU %.1f s", time.process_time())
         for index in indexes:
             index.create(connection)
     finally:
