@@ -213,8 +213,11 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
 
 def _tally_clauses(table, filters: Filters, grain: str) -> list:
     """Rows of `grain` that match the filters. Dimensions a grain sums over always hold ANY
-    there, so only the filters need a clause."""
+    there; saying so lets the unique index find a coarse grain's rows without an index of
+    its own."""
+    kept = {**tallies.GRAINS, **tallies.DATED_GRAINS}[grain]
     clauses = [table.c.grain == grain, *filters.dimension_clauses(table.c)]
+    clauses += [table.c[dim] == tallies.ANY[dim] for dim in tallies.KEY_COLUMNS if dim not in kept]
     if filters.reviewer_id:
         clauses.append(table.c.reviewer_id == filters.reviewer_id)
     return clauses
@@ -288,10 +291,6 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
     else:
         grain = "dated_organisation" if filtered <= {"organisation"} else "dated_full"
     soon, recent, now = _window(today)
-    # Filtered by year, area, status or reviewer, the rows are best found through those
-    # dimensions' indexes: comparing `key || ''` keeps the planner off the date index, which
-    # would walk every date of every combination.
-    day = table.c.key if grain == "dated_organisation" else table.c.key.concat("")
     rows = []
     for metric, earliest in ((tallies.OPEN_MEASURE_DUE, ""), (tallies.CHECKPOINT, recent)):
         rows += session.execute(
@@ -304,7 +303,7 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
             .where(
                 *_tally_clauses(table, filters, grain),
                 table.c.metric == metric,
-                day.between(earliest, soon),
+                table.c.key.between(earliest, soon),
             )
             .group_by(table.c.organisation, table.c.metric)
         ).all()

@@ -11,11 +11,13 @@ that answers its filters instead of scanning every analysis, impact and review.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -443,12 +445,30 @@ def rebuild(session: Session) -> int:
     """
     started = time.perf_counter()
     session.flush()
+    # Millions of small dicts and tuples, none of them in a cycle: the collector's passes over
+    # them would only cost time (a fifth of the rebuild's).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with _bulk_settings(session.connection()):
+            count = _rebuild(session)
+    finally:
+        if collecting:
+            gc.enable()
+    _log.debug(
+        "rebuild: written after %.1f s, process CPU %.1f s",
+        time.perf_counter() - started,
+        time.process_time(),
+    )
+    return count
+
+
+def _rebuild(session: Session) -> int:
     # Lock the analyses (PostgreSQL) so that a concurrent commit waits for the rebuild and then
     # moves the tallies from the contribution written here.
     ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id).with_for_update()))
     session.execute(delete(OverviewTally.__table__))
-    per_values: dict[tuple, dict[str, int]] = {}  # dimension values -> summed counts
-    per_reviewer: dict[tuple, dict[str, int]] = {}  # (*dimension values, reviewer) -> counts
+    sums = _Sums()
     for start in range(0, len(ids), _REBUILD_CHUNK):
         low, high = ids[start], ids[min(start + _REBUILD_CHUNK, len(ids)) - 1]
         facts = _load_facts(session, lambda column: column.between(low, high))  # noqa: B023
@@ -457,9 +477,7 @@ def rebuild(session: Session) -> int:
             counts = contribution(current)
             values = (current.organisation, current.year, current.decision_area, current.status)
             reviewers = sorted(current.reviewer_ids)
-            _sum_into(per_values, values, counts)
-            for reviewer in reviewers:
-                _sum_into(per_reviewer, (*values, reviewer), counts)
+            sums.add(values, reviewers, counts)
             dimensions = dict(zip(DIMENSIONS, values, strict=True))
             dimensions[REVIEWER] = reviewers
             updates.append(
@@ -473,14 +491,29 @@ def rebuild(session: Session) -> int:
             )
         _write_analyses(session, updates)
     _log.debug("rebuild: %d contributions, process CPU %.1f s", len(ids), time.process_time())
-    _fill_tallies(session, _grain_rows(per_values, per_reviewer))
+    _fill_tallies(session, sums.rows())
     record_version(session, rebuilt_at=utcnow())
-    _log.debug(
-        "rebuild: written after %.1f s, process CPU %.1f s",
-        time.perf_counter() - started,
-        time.process_time(),
-    )
     return len(ids)
+
+
+@contextmanager
+def _bulk_settings(connection: Connection) -> Iterator[None]:
+    """SQLite: room to keep the changed pages and sort the indexes in memory, and helper threads
+    to sort them, for this connection while the rebuild runs."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = {
+        pragma: int(connection.exec_driver_sql(f"PRAGMA {pragma}").scalar())
+        for pragma in ("cache_size", "threads")
+    }
+    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB
+    connection.exec_driver_sql("PRAGMA threads = 2")
+    try:
+        yield
+    finally:
+        for pragma, value in previous.items():
+            connection.exec_driver_sql(f"PRAGMA {pragma} = {value}")
 
 
 _REBUILD_CHUNK = 5000
@@ -497,49 +530,77 @@ def _sum_into(buckets: dict[tuple, dict[str, int]], bucket: tuple, counts: dict[
         found[name] = get(name, 0) + n
 
 
-def _grain_rows(
-    per_values: dict[tuple, dict[str, int]], per_reviewer: dict[tuple, dict[str, int]]
-) -> Iterator[tuple]:
-    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of every grain, in the
-    order of the unique index, summed in memory from the counts per combination of dimension
-    values (with the reviewer for the grains that keep it)."""
-    names: dict[str, tuple[str, str, bool]] = {}  # "metric:key" -> (metric, key, dated)
-    for counts in (*per_values.values(), *per_reviewer.values()):
-        for name in counts:
-            if name not in names:
-                metric, _, key = name.partition(":")
-                names[name] = (metric, key, metric in DATED_METRICS)
-    grains = [(grain, kept, False) for grain, kept in GRAINS.items()]
-    grains += [(grain, kept, True) for grain, kept in DATED_GRAINS.items()]
-    for grain, kept, dated in sorted(grains):
-        source = per_reviewer if REVIEWER in kept else per_values
-        if len(kept) >= len(DIMENSIONS):  # the finest grains: the sums as they are
-            buckets = {
-                values if len(values) == len(KEY_COLUMNS) else (*values, ANY[REVIEWER]): counts
-                for values, counts in source.items()
-            }
-        else:
-            buckets = {}
-            for values, counts in source.items():
-                bucket = tuple(
-                    value if dim in kept else ANY[dim]
-                    for dim, value in zip(KEY_COLUMNS, values, strict=False)
-                )
-                if len(bucket) < len(KEY_COLUMNS):
-                    bucket = (*bucket, ANY[REVIEWER])
-                _sum_into(buckets, bucket, counts)
-        for bucket in sorted(buckets):
-            rows = []
-            for name, n in buckets[bucket].items():
-                metric, key, is_dated = names[name]
-                if n and is_dated == dated:
-                    rows.append((metric, key, n))
-            rows.sort()
-            for metric, key, n in rows:
-                yield (grain, *bucket, metric, key, n)
+def _split(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """The counts of the grains without dates, and the date-keyed ones."""
+    dated = {name: n for name, n in counts.items() if name.startswith(_DATED_PREFIXES)}
+    if not dated:
+        return counts, dated
+    return {name: n for name, n in counts.items() if name not in dated}, dated
 
 
-# The rows of _grain_rows, in this order.
+def _project(values: tuple, kept: tuple[str, ...]) -> tuple:
+    """(*KEY_COLUMNS) of a grain keeping `kept`, from (*DIMENSIONS[, reviewer]) values."""
+    return tuple(
+        values[index] if dim in kept and index < len(values) else ANY[dim]
+        for index, dim in enumerate(KEY_COLUMNS)
+    )
+
+
+_DATED_PREFIXES = tuple(f"{metric}:" for metric in DATED_METRICS)
+# (grain, dimensions kept, date-keyed) in the order of the unique index.
+_EVERY_GRAIN = sorted(
+    [(grain, kept, False) for grain, kept in GRAINS.items()]
+    + [(grain, kept, True) for grain, kept in DATED_GRAINS.items()]
+)
+
+
+class _Sums:
+    """The rebuild's counts, summed in memory: per combination of dimension values, and for
+    the grains that keep the reviewer, per grain as the analyses are read (an analysis counts
+    for each of its reviewers, so their sums are summed once, not projected later)."""
+
+    def __init__(self) -> None:
+        self.per_values: dict[tuple, dict[str, int]] = {}
+        self.per_reviewer = {grain: {} for grain, kept, _ in _EVERY_GRAIN if REVIEWER in kept}
+
+    def add(self, values: tuple, reviewers: list[int], counts: dict[str, int]) -> None:
+        _sum_into(self.per_values, values, counts)
+        if not reviewers:
+            return
+        parts = _split(counts)
+        for grain, kept, dated in _EVERY_GRAIN:
+            if REVIEWER in kept and parts[dated]:
+                for reviewer in reviewers:
+                    bucket = _project((*values, reviewer), kept)
+                    _sum_into(self.per_reviewer[grain], bucket, parts[dated])
+
+    def rows(self) -> Iterator[tuple]:
+        """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of every grain, in
+        the order of the unique index."""
+        split: tuple[dict, dict] = ({}, {})  # dimension values -> counts without, with dates
+        for values, counts in self.per_values.items():
+            for dated, part in enumerate(_split(counts)):
+                if part:
+                    split[dated][values] = part
+        for grain, kept, dated in _EVERY_GRAIN:
+            if REVIEWER in kept:
+                buckets = self.per_reviewer[grain]
+            elif len(kept) == len(DIMENSIONS):
+                buckets = {(*values, ANY[REVIEWER]): part for values, part in split[dated].items()}
+            else:
+                buckets = {}
+                for values, part in split[dated].items():
+                    _sum_into(buckets, _project(values, kept), part)
+            for bucket in sorted(buckets):
+                counts = buckets[bucket]
+                for name in sorted(counts):
+                    n = counts[name]
+                    if n:
+                        metric, _, key = name.partition(":")
+                        yield (grain, *bucket, metric, key, n)
+
+
+# The rows of _Sums.rows, in this order.
 _COPY_TALLIES = (
     "COPY overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
     "metric, key, n) FROM STDIN"
@@ -553,7 +614,7 @@ _INSERT_TALLY = (
 def _fill_tallies(session: Session, rows: Iterable[tuple]) -> None:
     """Write every grain's rows into the emptied tally table, then index them."""
     connection = session.connection()
-    # Filling the table and then indexing it is several times faster than keeping the six
+    # Filling the table and then indexing it is several times faster than keeping the
     # secondary indexes up to date row by row; DDL is transactional on both databases.
     indexes = sorted(OverviewTally.__table__.indexes, key=lambda index: index.name)
     for index in indexes:
@@ -567,23 +628,13 @@ def _fill_tallies(session: Session, rows: Iterable[tuple]) -> None:
             index.create(connection)
         return
     # SQLite: the driver's executemany with plain tuples (building SQLAlchemy parameters for
-    # millions of rows costs more than the inserts), and room to sort the indexes in memory.
-    previous = {
-        pragma: int(connection.exec_driver_sql(f"PRAGMA {pragma}").scalar())
-        for pragma in ("cache_size", "threads")
-    }
-    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, this connection only
-    connection.exec_driver_sql("PRAGMA threads = 2")  # helper threads to sort the indexes
-    try:
-        rows = iter(rows)
-        while batch := list(islice(rows, 10_000)):
-            connection.exec_driver_sql(_INSERT_TALLY, batch)
-        _log.debug("rebuild: tallies inserted, process CPU %.1f s", time.process_time())
-        for index in indexes:
-            index.create(connection)
-    finally:
-        for pragma, value in previous.items():
-            connection.exec_driver_sql(f"PRAGMA {pragma} = {value}")
+    # a million rows costs more than the inserts).
+    rows = iter(rows)
+    while batch := list(islice(rows, 10_000)):
+        connection.exec_driver_sql(_INSERT_TALLY, batch)
+    _log.debug("rebuild: tallies inserted, process CPU %.1f s", time.process_time())
+    for index in indexes:
+        index.create(connection)
 
 
 @dataclass(frozen=True)
