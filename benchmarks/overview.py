@@ -440,6 +440,7 @@ def main() -> None:
             ("overview, one organisation", "/admin/?organisation=Borås+kommun"),
             ("overview, area + status", "/admin/?decision_area=education&status=follow_up"),
             ("overview, one reviewer", f"/admin/?reviewer={reviewer_id}"),
+            ("overview, reviewer + area", f"/admin/?reviewer={reviewer_id}&decision_area=digital"),
             ("list, first page", "/admin/analyses"),
             ("list, 30 pages deep", f"/admin/analyses?after={deep_cursor}"),
             ("list, filtered by year", f"/admin/analyses?year={year}"),
