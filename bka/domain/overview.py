@@ -2,7 +2,9 @@
 
 Aggregates come from `overview_tally` (kept current by bka.domain.tallies), so they cost the
 same with a hundred analyses or a hundred thousand. Only what depends on today's date (due and
-overdue follow-up) and the free-text reasons are read live, through indexes.
+overdue follow-up) and the free-text reasons are read live, through indexes. A reviewer with
+other filters has no tallies of its own: those figures are summed from the contributions stored
+on that reviewer's matching analyses, so they cost what the reviewer has reviewed.
 """
 
 from __future__ import annotations

@@ -446,7 +446,7 @@ def rebuild(session: Session) -> int:
     started = time.perf_counter()
     session.flush()
     # Millions of small dicts and tuples, none of them in a cycle: the collector's passes over
-    # them would only cost time (a fifth of the rebuild's).
+    # them would only cost time (over a tenth of the rebuild's).
     collecting = gc.isenabled()
     gc.disable()
     try:
