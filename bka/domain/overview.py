@@ -215,11 +215,12 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
 
 def _tally_clauses(table, filters: Filters, grain: str) -> list:
     """Rows of `grain` that match the filters. Dimensions a grain sums over always hold ANY
-    there; saying so lets the unique index find a coarse grain's rows without an index of
-    its own."""
-    kept = {**tallies.GRAINS, **tallies.DATED_GRAINS}[grain]
+    there. For the coarse grains of the counts, saying so lets the unique index find the
+    rows of a grain that has no index of its own (status, reviewer); elsewhere it would only
+    steer the planner off the indexes that hold every column read."""
     clauses = [table.c.grain == grain, *filters.dimension_clauses(table.c)]
-    clauses += [table.c[dim] == tallies.ANY[dim] for dim in tallies.KEY_COLUMNS if dim not in kept]
+    kept = tallies.GRAINS.get(grain, tallies.DIMENSIONS)
+    clauses += [table.c[dim] == tallies.ANY[dim] for dim in tallies.DIMENSIONS if dim not in kept]
     if filters.reviewer_id:
         clauses.append(table.c.reviewer_id == filters.reviewer_id)
     return clauses
