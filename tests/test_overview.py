@@ -504,6 +504,131 @@ def test_rebuild_equals_many_random_commits(app, make_user, make_analysis):
         assert _tally_table(app) == incremental
 
 
+def _expected_overview(every: list[tallies.Facts], filters: overview.Filters):
+    """The overview computed the slow way: the contributions of the matching analyses."""
+    from collections import Counter
+
+    matching = [
+        facts
+        for facts in every
+        if all(getattr(filters, dim) in (None, getattr(facts, dim)) for dim in tallies.DIMENSIONS)
+        and filters.reviewer_id in (None, *facts.reviewer_ids)
+    ]
+    metrics: dict[str, Counter] = {}
+    follow_up: dict[str, Counter] = {}
+    soon, recent, now = overview._window(TODAY)
+    kinds = {tallies.OPEN_MEASURE_DUE: "measures", tallies.CHECKPOINT: "checkpoints"}
+    for facts in matching:
+        for name, n in tallies.contribution(facts).items():
+            metric, _, key = name.partition(":")
+            if metric in kinds:
+                earliest = recent if metric == tallies.CHECKPOINT else ""
+                if earliest <= key <= soon:
+                    when = "overdue" if key < now else "due"
+                    follow_up.setdefault(facts.organisation, Counter())[
+                        f"{kinds[metric]}_{when}"
+                    ] += n
+            elif metric != "analyses":
+                metrics.setdefault(metric, Counter())[key] += n
+    return {
+        "total": len(matching),
+        "by_status": Counter(facts.status for facts in matching),
+        "by_organisation": Counter(facts.organisation for facts in matching),
+        "by_area": Counter(facts.decision_area for facts in matching),
+        "by_year": Counter(facts.year for facts in matching),
+        "metrics": metrics,
+        "follow_up": follow_up,
+    }
+
+
+def _actual_overview(result: overview.Overview):
+    from collections import Counter
+
+    follow_up = {}
+    for row in result.follow_up:
+        found = Counter(
+            {
+                name: getattr(row, name)
+                for name in (
+                    "measures_overdue",
+                    "measures_due",
+                    "checkpoints_overdue",
+                    "checkpoints_due",
+                )
+            }
+        )
+        follow_up[row.organisation] = +found
+    return {
+        "total": result.total,
+        "by_status": Counter(result.by_status),
+        "by_organisation": Counter(result.by_organisation),
+        "by_area": Counter(result.by_area),
+        "by_year": Counter(result.by_year),
+        "metrics": {metric: +counts for metric, counts in result.metrics.items() if +counts},
+        "follow_up": {organisation: found for organisation, found in follow_up.items() if found},
+    }
+
+
+def test_every_filter_set_gives_the_counts_of_its_analyses(app, make_user, make_analysis):
+    """For every combination of filters, the reviewer included, the overview's figures are
+    those of the analyses that match, summed one by one: after commits and after a rebuild."""
+    import itertools
+    import random
+
+    rng = random.Random(3)
+    owner = make_user()
+    reviewers = [make_user(role="reviewer") for _ in range(3)]
+    ids = [
+        make_analysis(
+            owner,
+            area=rng.choice(["digital", "education"]),
+            title=f"Beslut {index}",
+            organisation=rng.choice(["Region A", "Kommun B", "Kommun C"]),
+        )
+        for index in range(16)
+    ]
+    with app.app_context():
+        revision = Revision(
+            analysis_id=ids[0],
+            number=1,
+            analysis_version=1,
+            reason="submitted",
+            actor_id=owner.id,
+            content={},
+            sha256="0" * 64,
+        )
+        db.session.add(revision)
+        db.session.commit()
+        for analysis_id in ids:
+            analysis = db.session.get(Analysis, analysis_id)
+            _random_analysis(rng, analysis, reviewers, revision, owner)
+            db.session.commit()
+        every = list(tallies.load_facts(db.session, ids).values())
+        years = sorted({facts.year for facts in every})
+        statuses = sorted({facts.status for facts in every})
+        choices = itertools.product(
+            [None, "Region A", "Kommun B"],
+            [None, years[0], years[-1]],
+            [None, "digital"],
+            [None, statuses[0], statuses[-1]],
+            [None, reviewers[0].id, reviewers[1].id],
+        )
+        filter_sets = [
+            overview.Filters(
+                organisation=org, year=year, decision_area=area, status=status, reviewer_id=who
+            )
+            for org, year, area, status, who in choices
+        ]
+        assert any(_expected_overview(every, f)["follow_up"] for f in filter_sets if f.reviewer_id)
+        for rebuilt in (False, True):
+            if rebuilt:
+                tallies.rebuild(db.session)
+                db.session.commit()
+            for filters in filter_sets:
+                result = overview.build(db.session, filters, TODAY)
+                assert _actual_overview(result) == _expected_overview(every, filters), filters
+
+
 def test_deleting_an_analysis_removes_its_counts(app, known):
     ids, *_ = known
     with app.app_context():

@@ -2,7 +2,9 @@
 
 Aggregates come from `overview_tally` (kept current by bka.domain.tallies), so they cost the
 same with a hundred analyses or a hundred thousand. Only what depends on today's date (due and
-overdue follow-up) and the free-text reasons are read live, through indexes.
+overdue follow-up) and the free-text reasons are read live, through indexes. A reviewer with
+other filters has no tallies of its own: those figures are summed from the contributions stored
+on that reviewer's matching analyses, so they cost what the reviewer has reviewed.
 """
 
 from __future__ import annotations
@@ -213,8 +215,12 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
 
 def _tally_clauses(table, filters: Filters, grain: str) -> list:
     """Rows of `grain` that match the filters. Dimensions a grain sums over always hold ANY
-    there, so only the filters need a clause."""
+    there. For the coarse grains of the counts, saying so lets the unique index find the
+    rows of a grain that has no index of its own (status, reviewer); elsewhere it would only
+    steer the planner off the indexes that hold every column read."""
     clauses = [table.c.grain == grain, *filters.dimension_clauses(table.c)]
+    kept = tallies.GRAINS.get(grain, tallies.DIMENSIONS)
+    clauses += [table.c[dim] == tallies.ANY[dim] for dim in tallies.DIMENSIONS if dim not in kept]
     if filters.reviewer_id:
         clauses.append(table.c.reviewer_id == filters.reviewer_id)
     return clauses
@@ -228,27 +234,54 @@ def _filtered(filters: Filters) -> set[str]:
 def _tally_counts(session: Session, filters: Filters):
     table = OverviewTally.__table__
     grain = tallies.grain_for(_filtered(filters))
-    totals = session.execute(
-        select(table.c.metric, table.c.key, func.sum(table.c.n))
-        .where(*_tally_clauses(table, filters, grain))
-        .group_by(table.c.metric, table.c.key)
-    ).all()
-    # Without filters the single-dimension grains hold each breakdown in a few rows; with
-    # filters the matching combinations of a full grain do.
-    if grain == "all":
-        breakdown = [table.c.grain.in_(SINGLE_GRAINS)]
+    if grain is None:
+        totals = _contribution_totals(session, filters)
     else:
-        full = "reviewer_full" if filters.reviewer_id else "full"
-        breakdown = _tally_clauses(table, filters, full)
-    by_dimensions = session.execute(
-        select(
-            table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
-        ).where(*breakdown, table.c.metric == "analyses")
-    ).all()
-    return (
-        [(tuple(row[:4]), row[4]) for row in by_dimensions],
-        {(metric, key): int(n) for metric, key, n in totals},
-    )
+        totals = {
+            (metric, key): int(n)
+            for metric, key, n in session.execute(
+                select(table.c.metric, table.c.key, func.sum(table.c.n))
+                .where(*_tally_clauses(table, filters, grain))
+                .group_by(table.c.metric, table.c.key)
+            )
+        }
+    # Without filters the single-dimension grains hold each breakdown in a few rows; with
+    # filters the matching combinations of the full grain do; for a reviewer, whose analyses
+    # no grain keeps apart, the analyses themselves.
+    if filters.reviewer_id:
+        dimensions = (Analysis.organisation, Analysis.year, Analysis.decision_area, Analysis.status)
+        by_dimensions = session.execute(
+            select(*dimensions, func.count())
+            .where(*_analysis_clauses(filters))
+            .group_by(*dimensions)
+        ).all()
+    else:
+        breakdown = (
+            [table.c.grain.in_(SINGLE_GRAINS)]
+            if grain == "all"
+            else _tally_clauses(table, filters, "full")
+        )
+        by_dimensions = session.execute(
+            select(
+                table.c.organisation, table.c.year, table.c.decision_area, table.c.status, table.c.n
+            ).where(*breakdown, table.c.metric == "analyses")
+        ).all()
+    return [(tuple(row[:4]), row[4]) for row in by_dimensions], totals
+
+
+def _contribution_totals(session: Session, filters: Filters) -> dict[tuple[str, str], int]:
+    """The counts a grain would hold for these filters, summed from the contributions stored
+    on the matching analyses (for a reviewer with other filters, which has no grain)."""
+    summed: Counter[str] = Counter()
+    for (tally,) in session.execute(select(Analysis.tally).where(*_analysis_clauses(filters))):
+        if tally:
+            summed.update(tally["counts"])
+    totals = {}
+    for name, n in summed.items():
+        metric, _, key = name.partition(":")
+        if n and metric not in tallies.DATED_METRICS:
+            totals[(metric, key)] = n
+    return totals
 
 
 def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple]:
@@ -261,10 +294,6 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
     else:
         grain = "dated_organisation" if filtered <= {"organisation"} else "dated_full"
     soon, recent, now = _window(today)
-    # Filtered by year, area, status or reviewer, the rows are best found through those
-    # dimensions' indexes: comparing `key || ''` keeps the planner off the date index, which
-    # would walk every date of every combination.
-    day = table.c.key if grain == "dated_organisation" else table.c.key.concat("")
     rows = []
     for metric, earliest in ((tallies.OPEN_MEASURE_DUE, ""), (tallies.CHECKPOINT, recent)):
         rows += session.execute(
@@ -277,7 +306,7 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
             .where(
                 *_tally_clauses(table, filters, grain),
                 table.c.metric == metric,
-                day.between(earliest, soon),
+                table.c.key.between(earliest, soon),
             )
             .group_by(table.c.organisation, table.c.metric)
         ).all()

@@ -11,11 +11,13 @@ that answers its filters instead of scanning every analysis, impact and review.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -29,7 +31,6 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
-    literal,
     select,
     tuple_,
     type_coerce,
@@ -60,7 +61,7 @@ from bka.models.base import utcnow
 # Bump whenever what the tallies hold changes: contribution(), the grains, the facts read. A
 # database whose tallies an older version computed then needs `bka overview rebuild`, which
 # records the version in `overview_state`; the app warns at start until it has run.
-TALLY_VERSION = 2  # 2: decision outcomes and whether decisions follow the conclusion
+TALLY_VERSION = 3  # 2: decision outcomes and following the conclusion; 3: no reviewer_full grain
 
 # Changes to these rows can change what an analysis adds to the overview.
 TRACKED = (
@@ -94,6 +95,9 @@ DATED_METRICS = (OPEN_MEASURE_DUE, CHECKPOINT)
 # answer it, so the unfiltered overview sums a few hundred rows rather than every combination.
 # Dimensions a grain sums over hold ANY ("" or 0). Date-keyed counts, read only per
 # organisation, have grains of their own so that the others stay small.
+# The reviewer with other filters has no grain: an analysis is reviewed by one or two people,
+# so that grain would hold about every analysis's counts again (most of the rows, and most of
+# a rebuild's time). The overview sums the stored contributions of the reviewer's analyses.
 GRAINS = {
     "all": (),
     "organisation": ("organisation",),
@@ -102,7 +106,6 @@ GRAINS = {
     "status": ("status",),
     "full": DIMENSIONS,
     "reviewer": (REVIEWER,),
-    "reviewer_full": KEY_COLUMNS,
 }
 DATED_GRAINS = {
     "dated_organisation": ("organisation",),
@@ -112,10 +115,11 @@ DATED_GRAINS = {
 ANY = {"organisation": "", "year": 0, "decision_area": "", "status": "", REVIEWER: 0}
 
 
-def grain_for(filtered: set[str]) -> str:
-    """The coarsest grain that holds the counts for these filtered dimensions."""
+def grain_for(filtered: set[str]) -> str | None:
+    """The coarsest grain that holds the counts for these filtered dimensions; None for the
+    reviewer with other filters, whose counts are summed from the analyses' contributions."""
     if REVIEWER in filtered:
-        return "reviewer" if filtered == {REVIEWER} else "reviewer_full"
+        return "reviewer" if filtered == {REVIEWER} else None
     for name, dims in GRAINS.items():
         if set(dims) == filtered:
             return name
@@ -451,29 +455,45 @@ def rebuild(session: Session) -> int:
     Produces exactly the rows that the incremental path would have reached: every analysis's
     contribution is computed by the same `contribution()` and stored on it, but in bulk. The
     facts are read a range of ids at a time (one query per related table), the counts summed in
-    memory into the finest grains only, and those written into the emptied table, from which
-    SQL sums every coarser grain. Returns the number of analyses.
+    memory per combination of dimension values (and reviewer), every grain summed from those in
+    memory too, and the rows written at once into the emptied table. Returns the number of
+    analyses.
     """
     started = time.perf_counter()
     session.flush()
-    table = OverviewTally.__table__
+    # Millions of small dicts and tuples, none of them in a cycle: the collector's passes over
+    # them would only cost time (over a tenth of the rebuild's).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with _bulk_settings(session.connection()):
+            count = _rebuild(session)
+    finally:
+        if collecting:
+            gc.enable()
+    _log.debug(
+        "rebuild: written after %.1f s, process CPU %.1f s",
+        time.perf_counter() - started,
+        time.process_time(),
+    )
+    return count
+
+
+def _rebuild(session: Session) -> int:
     # Lock the analyses (PostgreSQL) so that a concurrent commit waits for the rebuild and then
     # moves the tallies from the contribution written here.
     ids = list(session.scalars(select(Analysis.id).order_by(Analysis.id).with_for_update()))
-    session.execute(delete(table))
-    per_values: dict[tuple, Counter[str]] = {}  # dimension values -> summed counts
-    per_reviewer: dict[tuple, Counter[str]] = {}  # (*dimension values, reviewer) -> counts
+    session.execute(delete(OverviewTally.__table__))
+    sums = _Sums()
     for start in range(0, len(ids), _REBUILD_CHUNK):
         low, high = ids[start], ids[min(start + _REBUILD_CHUNK, len(ids)) - 1]
         facts = _load_facts(session, lambda column: column.between(low, high))  # noqa: B023
         updates = []
         for current in facts.values():
             counts = contribution(current)
-            values = tuple(getattr(current, dim) for dim in DIMENSIONS)
+            values = (current.organisation, current.year, current.decision_area, current.status)
             reviewers = sorted(current.reviewer_ids)
-            _sum_into(per_values, values, counts)
-            for reviewer in reviewers:
-                _sum_into(per_reviewer, (*values, reviewer), counts)
+            sums.add(values, reviewers, counts)
             dimensions = dict(zip(DIMENSIONS, values, strict=True))
             dimensions[REVIEWER] = reviewers
             updates.append(
@@ -487,82 +507,116 @@ def rebuild(session: Session) -> int:
             )
         _write_analyses(session, updates)
     _log.debug("rebuild: %d contributions, process CPU %.1f s", len(ids), time.process_time())
-    _fill_tallies(session, _finest_rows(per_values, per_reviewer))
+    _fill_tallies(session, sums.rows())
     record_version(session, rebuilt_at=utcnow())
-    _log.debug(
-        "rebuild: written after %.1f s, process CPU %.1f s",
-        time.perf_counter() - started,
-        time.process_time(),
-    )
     return len(ids)
+
+
+@contextmanager
+def _bulk_settings(connection: Connection) -> Iterator[None]:
+    """SQLite: room to keep the changed pages and sort the indexes in memory, and helper threads
+    to sort them, for this connection while the rebuild runs."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = {
+        pragma: int(connection.exec_driver_sql(f"PRAGMA {pragma}").scalar())
+        for pragma in ("cache_size", "threads")
+    }
+    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB
+    connection.exec_driver_sql("PRAGMA threads = 2")
+    try:
+        yield
+    finally:
+        for pragma, value in previous.items():
+            connection.exec_driver_sql(f"PRAGMA {pragma} = {value}")
 
 
 _REBUILD_CHUNK = 5000
 
 
-def _sum_into(buckets: dict[tuple, Counter[str]], bucket: tuple, counts: dict[str, int]) -> None:
+def _sum_into(buckets: dict[tuple, dict[str, int]], bucket: tuple, counts: dict[str, int]) -> None:
     found = buckets.get(bucket)
     if found is None:
-        buckets[bucket] = Counter(counts)
-    else:
-        found.update(counts)
+        buckets[bucket] = dict(counts)
+        return
+    # A plain loop: Counter.update costs an isinstance(Mapping) check per call, millions here.
+    get = found.get
+    for name, n in counts.items():
+        found[name] = get(name, 0) + n
 
 
-def _finest_rows(
-    per_values: dict[tuple, Counter[str]], per_reviewer: dict[tuple, Counter[str]]
-) -> Iterator[tuple]:
-    """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of the grains that keep
-    every dimension, with and without the reviewer, in the order of the unique index."""
-    finest = []
-    for grains, dated in ((GRAINS, False), (DATED_GRAINS, True)):
-        for grain, kept in grains.items():
-            if set(kept) >= set(DIMENSIONS):
-                finest.append((grain, per_reviewer if REVIEWER in kept else per_values, dated))
-    for grain, buckets, dated in sorted(finest, key=lambda item: item[0]):
-        for bucket in sorted(buckets):
-            values = bucket if len(bucket) == len(KEY_COLUMNS) else (*bucket, ANY[REVIEWER])
-            for name, n in sorted(buckets[bucket].items()):
-                metric, _, key = name.partition(":")
-                if n and (metric in DATED_METRICS) == dated:
-                    yield (grain, *values, metric, key, n)
+def _split(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """The counts of the grains without dates, and the date-keyed ones."""
+    dated = {name: n for name, n in counts.items() if name.startswith(_DATED_PREFIXES)}
+    if not dated:
+        return counts, dated
+    return {name: n for name, n in counts.items() if name not in dated}, dated
 
 
-def _roll_up(session: Session) -> None:
-    """Fill every coarser grain by summing the finest one in SQL (INSERT ... SELECT ... GROUP
-    BY): the same sums the incremental path reaches one analysis at a time."""
-    table = OverviewTally.__table__
-    c = table.c
-    for grains in (GRAINS, DATED_GRAINS):
-        finest = {
-            REVIEWER in kept: grain
-            for grain, kept in grains.items()
-            if set(kept) >= set(DIMENSIONS)
-        }
-        for grain, kept in grains.items():
-            if set(kept) >= set(DIMENSIONS):
-                continue
-            total = func.sum(c.n)
-            rows = (
-                select(
-                    literal(grain, c.grain.type),
-                    *(
-                        c[dim] if dim in kept else literal(ANY[dim], c[dim].type)
-                        for dim in KEY_COLUMNS
-                    ),
-                    c.metric,
-                    c.key,
-                    total,
-                )
-                .where(c.grain == finest[REVIEWER in kept])
-                .group_by(*(c[dim] for dim in KEY_COLUMNS if dim in kept), c.metric, c.key)
-                .having(total != 0)
-            )
-            session.execute(
-                insert(table).from_select(["grain", *KEY_COLUMNS, "metric", "key", "n"], rows)
-            )
+def _project(values: tuple, kept: tuple[str, ...]) -> tuple:
+    """(*KEY_COLUMNS) of a grain keeping `kept`, from (*DIMENSIONS[, reviewer]) values."""
+    return tuple(
+        values[index] if dim in kept and index < len(values) else ANY[dim]
+        for index, dim in enumerate(KEY_COLUMNS)
+    )
 
 
-# The rows of _finest_rows, in this order.
+_DATED_PREFIXES = tuple(f"{metric}:" for metric in DATED_METRICS)
+# (grain, dimensions kept, date-keyed) in the order of the unique index.
+_EVERY_GRAIN = sorted(
+    [(grain, kept, False) for grain, kept in GRAINS.items()]
+    + [(grain, kept, True) for grain, kept in DATED_GRAINS.items()]
+)
+
+
+class _Sums:
+    """The rebuild's counts, summed in memory: per combination of dimension values, and for
+    the grains that keep the reviewer, per grain as the analyses are read (an analysis counts
+    for each of its reviewers, so their sums are summed once, not projected later)."""
+
+    def __init__(self) -> None:
+        self.per_values: dict[tuple, dict[str, int]] = {}
+        self.per_reviewer = {grain: {} for grain, kept, _ in _EVERY_GRAIN if REVIEWER in kept}
+
+    def add(self, values: tuple, reviewers: list[int], counts: dict[str, int]) -> None:
+        _sum_into(self.per_values, values, counts)
+        if not reviewers:
+            return
+        parts = _split(counts)
+        for grain, kept, dated in _EVERY_GRAIN:
+            if REVIEWER in kept and parts[dated]:
+                for reviewer in reviewers:
+                    bucket = _project((*values, reviewer), kept)
+                    _sum_into(self.per_reviewer[grain], bucket, parts[dated])
+
+    def rows(self) -> Iterator[tuple]:
+        """(grain, *KEY_COLUMNS, metric, key, n) for every non-zero count of every grain, in
+        the order of the unique index."""
+        split: tuple[dict, dict] = ({}, {})  # dimension values -> counts without, with dates
+        for values, counts in self.per_values.items():
+            for dated, part in enumerate(_split(counts)):
+                if part:
+                    split[dated][values] = part
+        for grain, kept, dated in _EVERY_GRAIN:
+            if REVIEWER in kept:
+                buckets = self.per_reviewer[grain]
+            elif len(kept) == len(DIMENSIONS):
+                buckets = {(*values, ANY[REVIEWER]): part for values, part in split[dated].items()}
+            else:
+                buckets = {}
+                for values, part in split[dated].items():
+                    _sum_into(buckets, _project(values, kept), part)
+            for bucket in sorted(buckets):
+                counts = buckets[bucket]
+                for name in sorted(counts):
+                    n = counts[name]
+                    if n:
+                        metric, _, key = name.partition(":")
+                        yield (grain, *bucket, metric, key, n)
+
+
+# The rows of _Sums.rows, in this order.
 _COPY_TALLIES = (
     "COPY overview_tally (grain, organisation, year, decision_area, status, reviewer_id, "
     "metric, key, n) FROM STDIN"
@@ -573,10 +627,10 @@ _INSERT_TALLY = (
 )
 
 
-def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
-    """Write the finest grains' rows into the emptied tally table, then the coarser grains."""
+def _fill_tallies(session: Session, rows: Iterable[tuple]) -> None:
+    """Write every grain's rows into the emptied tally table, then index them."""
     connection = session.connection()
-    # Filling the table and then indexing it is several times faster than keeping the six
+    # Filling the table and then indexing it is several times faster than keeping the
     # secondary indexes up to date row by row; DDL is transactional on both databases.
     indexes = sorted(OverviewTally.__table__.indexes, key=lambda index: index.name)
     for index in indexes:
@@ -584,32 +638,19 @@ def _fill_tallies(session: Session, finest_rows: Iterable[tuple]) -> None:
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()
         with cursor.copy(_COPY_TALLIES) as copy:
-            for row in finest_rows:
+            for row in rows:
                 copy.write_row(row)
-        _roll_up(session)
         for index in indexes:
             index.create(connection)
         return
     # SQLite: the driver's executemany with plain tuples (building SQLAlchemy parameters for
-    # millions of rows costs more than the inserts), and room to sort the indexes in memory.
-    previous = {
-        pragma: int(connection.exec_driver_sql(f"PRAGMA {pragma}").scalar())
-        for pragma in ("cache_size", "threads")
-    }
-    connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, this connection only
-    connection.exec_driver_sql("PRAGMA threads = 2")  # helper threads to sort the indexes
-    try:
-        rows = iter(finest_rows)
-        while batch := list(islice(rows, 10_000)):
-            connection.exec_driver_sql(_INSERT_TALLY, batch)
-        _log.debug("rebuild: finest grains inserted, process CPU %.1f s", time.process_time())
-        _roll_up(session)
-        _log.debug("rebuild: coarser grains summed, process CPU %.1f s", time.process_time())
-        for index in indexes:
-            index.create(connection)
-    finally:
-        for pragma, value in previous.items():
-            connection.exec_driver_sql(f"PRAGMA {pragma} = {value}")
+    # a million rows costs more than the inserts).
+    rows = iter(rows)
+    while batch := list(islice(rows, 10_000)):
+        connection.exec_driver_sql(_INSERT_TALLY, batch)
+    _log.debug("rebuild: tallies inserted, process CPU %.1f s", time.process_time())
+    for index in indexes:
+        index.create(connection)
 
 
 @dataclass(frozen=True)
