@@ -23,7 +23,8 @@ from tests.browser.helpers import (
     set_language,
 )
 
-pytestmark = pytest.mark.browser
+# One worker runs every scan (`--dist loadgroup`), so that wcag22.txt collects all of them.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("axe")]
 
 FLOOR = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 GOAL = {"wcag22aa"}
