@@ -23,8 +23,8 @@ from tests.browser.helpers import (
     set_language,
 )
 
-# One worker runs every scan (`--dist loadgroup`), so that wcag22.txt collects all of them.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("axe")]
+# One worker runs every scan (`--dist loadfile` in pyproject.toml): wcag22.txt collects all.
+pytestmark = pytest.mark.browser
 
 FLOOR = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 GOAL = {"wcag22aa"}
