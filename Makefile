@@ -31,8 +31,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# -n auto: one pytest-xdist worker per core; `pytest -n0` runs in one process.
 test: translations lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: translations
 	$(BIN)/python benchmarks/run.py

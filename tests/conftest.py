@@ -1,6 +1,7 @@
 """Shared fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL),
-emptied after every test, a test client that handles CSRF tokens like a browser, users, analyses
-and a review team. The data itself is built by tests/factories.py."""
+one per worker under pytest-xdist, emptied after every test, a test client that handles CSRF
+tokens like a browser, users, analyses and a review team. The data itself is built by
+tests/factories.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from bka import create_app
 from bka.extensions import db
@@ -26,12 +27,16 @@ CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def compile_catalogs() -> None:
-    """Compile .po to .mo, as the build does: compiled catalogs are never committed."""
+    """Compile .po to .mo, as the build does: compiled catalogs are never committed. Written
+    aside and renamed: xdist workers compile at the same time and never read half a file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
-        with po_path.with_suffix(".mo").open("wb") as handle:
+        partial = po_path.with_name(f"messages.{worker}.mo")  # ignored by git, as *.mo
+        with partial.open("wb") as handle:
             write_mo(handle, catalog)
+        partial.replace(po_path.with_suffix(".mo"))
 
 
 def _reset_schema(app) -> None:
@@ -43,11 +48,30 @@ def _reset_schema(app) -> None:
                 connection.execute(text("CREATE SCHEMA public"))
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """The xdist worker's own PostgreSQL database beside the given one (bka_test_gw0, ...),
+    created on first use: workers would otherwise empty each other's tables."""
+    given = make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if not connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+            ):
+                connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'bka-test.sqlite3'}"
-    )
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:  # tmp_path_factory is the worker's own under xdist
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'bka-test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
 
 
 @pytest.fixture(scope="session")

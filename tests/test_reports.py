@@ -534,5 +534,6 @@ def test_every_text_field_at_its_maximum_renders_every_report(app, make_user, se
             for locale in ("sv", "en"):
                 pdf = reporting.render(kind, analysis, checklists, locale, PRINTED)
                 assert pdf.startswith(b"%PDF"), (kind, locale)
-                if kind == "analysis" and locale == "sv":
-                    assert "¶SLUT" in text_of(pdf)[1]
+                if kind == "analysis" and locale == "sv":  # pages read up to the first end
+                    pages = PdfReader(io.BytesIO(pdf)).pages
+                    assert any("¶SLUT" in page.extract_text() for page in pages)

@@ -3,7 +3,8 @@
 Chromium comes from the distribution (`apt-get install chromium`); Playwright never downloads a
 browser. Without Chromium (or without Playwright) these tests are skipped with the reason, except
 under CI=true, where a missing browser fails the run. They always run against their own SQLite
-database, so the PostgreSQL pass of .ci/run deselects them (`-m "not browser"`).
+database, so the PostgreSQL pass of .ci/run deselects them (`-m "not browser"`). Under
+pytest-xdist every worker that runs any of them starts its own server and browser.
 """
 
 from __future__ import annotations
@@ -125,7 +126,10 @@ def live_server(chromium, tmp_path_factory, artifacts) -> LiveServer:
     _bka(["db", "upgrade"], instance)
     _bka(["demo"], instance)
     port = _free_port()
-    log = open(artifacts / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    # One server per xdist worker, each with its own log.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    log_path = artifacts / (f"server-{worker}.log" if worker else "server.log")
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(  # noqa: S603 - fixed command line
         [
             sys.executable,
@@ -155,7 +159,7 @@ def live_server(chromium, tmp_path_factory, artifacts) -> LiveServer:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log.close()
-            raise RuntimeError(f"bka run did not start; see {artifacts / 'server.log'}")
+            raise RuntimeError(f"bka run did not start; see {log_path}")
         time.sleep(0.2)
     yield LiveServer(url, instance, process)
     process.terminate()

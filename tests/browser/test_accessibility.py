@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     set_language,
 )
 
+# One worker runs every scan (`--dist loadfile` in pyproject.toml): wcag22.txt collects all.
 pytestmark = pytest.mark.browser
 
 FLOOR = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
