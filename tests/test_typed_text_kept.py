@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from werkzeug.datastructures import MultiDict
 
-from bka.domain import lifecycle, unsaved
+from bka.domain import lifecycle, sessions, unsaved
 from bka.extensions import db
 from bka.models import (
     AuditEvent,
@@ -349,7 +349,7 @@ def test_kept_text_is_offered_only_while_the_user_may_edit(app, browser, owner_o
 
 def test_kept_text_expires_after_a_day(app, owner_on_step):
     owner, analysis_id, _step = owner_on_step
-    token = unsaved.new_token()
+    token = sessions.new_token()
     with app.app_context():
         user = db.session.get(User, owner.id)
         then = utcnow() - unsaved.KEEP_FOR - timedelta(minutes=1)
@@ -363,7 +363,7 @@ def test_kept_text_expires_after_a_day(app, owner_on_step):
 
 def test_keeping_is_limited_in_size_and_per_browser(app, owner_on_step):
     owner, analysis_id, _step = owner_on_step
-    token = unsaved.new_token()
+    token = sessions.new_token()
     with app.app_context():
         user = db.session.get(User, owner.id)
         too_much = [("proposal", "a" * unsaved.MAX_CHARACTERS)]

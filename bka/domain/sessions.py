@@ -47,6 +47,11 @@ class SessionPolicy:
         )
 
 
+def new_token() -> str:
+    """A random browser token (256 bits); sessions and kept step text both use them."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -71,7 +76,7 @@ def start(
     """A new session for `user`: the record (added, not committed) and the token for the
     browser. Only the token's hash is stored."""
     now = now or utcnow()
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     record = UserSession(
         token_hash=hash_token(token),
         user_id=user.id,

@@ -10,12 +10,11 @@ edit the analysis (the view checks). It is never an answer: the user checks it a
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from bka.domain.sessions import hash_token
 from bka.extensions import db
 from bka.models import Analysis, UnsavedStep, User
 from bka.models.base import utcnow
@@ -26,23 +25,6 @@ KEEP_FOR = timedelta(hours=24)
 MAX_CHARACTERS = 200_000
 # Steps kept per browser; a new one replaces the oldest.
 MAX_PER_BROWSER = 5
-TOKEN_BYTES = 32
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def looks_like_token(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and 40 <= len(value) <= 64
-        and all(c.isalnum() or c in "-_" for c in value)
-    )
 
 
 def purge(now: datetime | None = None) -> int:

@@ -29,6 +29,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from bka.domain import audit, unsaved
 from bka.domain.checklists import STEP_KEYS
+from bka.domain.sessions import looks_like_token, new_token
 from bka.extensions import db
 from bka.models import UnsavedStep, User
 from bka.web.sessions import ENDED_LOGIN
@@ -45,7 +46,7 @@ def cookie_name() -> str:
 
 def _browser_token() -> str | None:
     token = request.cookies.get(cookie_name())
-    return token if unsaved.looks_like_token(token) else None
+    return token if looks_like_token(token) else None
 
 
 def keeps_typed_text(view):
@@ -74,7 +75,7 @@ def _keep(analysis_id: int, step_key: str):
         validate_csrf(request.form.get("csrf_token"), time_limit=CSRF_AGE_SECONDS)
     except ValidationError:
         return None
-    token = _browser_token() or unsaved.new_token()
+    token = _browser_token() or new_token()
     owner_id = session.get(ENDED_LOGIN) or None
     owner = db.session.get(User, owner_id) if isinstance(owner_id, int) else None
     fields = [
