@@ -49,6 +49,11 @@ def _label(mapping: dict, key) -> str:
     return str(mapping.get(key, key))
 
 
+def _labelled(mapping: dict, counts, keys: Iterable) -> Iterable[tuple[str, int]]:
+    """(label, count) for each key in `keys` that counted anything, in that order."""
+    return ((_label(mapping, key), counts[key]) for key in keys if counts[key])
+
+
 def _tables(overview: Overview, convention: Convention, locale: str) -> list[Table]:
     article = lambda number: article_label(convention, number, locale)  # noqa: E731
     result = [
@@ -117,11 +122,7 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
             "weakens_age",
             _("Child groups affected negatively, by age"),
             _("Age band"),
-            (
-                (_label(labels.AGE_BAND, key), overview.metric("weakens_age")[key])
-                for key in AGE_BANDS
-                if overview.metric("weakens_age")[key]
-            ),
+            _labelled(labels.AGE_BAND, overview.metric("weakens_age"), AGE_BANDS),
         ),
         _counts(
             "weakens_situation",
@@ -149,9 +150,11 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
             _("Decisions by outcome"),
             (_("Outcome"), _("Decisions")),
             tuple(
-                (_label(labels.DECISION_OUTCOME, key), overview.metric("decision_outcome")[key])
-                for key in labels.DECISION_OUTCOME
-                if overview.metric("decision_outcome")[key]
+                _labelled(
+                    labels.DECISION_OUTCOME,
+                    overview.metric("decision_outcome"),
+                    labels.DECISION_OUTCOME,
+                )
             ),
         ),
         Table(
@@ -159,9 +162,11 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
             _("Do the decisions follow the analyses' conclusions?"),
             (_("Answer"), _("Decisions")),
             tuple(
-                (_label(labels.FOLLOWS_CONCLUSION, key), overview.metric("decision_follows")[key])
-                for key in labels.FOLLOWS_CONCLUSION
-                if overview.metric("decision_follows")[key]
+                _labelled(
+                    labels.FOLLOWS_CONCLUSION,
+                    overview.metric("decision_follows"),
+                    labels.FOLLOWS_CONCLUSION,
+                )
             ),
         ),
         _counts(
