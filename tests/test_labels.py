@@ -6,7 +6,7 @@ These checks used to be import-time asserts in the forms, which vanish under `py
 import pytest
 
 from bka.config import Config
-from bka.domain import entries, labels, lifecycle, progress, screening, workflow
+from bka.domain import entries, follow_up, labels, lifecycle, progress, screening, workflow
 from bka.domain.checklists import AREAS
 from bka.domain.history import DETAIL_FIELDS
 from bka.models.analysis import MEMBER_ROLES
@@ -46,6 +46,13 @@ PAIRS = {
     "decision_outcome_hint": (labels.DECISION_OUTCOME_HINT, lifecycle.DECISION_OUTCOMES),
     "follows_conclusion": (labels.FOLLOWS_CONCLUSION, lifecycle.FOLLOWS_CONCLUSION),
     "status": (workflow.STATUS_LABELS, workflow.STATUSES),
+    "fared": (labels.FARED, follow_up.FARED),
+    "measure_progress": (labels.MEASURE_PROGRESS, follow_up.MEASURE_PROGRESS),
+    "observation": (labels.OBSERVATION, follow_up.OBSERVATIONS),
+    "event_kind": (labels.EVENT_KIND, follow_up.EVENT_KINDS),
+    "condition": (labels.CONDITION, follow_up.CONDITIONS),
+    "follow_up_kind": (labels.FOLLOW_UP_KIND, follow_up.FOLLOW_UP_KINDS),
+    "follow_up_add": (labels.FOLLOW_UP_ADD, follow_up.FOLLOW_UP_KINDS),
 }
 
 
@@ -57,8 +64,12 @@ def test_every_key_has_one_label(name):
 
 
 def test_field_labels_cover_every_entry_field_and_detail():
-    assert set(labels.FIELD_LABELS) == {"details", *entries.ENTRY_KINDS}
-    for name, kind in entries.ENTRY_KINDS.items():
+    assert set(labels.FIELD_LABELS) == {
+        "details",
+        *entries.ENTRY_KINDS,
+        *follow_up.FOLLOW_UP_KINDS,
+    }
+    for name, kind in (*entries.ENTRY_KINDS.items(), *follow_up.FOLLOW_UP_KINDS.items()):
         assert set(labels.FIELD_LABELS[name]) == set(kind.fields), name
     assert set(DETAIL_FIELDS) <= set(labels.FIELD_LABELS["details"])
 

@@ -178,6 +178,57 @@ FOLLOWS_CONCLUSION = {
     "partly": _l("Partly"),
     "no": _l("No"),
 }
+# --- follow-up after the decision (bka.domain.follow_up) ---
+FARED = {
+    "as_predicted": _l("As predicted"),
+    "better": _l("Better than predicted"),
+    "worse": _l("Worse than predicted"),
+    "mixed": _l("Better for some, worse for others"),
+    "unknown": _l("Cannot be told yet"),
+}
+MEASURE_PROGRESS = {
+    **MEASURE_STATUS,
+    "late": _l("Late"),
+    "dropped": _l("Dropped"),
+}
+OBSERVATION = {
+    "as_predicted": _l("As predicted"),
+    "better": _l("Better than predicted"),
+    "worse": _l("Worse than predicted"),
+    "not_yet_known": _l("Not yet known"),
+}
+EVENT_KIND = {
+    "go_live": _l("Go-live"),
+    "incident": _l("Incident"),
+    "pause": _l("Paused"),
+    "resumed": _l("Resumed"),
+    "new_information": _l("New information"),
+    "complaint": _l("Complaint"),
+    "decision_changed": _l("Decision changed"),
+}
+CONDITION = {
+    "above": _l("A reading above the value"),
+    "below": _l("A reading below the value"),
+    "changes_by": _l("A reading that differs from the baseline by at least this many per cent"),
+    "event": _l("An event of this kind"),
+}
+FOLLOW_UP_KIND = {
+    "checkpoints": _l("Checkpoints"),
+    "readings": _l("Readings"),
+    "measure_updates": _l("Status of the measures"),
+    "observed_effects": _l("Observed effects"),
+    "events": _l("Events"),
+    "child_feedback": _l("Feedback to children"),
+}
+FOLLOW_UP_ADD = {
+    "checkpoints": _l("Add a checkpoint"),
+    "readings": _l("Add a reading"),
+    "measure_updates": _l("Update the status"),
+    "observed_effects": _l("Record an observed effect"),
+    "events": _l("Add an event"),
+    "child_feedback": _l("Record feedback to children"),
+}
+
 # Keyed by the choices of the question whether children were heard (contract.CHILDREN_HEARD),
 # plus the overview's own "unanswered" and "not applicable".
 HEARD = {
@@ -255,6 +306,44 @@ FIELD_LABELS = {
         "responsible": _l("Responsible"),
         "measure_on": _l("Date of measurement"),
     },
+    "checkpoints": {
+        "title": _l("Checkpoint"),
+        "due_on": _l("Date"),
+        "closed_on": _l("Closed on"),
+        "fared": _l("Did children fare as predicted?"),
+        "conclusion": _l("Conclusion"),
+        "changes": _l("What changes now"),
+    },
+    "readings": {
+        "indicator_id": _l("Indicator"),
+        "value": _l("Value"),
+        "measured_on": _l("Date of measurement"),
+        "source": _l("Source"),
+        "comment": _l("Comment"),
+    },
+    "measure_updates": {
+        "measure_id": _l("Measure"),
+        "status": _l("Status"),
+        "updated_on": _l("Date"),
+        "evidence": _l("Evidence"),
+    },
+    "observed_effects": {
+        "impact_id": _l("Predicted effect"),
+        "observation": _l("What was observed"),
+        "observed_on": _l("Date"),
+        "evidence": _l("Evidence"),
+    },
+    "events": {
+        "kind": _l("Kind of event"),
+        "occurred_on": _l("Date"),
+        "title": _l("What happened"),
+        "description": _l("Description"),
+    },
+    "child_feedback": {
+        "given_on": _l("Date"),
+        "channel": _l("How children were told"),
+        "message": _l("What children were told"),
+    },
 }
 
 # Every label table a template or report looks up by name.
@@ -278,4 +367,11 @@ LABELS = {
     "language": LANGUAGE,
     "entry_kind": ENTRY_KIND,
     "entry_add": ENTRY_ADD,
+    "fared": FARED,
+    "measure_progress": MEASURE_PROGRESS,
+    "observation": OBSERVATION,
+    "event_kind": EVENT_KIND,
+    "condition": CONDITION,
+    "follow_up_kind": FOLLOW_UP_KIND,
+    "follow_up_add": FOLLOW_UP_ADD,
 }

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from bka.domain import (
     audit,
+    follow_up,
     four_eyes,
     history,
     notifications,
@@ -444,6 +445,8 @@ def record_decision(
         analysis.diarienummer = diarienummer
     db.session.flush()
     transition(analysis, checklists, move, user)
+    if analysis.status == workflow.DECIDED:
+        follow_up.offer_checkpoints(analysis, decided_on, user)
     if outcome == REFERRED_BACK:
         versions.open_linked_version(analysis, checklists, user, record)
     return record

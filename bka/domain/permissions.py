@@ -20,7 +20,20 @@ COMMENT = "comment"
 RESOLVE_COMMENTS = "resolve_comments"
 REVIEW = "review"
 ADMINISTER = "administer"  # the administrators' area: overview, exports, users, checklists
-ACTIONS = (VIEW, EDIT, MANAGE_MEMBERS, CREATE, COMMENT, RESOLVE_COMMENTS, REVIEW, ADMINISTER)
+RECORD_FOLLOW_UP = "record_follow_up"  # readings, events, checkpoints... after the decision
+ACTIONS = (
+    VIEW,
+    EDIT,
+    MANAGE_MEMBERS,
+    CREATE,
+    COMMENT,
+    RESOLVE_COMMENTS,
+    REVIEW,
+    ADMINISTER,
+    RECORD_FOLLOW_UP,
+)
+# The team records follow-up once the decision is taken, until the follow-up is closed.
+FOLLOW_UP_STATUSES = frozenset({workflow.DECIDED, workflow.FOLLOW_UP})
 
 
 def member_role(user: User, analysis: Analysis) -> str | None:
@@ -58,6 +71,8 @@ def can(user: User | None, action: str, analysis: Analysis | None = None) -> boo
         return role in (MEMBER_OWNER, MEMBER_EDITOR, MEMBER_REVIEWER)
     if action == RESOLVE_COMMENTS:
         return role in (MEMBER_OWNER, MEMBER_EDITOR)
+    if action == RECORD_FOLLOW_UP:
+        return role in (MEMBER_OWNER, MEMBER_EDITOR) and analysis.status in FOLLOW_UP_STATUSES
     if action == REVIEW:
         return analysis.status == workflow.IN_REVIEW and _acting_reviewer(user, role, analysis)
     if action.startswith("transition:"):

@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -125,3 +126,9 @@ class Indicator(EntryMixin, db.Model):
     source: Mapped[str] = mapped_column(String(300), default="")
     responsible: Mapped[str] = mapped_column(String(200), default="")
     measure_on: Mapped[date | None] = mapped_column(Date)
+    # Numbers for follow-up: readings are drawn against these, triggers compare with them.
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    # A reading is due every so many months after the first date of measurement.
+    reading_every_months: Mapped[int | None] = mapped_column(Integer)

@@ -139,7 +139,8 @@ class DecisionRecord(db.Model):
 
 class VersionLink(db.Model):
     """An analysis that continues an earlier one as its next version, and why: the referral
-    back (återremiss) that sent the earlier one back to the team."""
+    back (återremiss) that sent the earlier one back to the team, or a re-assessment
+    (omprövning) opened during follow-up, for a trigger that was met."""
 
     __tablename__ = "version_link"
 
@@ -152,6 +153,10 @@ class VersionLink(db.Model):
     )
     decision_id: Mapped[int | None] = mapped_column(
         ForeignKey("decision_record.id", ondelete="CASCADE")
+    )
+    reason: Mapped[str] = mapped_column(String(16), default="referred_back")
+    trigger_hit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trigger_hit.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
