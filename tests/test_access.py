@@ -63,6 +63,14 @@ CASES = [
     ("POST", "/account/two-factor", {"code": "123456"}, SIGNED_IN),
     ("GET", "/account/two-factor/disable", {}, SIGNED_IN),  # without TOTP: to the account
     ("POST", "/account/two-factor/disable", {"password": "x", "code": "1"}, SIGNED_IN),
+    # Only one's own sessions: any other number is unknown to the user.
+    (
+        "POST",
+        "/account/sessions/{s}/end",
+        {},
+        {"anonymous": LOGIN, **{role: HIDDEN for role in ROLES if role != "anonymous"}},
+    ),
+    ("POST", "/account/sessions/end-others", {}, SIGNED_IN),
     ("GET", "/", {}, SIGNED_IN),
     ("GET", "/notifications", {}, SIGNED_IN),
     ("POST", "/notifications/read", {}, SIGNED_IN),
@@ -223,7 +231,7 @@ def test_route_access(setting, make_browser, role, method, url, data, expected):
     browser = make_browser()
     if role != "anonymous":
         browser.login(users[role])
-    target = url.format(**ids)
+    target = url.format(s=999_999, **ids)
     data = {
         key: value.format(**ids) if isinstance(value, str) else value for key, value in data.items()
     }
@@ -245,6 +253,7 @@ def test_every_route_is_covered(app):
             .replace("/steps/decision", "/steps/<step_key>")
             .replace("{u}", "<int:user_id>")
             .replace("{r}", "<int:event_id>")
+            .replace("{s}", "<int:session_id>")
             .replace("/export/analyses.csv", "/export/<what>.<fmt>")
             .split("?")[0]
         )

@@ -373,3 +373,78 @@ def test_signing_in_again_after_a_version_raise_keeps_only_this_browser(
         policy = sessions.SessionPolicy.from_config(app.config)
         assert sessions.find_live(session["_user_id"], policy) is second
     assert sent_to_login(other.get("/"))
+
+
+def test_users_see_where_they_are_signed_in_and_end_one_session(app, make_browser, make_user):
+    member = make_user()
+    here, phone, laptop = make_browser(), make_browser(), make_browser()
+    phone.login(member)
+    laptop.login(member)
+    here.login(member)
+    page = here.get("/account").get_data(as_text=True)
+    assert "Där du är inloggad" in page and page.count("Logga ut<span") == 2
+    assert "Den här webbläsaren" in page
+    with app.app_context():
+        phone_session = db.session.scalars(
+            select(UserSession).where(UserSession.user_id == member.id).order_by(UserSession.id)
+        ).first()
+    assert here.get(f"/account/sessions/{phone_session.id}/end").status_code == 405
+    assert here.post(f"/account/sessions/{phone_session.id}/end", csrf=False).status_code == 400
+
+    response = here.post(f"/account/sessions/{phone_session.id}/end")
+    assert response.status_code == 302 and response.location.endswith("/account#sessions")
+    assert sent_to_login(phone.get("/"))
+    assert laptop.get("/").status_code == 200 and here.get("/").status_code == 200
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "session_ended")
+        ).one()
+        assert (event.actor_id, event.details) == (member.id, {"session": phone_session.id})
+
+
+def test_no_one_ends_another_users_session_by_its_number(app, make_browser, make_user):
+    owner, intruder = make_user(), make_user()
+    victim_browser, intruder_browser = make_browser(), make_browser()
+    victim_browser.login(owner)
+    intruder_browser.login(intruder)
+    record = the_record(app, owner)
+    assert intruder_browser.post(f"/account/sessions/{record.id}/end").status_code == 404
+    assert intruder_browser.post("/account/sessions/99999999999/end").status_code == 404
+    assert victim_browser.get("/").status_code == 200
+
+
+def test_sign_out_everywhere_else_keeps_this_browser(app, make_browser, make_user):
+    member = make_user()
+    here, phone = make_browser(), make_browser()
+    phone.login(member)
+    here.login(member)
+    response = here.post("/account/sessions/end-others")
+    assert response.status_code == 302
+    assert sent_to_login(phone.get("/")) and here.get("/").status_code == 200
+    page = here.get("/account").get_data(as_text=True)
+    assert "Logga ut överallt annars" not in page and "Den här webbläsaren" in page
+
+
+@pytest.mark.parametrize(
+    ("agent", "expected"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0 Safari/537.36 Edg/120.0",
+            ("Edge", "Windows"),
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+            ("Safari", "iOS"),
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            ("Firefox", "Linux"),
+        ),
+        ("curl/8.5.0", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_the_session_list_names_common_browsers(agent, expected):
+    assert sessions.browser_of(agent) == expected

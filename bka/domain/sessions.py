@@ -175,11 +175,69 @@ def open_sessions(user: User, policy: SessionPolicy, now: datetime | None = None
         return 0
     now = now or utcnow()
     return db.session.scalar(
-        select(func.count(UserSession.id)).where(
-            UserSession.user_id == user.id,
-            UserSession.revoked_at.is_(None),
-            UserSession.session_version == user.session_version,
-            UserSession.expires_at > now,
-            UserSession.last_seen_at > now - policy.idle,
+        select(func.count(UserSession.id)).where(*_live_clause(user, policy, now))
+    )
+
+
+def _live_clause(user: User, policy: SessionPolicy, now: datetime):
+    return (
+        UserSession.user_id == user.id,
+        UserSession.revoked_at.is_(None),
+        UserSession.session_version == user.session_version,
+        UserSession.expires_at > now,
+        UserSession.last_seen_at > now - policy.idle,
+    )
+
+
+def live_sessions(
+    user: User, policy: SessionPolicy, now: datetime | None = None
+) -> list[UserSession]:
+    """The sessions of `user` that would still be let in now, most recently used first: what
+    the account page lists so the user can spot and end one they do not recognise."""
+    if not user.active:
+        return []
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(*_live_clause(user, policy, now))
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
         )
     )
+
+
+def end_own_session(user: User, session_id: int, now: datetime | None = None) -> bool:
+    """Revoke one of the user's own sessions by its id; False when `session_id` is not a
+    session of `user` still open (someone else's session is never touched). The caller audits
+    and commits."""
+    record = db.session.get(UserSession, session_id)
+    if record is None or record.user_id != user.id or record.revoked_at is not None:
+        return False
+    end_session(record, now)
+    return True
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Android", "Android"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def browser_of(user_agent: str | None) -> tuple[str | None, str | None]:
+    """The browser and system a user agent names, as far as the common ones go (None where
+    unknown): enough for a person to recognise their own devices in the list."""
+    agent = user_agent or ""
+    browser = next((name for marker, name in _BROWSERS if marker in agent), None)
+    system = next((name for marker, name in _SYSTEMS if marker in agent), None)
+    return browser, system

@@ -10,6 +10,7 @@ import qrcode
 import qrcode.image.svg
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -24,6 +25,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 
 from bka.domain import accounts, audit, two_factor
+from bka.domain import sessions as login_sessions
 from bka.domain.accounts import password_hasher
 from bka.domain.errors import DomainError, FieldError, Throttled
 from bka.extensions import db
@@ -39,6 +41,8 @@ from bka.forms.auth import (
 from bka.models import User
 from bka.models.base import utcnow
 from bka.web.security import form_checks_csrf
+from bka.web.sessions import current_record
+from bka.web.sessions import policy as session_policy
 
 # Between a right password and the TOTP code: who, which session version, where to, since when.
 PENDING = "pending_second_factor"
@@ -200,7 +204,49 @@ def account():
         form=form,
         recovery_codes_left=two_factor.recovery_codes_left(current_user),
         totp_required=two_factor.required(current_user, current_app.config["REQUIRE_TOTP_FOR"]),
+        sessions=[
+            (record, *login_sessions.browser_of(record.user_agent))
+            for record in login_sessions.live_sessions(current_user, session_policy())
+        ],
+        this_session=current_record(),
     )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_own_session(session_id: int):
+    """Sign out one of your own sessions elsewhere (a browser you do not recognise)."""
+    if session_id == current_record().id:  # this browser signs out with "Log out"
+        abort(400)
+    if not login_sessions.end_own_session(current_user, session_id):
+        abort(404)
+    audit.record(
+        "session_ended",
+        actor=current_user,
+        object_type="user",
+        object_id=current_user.id,
+        details={"session": session_id},
+    )
+    db.session.commit()
+    flash(_l("That session has ended."), "success")
+    return redirect(url_for("auth.account") + "#sessions")
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    """Sign out everywhere but here."""
+    ended = login_sessions.end_sessions(current_user, except_current=current_record())
+    audit.record(
+        "sessions_ended",
+        actor=current_user,
+        object_type="user",
+        object_id=current_user.id,
+        details={"sessions": ended},
+    )
+    db.session.commit()
+    flash(_l("Your other sessions have ended."), "success")
+    return redirect(url_for("auth.account") + "#sessions")
 
 
 def _guarded_change(form, change) -> int | None:
