@@ -310,7 +310,7 @@ FIELD_LABELS = {
         "unit": _l("Unit"),
         "baseline_value": _l("Baseline value"),
         "target_value": _l("Target value"),
-        "reading_every_months": _l("A new reading every (months)"),
+        "reading_every_months": _l("Months between readings"),
     },
     "triggers": {
         "description": _l("Signal"),

@@ -79,7 +79,7 @@ def check_trigger(analysis: Analysis, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _exact(number: float) -> Decimal:
-    """The number as it was typed: 0.29 × 100 is 28.999… in floating point, not 29."""
+    """The number as it was typed: 1.21 − 1.1 is 0.10999… in floating point, not 0.11."""
     return Decimal(repr(number))
 
 
