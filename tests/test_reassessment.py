@@ -4,14 +4,16 @@ linked version, or settled with a reason."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from bka.domain import analyses as ops
-from bka.domain import follow_up, history, reassessment
+from bka.domain import follow_up, history, reassessment, reporting
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.errors import FieldError
 from bka.domain.progress import load_state
@@ -559,3 +561,23 @@ def test_a_snapshot_stored_before_triggers_and_numbers_still_verifies_and_compar
         assert history.verify_revision(revision) == history.INTACT
         now = history.snapshot(load_state(analysis, ops.checklists_for(analysis)))
         assert history.diff(content, now) == []
+
+
+def test_the_analysis_report_lists_the_triggers_and_the_indicators_numbers(app, decided):
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, decided.id)
+        pdf = reporting.render(
+            "analysis", analysis, ops.checklists_for(analysis), "en", date(2025, 1, 1)
+        )
+    text = "".join(
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    for expected in (
+        "Triggers for re-assessment",
+        CHANGE,
+        "A reading that differs from the baseline by at least this many per cent",
+        "20 %",
+        "An event of this kind: Paused",
+        "Ingen samlad kontroll i dag (40 %)",
+    ):
+        assert "".join(expected.split()) in text, expected
