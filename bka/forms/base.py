@@ -15,7 +15,7 @@ from wtforms import BooleanField, PasswordField, SelectMultipleField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from bka.domain.errors import FieldError
 from bka.domain.personnummer import looks_like_personnummer
@@ -100,9 +100,12 @@ class DateField(wtforms.DateField):
 _DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
 
-class NumberField(StringField):
+class NumberField(wtforms.Field):
     """A decimal number typed as Swedes write it ("12,5", "1 234,5") or with a point ("12.5");
-    `data` is a float, or None when left empty. Shown back in the page's language."""
+    `data` is a float, or None when left empty. Shown back in the page's language. Not a
+    StringField: it holds no free text (nothing to check for personnummer)."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         self.data = None
