@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer
 
 from reports import sections
 from reports.building import (
@@ -222,7 +222,19 @@ def _alternatives(data: ReportData, gettext: Gettext, styles: Styles, width: flo
 
 
 def _follow_up(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
-    return [sections.indicators(data, gettext, styles, width)] if data.indicators else []
+    story = [sections.indicators(data, gettext, styles, width)] if data.indicators else []
+    if data.triggers:
+        header = [gettext("Signal"), gettext("When is the trigger met?")]
+        rows = [[markup(item.description), markup(item.condition)] for item in data.triggers]
+        story.append(
+            KeepTogether(
+                [
+                    Para(markup(gettext("Triggers for re-assessment")), styles.h2),
+                    table(header, rows, [w * width for w in (0.5, 0.5)], styles),
+                ]
+            )
+        )
+    return story
 
 
 # The entries shown after a step's answers, by step key; steps not listed have none.

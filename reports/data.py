@@ -106,6 +106,14 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class TriggerRow:
+    """A trigger for re-assessment: the signal, and when it is met, in words."""
+
+    description: str
+    condition: str
+
+
+@dataclass(frozen=True)
 class ReviewRow:
     number: int
     reviewer: str
@@ -164,6 +172,7 @@ class ReportData:
     alternatives: tuple[AlternativeRow, ...] = ()
     measures: tuple[MeasureRow, ...] = ()
     indicators: tuple[IndicatorRow, ...] = ()
+    triggers: tuple[TriggerRow, ...] = ()
     child_friendly_summary: str = ""
     complaint_routes: str = ""
     reviews: tuple[ReviewRow, ...] = ()

@@ -45,6 +45,7 @@ EVERYONE = dict.fromkeys(ROLES, OK)
 STEP = "/analyses/{a}/steps/decision"
 ENTRY = "/analyses/{a}/entries/child_groups"
 GROUP_DATA = {"label": "Nya gruppen", "age_band": "6-12", "relation": "user"}
+REASSESSMENT = "/analyses/{a}/reassessment/hits/1"
 
 # (method, url, form data, expected outcome per role)
 CASES = [
@@ -117,6 +118,9 @@ CASES = [
     ("GET", "/analyses/{a}/decision", {}, analysis_rule(NOBODY_NOW)),
     ("POST", "/analyses/{a}/decision", {}, analysis_rule(NOBODY_NOW)),
     ("POST", "/analyses/{a}/transition/start_follow_up", {}, analysis_rule(NOBODY_NOW)),
+    # Acting on a met trigger needs follow-up (tested in its states in test_reassessment).
+    ("POST", REASSESSMENT + "/open", {}, analysis_rule(NOBODY_NOW)),
+    ("POST", REASSESSMENT + "/dismiss", {"reason": "Inget behov."}, analysis_rule(NOBODY_NOW)),
     (
         "POST",
         "/analyses/{a}/comments",
@@ -254,6 +258,7 @@ def test_every_route_is_covered(app):
             .replace("{u}", "<int:user_id>")
             .replace("{r}", "<int:event_id>")
             .replace("{s}", "<int:session_id>")
+            .replace("/hits/1/", "/hits/<int:hit_id>/")
             .replace("/export/analyses.csv", "/export/<what>.<fmt>")
             .split("?")[0]
         )

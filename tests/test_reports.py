@@ -506,6 +506,8 @@ def test_every_text_field_at_its_maximum_renders_every_report(app, make_user, se
     owner = make_user()
     with app.test_request_context():
         analysis = factories.complete_analysis(db.session.get(User, owner.id), area="education")
+        trigger = {"description": "Paus", "condition": "event", "event_kind": "pause"}
+        factories.entry(analysis, "triggers", trigger)
         checklists = ops.checklists_for(analysis)
         for kind_name, kind in ENTRY_KINDS.items():
             rows = db.session.scalars(

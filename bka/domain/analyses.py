@@ -36,6 +36,7 @@ from bka.models import (
     Impact,
     Membership,
     StepAnswer,
+    Trigger,
     User,
 )
 from bka.models.analysis import MEMBER_EDITOR, MEMBER_OWNER, MEMBER_VIEWER
@@ -237,8 +238,14 @@ def save_step(
 # --- structured entries -------------------------------------------------------------------------
 
 
-def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None) -> None:
-    """Rules across entries: impacts point at engaged articles and this analysis's groups."""
+def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None) -> dict:
+    """Rules across entries: impacts point at engaged articles and this analysis's groups,
+    triggers at this analysis's indicators. Returns the values to store."""
+    if kind.name == "triggers":
+        # Imported here: bka.domain.reassessment builds on follow_up, which builds on this module.
+        from bka.domain.reassessment import check_trigger
+
+        return check_trigger(state.analysis, values)
     if kind.name == "impacts":
         if values["article"] not in state.engaged_articles():
             raise FieldError("article", _l("Choose one of the articles engaged in step 4."))
@@ -259,6 +266,7 @@ def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None
             )
     if kind.name == "consultations" and values["age_from"] > values["age_to"]:
         raise FieldError("age_to", _l("The upper age cannot be lower than the lower age."))
+    return values
 
 
 # Steps whose completeness depends on another step's entries.
@@ -282,7 +290,7 @@ def save_entry(
 ):
     """Add an entry of `kind` (entry None) or change `entry`; returns the entry."""
     values = {name: values[name] for name in kind.fields if name in values}
-    _check_entry(state, kind, values, entry)
+    values = _check_entry(state, kind, values, entry)
     previous = {} if entry is None else history.entry_values(kind.name, entry)
     if entry is None:
         entry = kind.model(analysis_id=state.analysis.id)
@@ -309,15 +317,20 @@ def save_entry(
 
 
 def delete_entry(state: AnalysisState, kind: EntryKind, entry, user: User) -> None:
-    history.log_changes(
-        state.analysis,
-        user,
-        kind.name,
-        history.entry_values(kind.name, entry),
-        {},
-        entry_id=entry.id,
-    )
-    db.session.delete(entry)
+    """Remove `entry`; an indicator takes the triggers on its readings with it."""
+    doomed = [(kind.name, entry)]
+    if kind.name == "indicators":
+        doomed += [
+            ("triggers", trigger)
+            for trigger in db.session.scalars(
+                select(Trigger).where(Trigger.indicator_id == entry.id)
+            )
+        ]
+    for name, row in doomed:
+        history.log_changes(
+            state.analysis, user, name, history.entry_values(name, row), {}, entry_id=row.id
+        )
+        db.session.delete(row)
     _mark_steps_open(state.analysis, kind)
     touch(state.analysis, user)
     db.session.flush()

@@ -23,6 +23,7 @@ from bka.models import (
     Impact,
     Indicator,
     Measure,
+    Trigger,
 )
 
 AGE_BANDS = ("0-1", "1-5", "6-12", "13-15", "16-17", "0-17")
@@ -158,8 +159,28 @@ ENTRY_KINDS = {
             "indicators",
             Indicator,
             STEP_FOLLOW_UP,
-            ("name", "baseline", "target", "source", "responsible", "measure_on"),
-            ("name", "baseline", "target", "source", "responsible"),
+            (
+                "name",
+                "baseline",
+                "target",
+                "source",
+                "responsible",
+                "measure_on",
+                "unit",
+                "baseline_value",
+                "target_value",
+                "reading_every_months",
+            ),
+            ("name", "baseline", "target", "source", "responsible", "unit"),
+        ),
+        # After the indicators: a trigger on readings names one (bka.domain.versions copies
+        # entries in this order). Checked after the decision by bka.domain.reassessment.
+        EntryKind(
+            "triggers",
+            Trigger,
+            STEP_FOLLOW_UP,
+            ("description", "condition", "indicator_id", "threshold", "event_kind"),
+            ("description",),
         ),
     )
 }

@@ -162,6 +162,11 @@ def save_record(
         setattr(record, name, value)
     db.session.flush()
     _log(analysis, kind, user, previous, record_values(kind, record), record.id)
+    if kind.name in ("readings", "events"):
+        # Imported here: bka.domain.reassessment builds on this module's constants.
+        from bka.domain import reassessment
+
+        reassessment.check_record(analysis, record, user)
     return record
 
 

@@ -189,7 +189,11 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         for entry_id in sorted(set(before) | set(after)):
             old_entry, new_entry = before.get(entry_id, {}), after.get(entry_id, {})
             for name in ENTRY_KINDS[kind_name].fields:
-                if old_entry.get(name) != new_entry.get(name):
+                # Blank and missing are the same: a snapshot stored before a field was added
+                # to its kind (the indicators' numbers, say) has no key for it.
+                if old_entry.get(name) != new_entry.get(name) and not (
+                    old_entry.get(name) in (None, "") and new_entry.get(name) in (None, "")
+                ):
                     changes.append(
                         Change(kind_name, name, entry_id, old_entry.get(name), new_entry.get(name))
                     )

@@ -110,6 +110,7 @@ ENTRY_KIND = {
     "alternatives": _l("Alternatives"),
     "measures": _l("Measures"),
     "indicators": _l("Follow-up indicators"),
+    "triggers": _l("Triggers for re-assessment"),
 }
 ENTRY_ADD = {
     "child_groups": _l("Add a child group"),
@@ -119,6 +120,7 @@ ENTRY_ADD = {
     "alternatives": _l("Add an alternative"),
     "measures": _l("Add a measure"),
     "indicators": _l("Add an indicator"),
+    "triggers": _l("Add a trigger"),
 }
 REVIEW_OUTCOME = {
     "open": _l("In review"),
@@ -305,6 +307,17 @@ FIELD_LABELS = {
         "source": _l("Data source"),
         "responsible": _l("Responsible"),
         "measure_on": _l("Date of measurement"),
+        "unit": _l("Unit"),
+        "baseline_value": _l("Baseline value"),
+        "target_value": _l("Target value"),
+        "reading_every_months": _l("Months between readings"),
+    },
+    "triggers": {
+        "description": _l("Signal"),
+        "condition": _l("When is the trigger met?"),
+        "indicator_id": _l("Indicator"),
+        "threshold": _l("Value or per cent"),
+        "event_kind": _l("Kind of event"),
     },
     "checkpoints": {
         "title": _l("Checkpoint"),

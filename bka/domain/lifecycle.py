@@ -448,7 +448,7 @@ def record_decision(
     if analysis.status == workflow.DECIDED:
         follow_up.offer_checkpoints(analysis, decided_on, user)
     if outcome == REFERRED_BACK:
-        versions.open_linked_version(analysis, checklists, user, record)
+        versions.open_linked_version(analysis, checklists, user, referral=record)
     return record
 
 

@@ -1,7 +1,10 @@
-"""Who is told what when the lifecycle moves. Each notification is also an outbox entry
-(bka/domain/outbox.py) that `bka mail send` e-mails later, never inside the request."""
+"""Who is told what when the lifecycle moves or a follow-up trigger is met. Each notification is
+also an outbox entry (bka/domain/outbox.py) that `bka mail send` e-mails later, never inside the
+request."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 
@@ -13,7 +16,8 @@ from bka.models.base import utcnow
 REVIEW_ASSIGNED = "review_assigned"
 RETURNED = "returned"
 SIGNED_OFF = "signed_off"
-KINDS = (REVIEW_ASSIGNED, RETURNED, SIGNED_OFF)
+TRIGGER_MET = "trigger_met"
+KINDS = (REVIEW_ASSIGNED, RETURNED, SIGNED_OFF, TRIGGER_MET)
 
 
 def _team(analysis: Analysis) -> list[User]:
@@ -35,6 +39,32 @@ def notify(
         )
         for user in recipients
         if user is not None and user.id != actor.id and user.active
+    ]
+    db.session.add_all(created)
+    db.session.flush()
+    return created
+
+
+def notify_trigger_met(
+    analysis: Analysis, actor: User, details: dict[str, Any]
+) -> list[Notification]:
+    """Tell every active owner and editor that a reading or event met a trigger (`details`: the
+    trigger's description and what met it).
+
+    Unlike the lifecycle's notifications, the actor is told too: who records a reading types a
+    number, and the application is what sees that it crosses a threshold the team set months
+    earlier, perhaps someone else; the e-mail is also the record that the team was told."""
+    created = [
+        Notification(
+            user_id=user.id,
+            analysis_id=analysis.id,
+            kind=TRIGGER_MET,
+            actor_id=actor.id,
+            details=details,
+            mail_due_at=utcnow(),
+        )
+        for user in _team(analysis)
+        if user.active
     ]
     db.session.add_all(created)
     db.session.flush()

@@ -56,6 +56,7 @@ from reports.data import (
     SignatureBlock,
     StepSection,
     TableData,
+    TriggerRow,
     format_locale,
 )
 
@@ -73,6 +74,35 @@ def translations(locale: str) -> Translations:
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _number(value: float, unit: str, locale: str) -> str:
+    text = format_decimal(value, locale=format_locale(locale))
+    return f"{text} {unit}" if unit else text
+
+
+def _with_number(text: str, value: float | None, indicator: dict, locale: str) -> str:
+    """An indicator's baseline or target in words, with its number when it has one."""
+    if value is None:
+        return text
+    number = _number(value, indicator.get("unit") or "", locale)
+    return f"{text} ({number})" if text else number
+
+
+def _trigger_condition(trigger: dict, entries: dict, locale: str) -> str:
+    """When a trigger is met, in words: its condition, and the event kind or the indicator
+    with the threshold (in per cent for a change)."""
+    condition = str(labels.CONDITION.get(trigger["condition"], trigger["condition"]))
+    if trigger.get("event_kind"):
+        return f"{condition}: {labels.EVENT_KIND.get(trigger['event_kind'], '')}"
+    indicator = next(
+        (i for i in entries.get("indicators", []) if i["id"] == trigger.get("indicator_id")), {}
+    )
+    threshold = trigger.get("threshold")
+    if threshold is None:
+        return condition
+    unit = "%" if trigger["condition"] == "changes_by" else indicator.get("unit") or ""
+    return f"{condition}: {indicator.get('name', '')}, {_number(threshold, unit, locale)}"
 
 
 def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
@@ -246,13 +276,17 @@ def build_report_data(
             indicators=tuple(
                 IndicatorRow(
                     i["name"],
-                    i.get("baseline") or "",
-                    i.get("target") or "",
+                    _with_number(i.get("baseline") or "", i.get("baseline_value"), i, locale),
+                    _with_number(i.get("target") or "", i.get("target_value"), i, locale),
                     i.get("source") or "",
                     i.get("responsible") or "",
                     _day(i.get("measure_on")),
                 )
                 for i in entries.get("indicators", [])
+            ),
+            triggers=tuple(
+                TriggerRow(t["description"], _trigger_condition(t, entries, locale))
+                for t in entries.get("triggers", [])
             ),
             child_friendly_summary=str(feedback.get(CHILD_FRIENDLY_SUMMARY.key, "")),
             complaint_routes=str(feedback.get(COMPLAINT_ROUTES.key, "")),

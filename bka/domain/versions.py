@@ -1,10 +1,11 @@
-"""Linked versions: when the decision-maker refers an analysis back (återremiss), the work goes on
-in a new analysis that continues it.
+"""Linked versions: when the decision-maker refers an analysis back (återremiss), or a follow-up
+trigger calls for a re-assessment (omprövning), the work goes on in a new analysis that
+continues it.
 
-The decided analysis is left as it was, with its sign-off and archived PDF. The new version is
-a draft in the team's hands, pre-filled with the same answers and entries, pinned to the same
-checklist content, and linked to the analysis it continues by a `VersionLink` that names the
-referral back as its reason.
+The earlier analysis is left as it was, with its sign-off and archived PDF (a re-assessed one
+stays in follow-up). The new version is a draft in the team's hands, pre-filled with the same
+answers and entries, pinned to the same checklist content, and linked to the analysis it
+continues by a `VersionLink` that names its reason: the referral back, or the trigger hit.
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ from bka.models import (
     DecisionRecord,
     Membership,
     StepAnswer,
+    TriggerHit,
     User,
     VersionLink,
 )
 from bka.models.analysis import MEMBER_REVIEWER
+
+# VersionLink.reason: why the new version was opened.
+REFERRED_BACK = "referred_back"
+REASSESSMENT = "reassessment"
 
 
 def _link_to(analysis: Analysis) -> VersionLink | None:
@@ -46,22 +52,48 @@ def next_version(analysis: Analysis) -> Analysis | None:
     )
 
 
+def _link_from(analysis: Analysis) -> VersionLink | None:
+    return db.session.scalar(
+        select(VersionLink)
+        .where(VersionLink.previous_analysis_id == analysis.id)
+        .order_by(VersionLink.next_analysis_id)
+        .limit(1)
+    )
+
+
+def _trigger_hit(link: VersionLink | None) -> TriggerHit | None:
+    if link is None or link.reason != REASSESSMENT or link.trigger_hit_id is None:
+        return None
+    return db.session.get(TriggerHit, link.trigger_hit_id)
+
+
 def links(analysis: Analysis) -> dict:
-    """What the analysis page shows of the linked versions: the one this continues and the
-    referral back that opened it, and the one that continues this."""
+    """What the analysis page shows of the linked versions: the one this continues and why (the
+    referral back, or the trigger hit of a re-assessment), and the one that continues this."""
     link = _link_to(analysis)
+    onward = _link_from(analysis)
     return {
         "previous_version": db.session.get(Analysis, link.previous_analysis_id) if link else None,
         "referral": link.decision if link else None,
-        "next_version": next_version(analysis),
+        "reassessment": _trigger_hit(link),
+        "next_version": db.session.get(Analysis, onward.next_analysis_id) if onward else None,
+        "next_reassessment": _trigger_hit(onward),
     }
 
 
 def open_linked_version(
-    previous: Analysis, checklists: Checklists, user: User, referral: DecisionRecord
+    previous: Analysis,
+    checklists: Checklists,
+    user: User,
+    *,
+    referral: DecisionRecord | None = None,
+    trigger_hit: TriggerHit | None = None,
 ) -> Analysis:
     """A draft that continues `previous`: its details, team, answers and entries, copied, and
-    linked to it with the referral back as the reason."""
+    linked to it with its reason: the referral back (`referral`, the decision that referred it)
+    or a re-assessment (`trigger_hit`, the reading or event that met a trigger)."""
+    if (referral is None) == (trigger_hit is None):
+        raise ValueError("a linked version has one reason: a referral back or a trigger hit")
     analysis = Analysis(
         title=previous.title,
         organisation=previous.organisation,
@@ -99,42 +131,60 @@ def open_linked_version(
     db.session.flush()
     db.session.add(
         VersionLink(
-            previous_analysis_id=previous.id, next_analysis_id=analysis.id, decision_id=referral.id
+            previous_analysis_id=previous.id,
+            next_analysis_id=analysis.id,
+            decision_id=referral.id if referral else None,
+            reason=REFERRED_BACK if referral else REASSESSMENT,
+            trigger_hit_id=trigger_hit.id if trigger_hit else None,
         )
     )
     _copy_entries(previous, analysis)
-    revision = history.write_revision(analysis, checklists, user, workflow.OPENED_AFTER_REFERRAL)
+    revision = history.write_revision(
+        analysis,
+        checklists,
+        user,
+        workflow.OPENED_AFTER_REFERRAL if referral else workflow.OPENED_FOR_REASSESSMENT,
+    )
+    details = {
+        "previous": previous.id,
+        "version": analysis.version,
+        "revision": revision.number,
+        "sha256": revision.sha256,
+    }
+    if trigger_hit is not None:
+        details |= {"reason": REASSESSMENT, "trigger_hit": trigger_hit.id}
     audit.record(
         "new_linked_version",
         actor=user,
         object_type="analysis",
         object_id=analysis.id,
-        details={
-            "previous": previous.id,
-            "version": analysis.version,
-            "revision": revision.number,
-            "sha256": revision.sha256,
-        },
+        details=details,
     )
     return analysis
 
 
+# The entry fields that point at another entry, and the kind of entry they point at.
+_PARENTS = {"child_group_id": "child_groups", "indicator_id": "indicators"}
+
+
 def _copy_entries(source: Analysis, target: Analysis) -> None:
-    """Copy every entry in ENTRY_KINDS order; impacts follow their child group to its copy."""
-    group_ids: dict[int, int] = {}
+    """Copy every entry in ENTRY_KINDS order; impacts follow their child group to its copy and
+    triggers their indicator, as those kinds come first."""
+    copied: dict[str, dict[int, int]] = {name: {} for name in _PARENTS.values()}
     for kind in ENTRY_KINDS.values():
         rows = db.session.scalars(
             select(kind.model).where(kind.model.analysis_id == source.id).order_by(kind.model.id)
         ).all()
         for row in rows:
             values = {name: getattr(row, name) for name in kind.fields}
-            if "child_group_id" in values:
-                values["child_group_id"] = group_ids[values["child_group_id"]]
+            for field_name, parent_kind in _PARENTS.items():
+                if values.get(field_name) is not None:
+                    values[field_name] = copied[parent_kind][values[field_name]]
             if isinstance(values.get("vulnerable_situations"), list):
                 values["vulnerable_situations"] = list(values["vulnerable_situations"])
             copy = kind.model(analysis_id=target.id, **values)
             db.session.add(copy)
-            if kind.name == "child_groups":
+            if kind.name in copied:
                 db.session.flush()
-                group_ids[row.id] = copy.id
+                copied[kind.name][row.id] = copy.id
     db.session.flush()

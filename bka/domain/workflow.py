@@ -72,8 +72,10 @@ TRANSITIONS = (
     Transition("close", FOLLOW_UP, CLOSED, TEAM),
 )
 
-# The reason of the first snapshot of a version opened by a referral back (bka.domain.versions).
+# The reason of the first snapshot of a version opened by a referral back or for a
+# re-assessment (bka.domain.versions).
 OPENED_AFTER_REFERRAL = "opened_after_referral"
+OPENED_FOR_REASSESSMENT = "opened_for_reassessment"
 
 TRANSITION_LABELS = {
     "submit": _l("Sent for review"),
@@ -88,6 +90,7 @@ TRANSITION_LABELS = {
     "close": _l("Closed"),
     # Not a move but the first snapshot of the version a referral back opened; history names it.
     OPENED_AFTER_REFERRAL: _l("New version opened after the referral back"),
+    OPENED_FOR_REASSESSMENT: _l("New version opened for a re-assessment"),
 }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 import wtforms
-from babel import support
+from babel import numbers, support
 from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,11 +15,11 @@ from wtforms import BooleanField, PasswordField, SelectMultipleField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from bka.domain.errors import FieldError
 from bka.domain.personnummer import looks_like_personnummer
-from bka.web.i18n import current_language
+from bka.web.i18n import current_format_locale, current_language
 
 SESSION_EXPIRED = _l(
     "Your session had expired, so nothing was saved. Your input is kept below: "
@@ -93,6 +95,43 @@ class DateField(wtforms.DateField):
                     field=self.label.text,
                 )
             ) from None
+
+
+_DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+class NumberField(wtforms.Field):
+    """A decimal number typed as Swedes write it ("12,5", "1 234,5") or with a point ("12.5");
+    `data` is a float, or None when left empty. Shown back in the page's language. Not a
+    StringField: it holds no free text (nothing to check for personnummer)."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        # Spaces (also no-break and thin ones) group thousands; "−" is a typographic minus.
+        text = "".join(text.split()).replace("\u2212", "-")
+        if not text:
+            return
+        if not _DECIMAL.fullmatch(text):  # also refuses "1.234,5": which is the decimal mark?
+            raise ValueError(self._message())
+        number = float(text.replace(",", "."))
+        if not math.isfinite(number):
+            raise ValueError(self._message())
+        self.data = number
+
+    def _message(self):
+        return _l("Enter “%(field)s” as a number, for example 12,5.", field=self.label.text)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return numbers.format_decimal(
+            self.data, format="0.##########", locale=current_format_locale()
+        )
 
 
 def options(mapping: dict) -> list[SelectChoice]:

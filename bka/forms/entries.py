@@ -22,6 +22,7 @@ from bka.forms.base import (
     IntegerField,
     MaxLength,
     MultiCheckboxField,
+    NumberField,
     options,
     required,
 )
@@ -220,6 +221,95 @@ class IndicatorForm(EntryForm):
         LABEL["indicators"]["responsible"], validators=[Optional(), MaxLength(200)]
     )
     measure_on = DateField(LABEL["indicators"]["measure_on"], validators=[Optional()])
+    unit = StringField(
+        LABEL["indicators"]["unit"],
+        validators=[Optional(), MaxLength(40)],
+        description=_l("For example “%”, “visits per month” or “days”."),
+    )
+    baseline_value = NumberField(
+        LABEL["indicators"]["baseline_value"],
+        validators=[Optional()],
+        description=_l(
+            "The baseline as a number, for example 12,5. Readings are shown against it, and a "
+            "trigger on a change in per cent counts from it."
+        ),
+    )
+    target_value = NumberField(
+        LABEL["indicators"]["target_value"],
+        validators=[Optional()],
+        description=_l("The target as a number, for example 20."),
+    )
+    reading_every_months = IntegerField(
+        LABEL["indicators"]["reading_every_months"],
+        validators=[Optional(), Between(1, 120)],
+        description=_l(
+            "How often a new reading is due after the date of measurement. Leave empty for a "
+            "single measurement."
+        ),
+    )
+
+
+def _optional_id(value):
+    """A chosen entry's id, or None for the empty choice (and anything that is not a number)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class TriggerForm(EntryForm):
+    """A trigger for re-assessment: which choices it needs depends on the condition, checked in
+    the domain (bka.domain.reassessment.check_trigger), whose messages appear next to the field."""
+
+    description = StringField(
+        LABEL["triggers"]["description"],
+        validators=[required(_l("Describe the signal in a few words.")), MaxLength(300)],
+        description=_l(
+            "For example “Medication incidents among children rise by more than 20 per cent”."
+        ),
+    )
+    condition = RadioField(
+        LABEL["triggers"]["condition"],
+        choices=options(labels.CONDITION),
+        validators=[required(_l("Choose when the trigger is met."))],
+    )
+    indicator_id = SelectField(
+        LABEL["triggers"]["indicator_id"],
+        coerce=_optional_id,
+        validators=[Optional()],
+        description=_l("For a condition on readings: the indicator whose readings are checked."),
+    )
+    threshold = NumberField(
+        LABEL["triggers"]["threshold"],
+        validators=[Optional()],
+        description=_l(
+            "For a condition on readings: the value, in the indicator's unit, or for a change "
+            "the per cent, for example 20."
+        ),
+    )
+    event_kind = SelectField(
+        LABEL["triggers"]["event_kind"],
+        coerce=lambda value: value or None,
+        validators=[Optional()],
+        description=_l("For a condition on events: the kind of event that meets the trigger."),
+    )
+
+    def set_options(self, indicators: list) -> None:
+        """Offer the analysis's indicators (given by the view) and say which cannot be used for
+        a change in per cent, as they have no baseline value."""
+        self.indicator_id.choices = [
+            ("", _l("Choose an indicator")),
+            *options({indicator.id: indicator.name for indicator in indicators}),
+        ]
+        self.event_kind.choices = [("", _l("Choose a kind of event")), *options(labels.EVENT_KIND)]
+        without = [indicator.name for indicator in indicators if indicator.baseline_value is None]
+        if without:
+            self.indicator_id.description = _l(
+                "For a condition on readings: the indicator whose readings are checked. A change "
+                "in per cent needs the indicator's baseline value, which these do not have yet: "
+                "%(names)s.",
+                names="; ".join(without),
+            )
 
 
 ENTRY_FORMS = {
@@ -230,4 +320,5 @@ ENTRY_FORMS = {
     "alternatives": AlternativeForm,
     "measures": MeasureForm,
     "indicators": IndicatorForm,
+    "triggers": TriggerForm,
 }

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         history,
         lifecycle,
         notifications,
+        reassessment,
         redaction,
         reports,
         steps,
@@ -28,4 +29,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(redaction.bp)
+    app.register_blueprint(reassessment.bp)
     app.register_blueprint(about.bp)

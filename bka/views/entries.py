@@ -14,7 +14,7 @@ from bka.domain.permissions import EDIT
 from bka.domain.progress import AnalysisState, load_state
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
-from bka.forms.entries import ENTRY_FORMS, ImpactForm
+from bka.forms.entries import ENTRY_FORMS, ImpactForm, TriggerForm
 from bka.views.helpers import load_analysis, refuse_personnummer
 from bka.web.i18n import current_language
 from bka.web.security import database_int, form_checks_csrf
@@ -31,7 +31,10 @@ def _load(analysis_id: int, kind_name: str, action: str = EDIT):
 
 
 def _prepare(form, state: AnalysisState) -> None:
-    """Give the impact form its choices: the engaged articles and this analysis's groups."""
+    """Give the impact form its choices (the engaged articles and this analysis's groups) and
+    the trigger form its own (this analysis's indicators)."""
+    if isinstance(form, TriggerForm):
+        form.set_options(state.entries["indicators"])
     if isinstance(form, ImpactForm):
         locale = current_language()
         convention = state.checklists.convention

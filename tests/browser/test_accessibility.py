@@ -140,6 +140,8 @@ SCANS = [
     Scan("entry-new", TEAM, "/analyses/{draft}/entries/child_groups/new"),
     Scan("entry-error", TEAM, "/analyses/{draft}/entries/consultations/new", submit),
     Scan("impact-new", TEAM, "/analyses/{draft}/entries/impacts/new"),
+    Scan("trigger-new", TEAM, "/analyses/{draft}/entries/triggers/new"),
+    Scan("trigger-error", TEAM, "/analyses/{draft}/entries/triggers/new", submit),
     Scan(
         "entry-edit",
         TEAM,
