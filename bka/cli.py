@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -248,6 +249,49 @@ def send_mail() -> None:
     )
 
 
+@click.command("remind")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print one line per reminder that is due (item and recipient); write and send nothing.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to remind for, YYYY-MM-DD (default: today in BKA_TIME_ZONE).",
+)
+@with_appcontext
+def remind_command(dry_run: bool, today: datetime | None) -> None:
+    """Remind the teams of follow-up that is due: checkpoints, overdue measures, readings.
+
+    Run it daily from a scheduler. Each reminder goes once per item, period and recipient, in
+    the app and (by `bka mail send`) by e-mail, so running it again sends nothing twice."""
+    from bka.domain import reminders
+    from bka.extensions import db
+    from bka.models.base import utcnow
+    from bka.web.i18n import local_today
+
+    day = today.date() if today else local_today()
+    due = reminders.pending(day, current_app.config["REMINDER_DAYS_BEFORE"])
+    if dry_run:
+        for reminder in due:
+            item = reminder.item
+            click.echo(
+                f"{day} {item.stands} {item.item_type} {item.item_id} due {item.due_on} "
+                f'"{item.name}" of analysis {item.analysis_id} "{reminder.analysis_title}" '
+                f"to {reminder.user_email} ({item.period})"
+            )
+        click.echo(f"{len(due)} reminder(s) due on {day}; dry run, nothing sent.")
+        return
+    sent = 0
+    for reminder in due:
+        # One transaction per reminder: its row and its notification commit together.
+        sent += reminders.record(reminder, utcnow())
+        db.session.commit()
+    click.echo(f"{sent} reminder(s) sent for {day}.")
+
+
 overview_group = AppGroup("overview", help="The administrators' overview.")
 
 
@@ -291,6 +335,7 @@ def register_commands(app) -> None:
     app.cli.add_command(overview_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(remind_command)
     app.cli.add_command(report_command)
     app.cli.add_command(checklists_group)
     app.cli.add_command(create_user_command)

@@ -81,6 +81,9 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "bka@localhost"
 
+    # `bka remind` reminds the team of a checkpoint this many days before its date.
+    REMINDER_DAYS_BEFORE = 14
+
     # The accessibility statement (/tillganglighet): who runs the service and how to reach them.
     ORGANISATION_NAME: str | None = None
     ACCESSIBILITY_CONTACT: str | None = None
@@ -173,6 +176,7 @@ ENV_OVERRIDES = {
     "BKA_MAIL_USERNAME": ("MAIL_USERNAME", str),
     "BKA_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "BKA_MAIL_SENDER": ("MAIL_SENDER", str),
+    "BKA_REMINDER_DAYS_BEFORE": ("REMINDER_DAYS_BEFORE", int),
     "BKA_ORGANISATION_NAME": ("ORGANISATION_NAME", str),
     "BKA_ACCESSIBILITY_CONTACT": ("ACCESSIBILITY_CONTACT", str),
     "BKA_ACCESSIBILITY_RESPONSE_DAYS": ("ACCESSIBILITY_RESPONSE_DAYS", int),

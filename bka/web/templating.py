@@ -13,7 +13,7 @@ from flask_babel import get_timezone
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
-from bka.domain import labels, notifications, permissions, workflow
+from bka.domain import labels, notifications, permissions, reminders, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
 from bka.web.i18n import current_format_locale, current_language
@@ -36,6 +36,18 @@ def format_datetime(value, fmt: str = "medium") -> str:
     if not value:
         return ""
     return dates.format_datetime(value, fmt, tzinfo=get_timezone(), locale=current_format_locale())
+
+
+def reminder_text(notification, wording: str = "text") -> str:
+    """What a reminder says (its e-mail subject with wording="subject") in the active language,
+    from the details it was written with."""
+    details = notification.details
+    texts = reminders.SUBJECTS if wording == "subject" else reminders.TEXTS
+    return str(texts[details["item_type"], details["period"]]) % {
+        "item": details["name"],
+        "title": notification.analysis.title,
+        "date": format_date(date.fromisoformat(details["date"])),
+    }
 
 
 def _date_from_iso(value: str) -> str:
@@ -105,6 +117,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date_iso"] = _date_from_iso
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.globals["reminder_text"] = reminder_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -121,10 +121,12 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def live_server(chromium, tmp_path_factory, artifacts) -> LiveServer:
-    """`bka db upgrade`, `bka demo`, then `bka run` on a free port with a fresh database."""
+    """`bka db upgrade`, `bka demo`, `bka remind` (the demo's follow-up is due: the notifications
+    page shows reminders), then `bka run` on a free port with a fresh database."""
     instance = tmp_path_factory.mktemp("bka-browser")
     _bka(["db", "upgrade"], instance)
     _bka(["demo"], instance)
+    _bka(["remind"], instance)
     port = _free_port()
     # One server per xdist worker, each with its own log.
     worker = os.environ.get("PYTEST_XDIST_WORKER")
