@@ -27,8 +27,9 @@ def assert_no_violations(page, state: str) -> None:
     assert not failing, f"{state} {page.url}\n{describe(failing)}"
 
 
-def follow_up_of(page, title: str) -> str:
+def follow_up_of(page, title: str, language: str) -> str:
     page.goto("/")
+    set_language(page, language)  # the account keeps the last choice of any of its pages
     page.get_by_role("link", name=title, exact=True).click()
     page.locator(".action-links a[href$='/follow-up']").click()
     page.wait_for_url(re.compile(r"/follow-up$"))
@@ -38,8 +39,7 @@ def follow_up_of(page, title: str) -> str:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_team_records_readings_and_the_pages_pass_axe(pages, language):
     page = pages(TEAM, language)
-    set_language(page, language)
-    url = follow_up_of(page, FOLLOWED)
+    url = follow_up_of(page, FOLLOWED, language)
     first_indicator = page.locator("#readings section.entries").first
     for measured_on, value in READINGS[language]:
         first_indicator.locator("a[href*='/follow-up/readings/new']").click()
@@ -77,6 +77,6 @@ def test_the_team_records_readings_and_the_pages_pass_axe(pages, language):
     page.goto(url + "/close")
     assert_no_violations(page, f"close ({language})")
 
-    follow_up_of(page, CLOSED)
+    follow_up_of(page, CLOSED, language)
     assert page.locator("#final-conclusion").count() == 1
     assert_no_violations(page, f"closed follow-up ({language})")
