@@ -568,6 +568,28 @@ def decide(
     )
 
 
+def close(
+    analysis: Analysis | int,
+    user: User | None = None,
+    *,
+    closed_on: date = date(2025, 6, 18),
+    fared: str = "as_predicted",
+    conclusion: str = "Barnen fick det som analysen förutsåg; skyddsmarkeringarna höll.",
+    learnt: str = "Stäm av skyddsmarkeringar tidigt nästa gång.",
+):
+    """Close a followed-up analysis with its final conclusion."""
+    target = _analysis(analysis)
+    return lifecycle.close(
+        target,
+        ops.checklists_for(target),
+        _attached(user or _owner(target)),
+        closed_on=closed_on,
+        fared=fared,
+        conclusion=conclusion,
+        learnt=learnt,
+    )
+
+
 # The moves that lead a complete draft to each status.
 PATHS = {
     "draft": (),
@@ -592,6 +614,8 @@ def drive_to(analysis: Analysis | int, status: str, reviewer: User) -> Analysis:
             sign(target, reviewer)
         elif move == "decide":
             decide(target)
+        elif move == "close":
+            close(target)
         else:
             lifecycle.transition(target, ops.checklists_for(target), move, _owner(target))
     return target

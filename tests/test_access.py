@@ -5,10 +5,12 @@ The table mirrors docs/access.md. A route missing from it fails test_every_route
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, redaction
+from bka.domain import follow_up, lifecycle, redaction
 from bka.extensions import db
 from bka.models import Analysis, EditLog, Membership, User
 from tests import factories
@@ -156,6 +158,22 @@ CASES = [
     ("GET", "/admin/redaction/{r}", {}, ADMINS),
 ]
 
+FOLLOW_UP = "/analyses/{a}/follow-up"
+EVENT_DATA = {"kind": "incident", "occurred_on": "2024-11-14", "title": "Avvikelse"}
+CLOSE_DATA = {"closed_on": "2025-06-18", "fared": "as_predicted", "conclusion": "Som förutsett."}
+# On an analysis in follow-up: members see it, the team records it and closes the analysis.
+FOLLOW_UP_CASES = [
+    ("GET", FOLLOW_UP, {}, analysis_rule(VIEWERS)),
+    ("GET", FOLLOW_UP + "/events/new", {}, analysis_rule(EDITORS)),
+    ("POST", FOLLOW_UP + "/events/new", EVENT_DATA, analysis_rule(EDITORS)),
+    ("GET", FOLLOW_UP + "/events/{v}", {}, analysis_rule(EDITORS)),
+    ("POST", FOLLOW_UP + "/events/{v}", EVENT_DATA, analysis_rule(EDITORS)),
+    ("GET", FOLLOW_UP + "/events/{v}/delete", {}, analysis_rule(EDITORS)),
+    ("POST", FOLLOW_UP + "/events/{v}/delete", {}, analysis_rule(EDITORS)),
+    ("GET", FOLLOW_UP + "/close", {}, analysis_rule(EDITORS)),
+    ("POST", FOLLOW_UP + "/close", CLOSE_DATA, analysis_rule(EDITORS)),
+]
+
 
 @pytest.fixture
 def setting(app, make_user, make_analysis, add_member):
@@ -226,12 +244,7 @@ def outcome(response) -> object:
     return OK
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("method", "url", "data", "expected"), CASES, ids=[f"{c[0]} {c[1]}" for c in CASES]
-)
-def test_route_access(setting, make_browser, role, method, url, data, expected):
-    users, ids = setting
+def check_access(make_browser, users, ids, role, method, url, data, expected):
     browser = make_browser()
     if role != "anonymous":
         browser.login(users[role])
@@ -243,12 +256,62 @@ def test_route_access(setting, make_browser, role, method, url, data, expected):
     assert outcome(response) == expected[role]
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "url", "data", "expected"), CASES, ids=[f"{c[0]} {c[1]}" for c in CASES]
+)
+def test_route_access(setting, make_browser, role, method, url, data, expected):
+    users, ids = setting
+    check_access(make_browser, users, ids, role, method, url, data, expected)
+
+
+@pytest.fixture
+def followed_up(app, make_user, make_analysis, add_member):
+    """An analysis in follow-up (set directly: access depends on the status and the role only),
+    with one event recorded."""
+    users = {
+        role: make_user(role={"reviewer": "reviewer", "admin": "admin"}.get(role, "member"))
+        for role in ROLES
+        if role != "anonymous"
+    }
+    analysis_id = make_analysis(users["owner"])
+    add_member(analysis_id, users["editor"], "editor")
+    add_member(analysis_id, users["viewer"], "viewer")
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        analysis.status = "follow_up"
+        event = follow_up.save_record(
+            analysis,
+            follow_up.FOLLOW_UP_KINDS["events"],
+            {"kind": "incident", "occurred_on": date(2024, 11, 14), "title": "Larm"},
+            db.session.get(User, users["owner"].id),
+        )
+        db.session.commit()
+        return users, {"a": analysis_id, "v": event.id}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "url", "data", "expected"),
+    FOLLOW_UP_CASES,
+    ids=[f"{c[0]} {c[1]}" for c in FOLLOW_UP_CASES],
+)
+def test_follow_up_route_access(followed_up, make_browser, role, method, url, data, expected):
+    users, ids = followed_up
+    check_access(make_browser, users, ids, role, method, url, data, expected)
+
+
 def test_every_route_is_covered(app):
-    covered = {(method, url.replace("{a}", "<int:analysis_id>")) for method, url, *_ in CASES}
+    covered = {
+        (method, url.replace("{a}", "<int:analysis_id>"))
+        for method, url, *_ in [*CASES, *FOLLOW_UP_CASES]
+    }
     normalised = set()
     for method, url in covered:
         url = (
             url.replace("/entries/child_groups", "/entries/<kind_name>")
+            .replace("/follow-up/events", "/follow-up/<kind_name>")
+            .replace("{v}", "<int:record_id>")
             .replace("{g}", "<int:entry_id>")
             .replace("{m}", "<int:membership_id>")
             .replace("{e}", "<int:edit_id>")

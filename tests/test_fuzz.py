@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bka.domain import follow_up
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.entries import ENTRY_KINDS
+from bka.domain.follow_up import FOLLOW_UP_KINDS
 from bka.extensions import db
+from bka.models import Analysis
 from tests import factories
 
 NASTY = st.sampled_from(
@@ -91,6 +96,54 @@ def test_entry_forms_never_fail(target, kind_name):
             {**values, "csrf_token": token},
         )
         assert response.status_code in (200, 302, 404), response.status_code
+
+    post()
+
+
+@pytest.fixture
+def followed_up(app, target):
+    """The target analysis in follow-up (set directly), with one event to change."""
+    browser, analysis_id, _group_id, token = target
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        analysis.status = "follow_up"
+        event = follow_up.save_record(
+            analysis,
+            FOLLOW_UP_KINDS["events"],
+            {"kind": "incident", "occurred_on": date(2024, 11, 14), "title": "Larm"},
+            analysis.memberships[0].user,
+        )
+        db.session.commit()
+        return browser, analysis_id, event.id, token
+
+
+@pytest.mark.parametrize("kind_name", list(FOLLOW_UP_KINDS))
+def test_follow_up_forms_never_fail(followed_up, kind_name):
+    browser, analysis_id, event_id, token = followed_up
+    fields = FOLLOW_UP_KINDS[kind_name].fields
+    base = f"/analyses/{analysis_id}/follow-up"
+
+    @FUZZ
+    @given(st.fixed_dictionaries(dict.fromkeys(fields, VALUE)))
+    def post(values):
+        response = browser.post(f"{base}/{kind_name}/new", {**values, "csrf_token": token})
+        assert response.status_code in (200, 302), response.status_code
+        response = browser.post(f"{base}/events/{event_id}", {**values, "csrf_token": token})
+        assert response.status_code in (200, 302), response.status_code
+
+    post()
+
+
+def test_close_form_never_fails(followed_up):
+    browser, analysis_id, _event_id, token = followed_up
+
+    @FUZZ
+    @given(st.fixed_dictionaries(dict.fromkeys(("closed_on", "fared", "conclusion"), VALUE)))
+    def post(values):
+        response = browser.post(
+            f"/analyses/{analysis_id}/follow-up/close", {**values, "csrf_token": token}
+        )
+        assert response.status_code in (200, 302), response.status_code
 
     post()
 

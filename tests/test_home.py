@@ -184,7 +184,7 @@ def test_follow_up_is_due_from_the_measures_and_follow_up_dates(people):
 
     lifecycle.transition(decided, ops.checklists_for(decided), "start_follow_up", people["owner"])
     assert work.work_for(people["owner"], date(2024, 11, 20)).actions[0].measures_due.count == 2
-    lifecycle.transition(decided, ops.checklists_for(decided), "close", people["owner"])
+    factories.close(decided)
     assert work.work_for(people["owner"], date(2024, 11, 20)).actions == []
 
 

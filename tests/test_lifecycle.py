@@ -142,7 +142,16 @@ def test_the_whole_lifecycle(app, review_team):
     assert "§ 142" in b["owner"].get(base).get_data(as_text=True)
     b["owner"].post(f"{base}/transition/start_follow_up")
     assert status(app, analysis_id) == "follow_up"
-    b["owner"].post(f"{base}/transition/close")
+    b["owner"].post(f"{base}/follow-up/close", {"closed_on": "2025-06-18"})
+    assert status(app, analysis_id) == "follow_up"  # not without a final conclusion
+    b["owner"].post(
+        f"{base}/follow-up/close",
+        {
+            "closed_on": "2025-06-18",
+            "fared": "as_predicted",
+            "conclusion": "Barnen fick det som analysen förutsåg.",
+        },
+    )
     assert status(app, analysis_id) == "closed"
 
     # Every move is in the history and the audit log, and the chain holds.

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, reporting
+from bka.domain import follow_up, lifecycle, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
 from bka.domain.checklists import Library
 from bka.domain.contract import CHILDREN_HEARD, NO, NOT_HEARD_REASON, UNSURE
@@ -299,6 +299,8 @@ def _drive_lifecycle(
         elif move == "record_decision":
             for outcome in decisions:
                 _record_decision(analysis, checklists, owner, outcome)
+        elif move == "close":
+            _close(analysis, checklists, owner)
         else:
             lifecycle.transition(analysis, checklists, move, owner)
 
@@ -321,6 +323,21 @@ def _record_decision(analysis, checklists, owner: User, outcome: str) -> None:
         best_interests_weighing=text["best_interests_weighing"],
         follows_conclusion=text.get("follows_conclusion"),
         follows_conclusion_reason=text.get("follows_conclusion_reason", ""),
+    )
+
+
+def _close(analysis, checklists, owner: User) -> None:
+    """Close with the final conclusion, a year after the decision (or today, if sooner)."""
+    closing = PORTFOLIO["closing"]
+    decided_on = lifecycle.decisions_of(analysis)[-1].decided_on
+    lifecycle.close(
+        analysis,
+        checklists,
+        owner,
+        closed_on=min(follow_up.add_months(decided_on, 12), date.today()),
+        fared=closing["fared"],
+        conclusion=closing["conclusion"],
+        learnt=closing["learnt"],
     )
 
 
@@ -414,7 +431,9 @@ def _sign_offs_of(analysis: Analysis) -> list[SignOff]:
 def read_portfolio(path: Path = DATA_DIR / "portfolio.toml") -> dict:
     """The lifecycle texts, the later waves and the peers; statuses checked against _PATHS."""
     data = _read(path)
-    _check_keys(path, "the file", data, ("review", "decision", "waves", "peers"), data.keys())
+    _check_keys(
+        path, "the file", data, ("review", "decision", "closing", "waves", "peers"), data.keys()
+    )
     for where, status in [
         *((f"waves[{i}]", wave.get("status")) for i, wave in enumerate(data["waves"])),
         *((f"peers.list[{i}]", peer.get("status")) for i, peer in enumerate(data["peers"]["list"])),

@@ -65,6 +65,9 @@ OFFERED_CHECKPOINTS = (
     (36, _l("Evaluation three years after the decision")),
 )
 
+# The title of the checkpoint that closes the follow-up (lifecycle.close).
+FINAL_CHECKPOINT_TITLE = _l("Final conclusion")
+
 
 @dataclass(frozen=True)
 class FollowUpKind:
@@ -148,12 +151,36 @@ def _check_parent(analysis: Analysis, kind: FollowUpKind, values: dict[str, Any]
         raise FieldError(kind.parent_field, _l("Choose one from the list."))
 
 
+# A checkpoint is closed by its date, how children fared and the conclusion, all three together.
+CLOSING_FIELDS = {
+    "closed_on": _l("Enter the date the checkpoint was closed."),
+    "fared": _l("Choose how children fared against the prediction."),
+    "conclusion": _l("Write the conclusion of the checkpoint."),
+}
+
+
+def missing_to_close(values: dict[str, Any]) -> dict[str, Any]:
+    """The closing fields a checkpoint still lacks, with their messages, once any is given."""
+    if not any(values.get(name) for name in CLOSING_FIELDS):
+        return {}
+    return {name: message for name, message in CLOSING_FIELDS.items() if not values.get(name)}
+
+
+def _check_closing(values: dict[str, Any]) -> None:
+    for name, message in missing_to_close(values).items():
+        raise FieldError(name, message)
+    if values.get("fared") and values["fared"] not in FARED:
+        raise FieldError("fared", CLOSING_FIELDS["fared"])
+
+
 def save_record(
     analysis: Analysis, kind: FollowUpKind, values: dict[str, Any], user: User, record=None
 ):
     """Add a record of `kind` (record None) or change `record`; logged and audited."""
     values = {name: values[name] for name in kind.fields if name in values}
     _check_parent(analysis, kind, values)
+    if kind.name == "checkpoints":
+        _check_closing(values)
     previous = {} if record is None else record_values(kind, record)
     if record is None:
         record = kind.model(analysis_id=analysis.id, recorded_by_id=user.id)

@@ -41,6 +41,7 @@ from bka.domain.screening import LEVEL_NONE
 from bka.extensions import db
 from bka.models import (
     Analysis,
+    Checkpoint,
     Comment,
     DecisionRecord,
     Membership,
@@ -97,6 +98,8 @@ def transition(analysis: Analysis, checklists: Checklists, name: str, user: User
     move = workflow.transition(name, analysis.status)
     if move is None or not permissions.can(user, f"transition:{name}", analysis):
         raise DomainError(_l("That change of status is not possible now."))
+    if name == "close" and follow_up.final_conclusion(analysis) is None:
+        raise DomainError(_l("An analysis is closed with a final conclusion: write it first."))
     source = analysis.status
     analysis.status = move.target
     touch(analysis, user)
@@ -450,6 +453,38 @@ def record_decision(
     if outcome == REFERRED_BACK:
         versions.open_linked_version(analysis, checklists, user, referral=record)
     return record
+
+
+def close(
+    analysis: Analysis,
+    checklists: Checklists,
+    user: User,
+    *,
+    closed_on: date,
+    fared: str,
+    conclusion: str,
+    learnt: str = "",
+) -> Checkpoint:
+    """Close the follow-up with its final conclusion: a final, closed checkpoint (how children
+    fared, the conclusion, what was learnt), then the move to closed, which needs it."""
+    if not permissions.can(user, "transition:close", analysis):
+        raise DomainError(_l("That change of status is not possible now."))
+    checkpoint = follow_up.save_record(
+        analysis,
+        follow_up.FOLLOW_UP_KINDS["checkpoints"],
+        {
+            "title": str(follow_up.FINAL_CHECKPOINT_TITLE),
+            "due_on": closed_on,
+            "closed_on": closed_on,
+            "fared": fared,
+            "conclusion": conclusion,
+            "changes": learnt,
+        },
+        user,
+    )
+    checkpoint.final = True
+    transition(analysis, checklists, "close", user)
+    return checkpoint
 
 
 def decisions_of(analysis: Analysis) -> list[DecisionRecord]:

@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
         analyses,
         auth,
         entries,
+        follow_up,
         history,
         lifecycle,
         notifications,
@@ -25,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(entries.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(lifecycle.bp)
+    app.register_blueprint(follow_up.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)

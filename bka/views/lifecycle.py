@@ -214,8 +214,9 @@ def decision(analysis_id: int):
 @bp.route("/transition/<name>", methods=["POST"])
 @login_required
 def simple_transition(analysis_id: int, name: str):
-    """Moves that need no form: starting follow-up and closing."""
-    if name not in ("start_follow_up", "close"):
+    """The move that needs no form: starting follow-up (closing asks for a final conclusion:
+    views/follow_up.close)."""
+    if name != "start_follow_up":
         abort(404)
     analysis = load_analysis(analysis_id, f"transition:{name}")
     lifecycle.transition(analysis, ops.checklists_for(analysis), name, current_user)

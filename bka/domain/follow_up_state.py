@@ -1,0 +1,151 @@
+"""Everything recorded in an analysis's follow-up, read at once and put together per step-entry:
+each indicator with its readings, each measure with its status over time, each row of the impact
+matrix with what was observed, and the checkpoints, events and feedback to children.
+
+One query per table, whatever the number of records; the follow-up page reads this.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from bka.domain import follow_up
+from bka.extensions import db
+from bka.models import (
+    Analysis,
+    Checkpoint,
+    ChildFeedback,
+    FollowUpEvent,
+    Impact,
+    Indicator,
+    Measure,
+    MeasureUpdate,
+    ObservedEffect,
+    Reading,
+)
+
+
+@dataclass
+class IndicatorFollowUp:
+    indicator: Indicator
+    readings: list[Reading]  # oldest first
+    next_due: date | None
+
+    @property
+    def latest(self) -> Reading | None:
+        return self.readings[-1] if self.readings else None
+
+    @property
+    def on_target(self) -> bool | None:
+        """Whether the latest reading reaches the target; None when it cannot be told."""
+        latest = self.latest
+        return None if latest is None else follow_up.on_target(self.indicator, latest.value)
+
+
+@dataclass
+class MeasureFollowUp:
+    measure: Measure
+    updates: list[MeasureUpdate]  # oldest first
+    status: str
+    overdue: bool  # past its due date and neither done nor dropped
+
+
+@dataclass
+class ImpactFollowUp:
+    impact: Impact
+    effects: list[ObservedEffect]  # oldest first
+
+    @property
+    def latest(self) -> ObservedEffect | None:
+        return self.effects[-1] if self.effects else None
+
+
+@dataclass
+class FollowUpState:
+    analysis: Analysis
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    indicators: list[IndicatorFollowUp] = field(default_factory=list)
+    measures: list[MeasureFollowUp] = field(default_factory=list)
+    impacts: list[ImpactFollowUp] = field(default_factory=list)
+    events: list[FollowUpEvent] = field(default_factory=list)  # by date, the timeline
+    child_feedback: list[ChildFeedback] = field(default_factory=list)
+
+    @property
+    def open_checkpoints(self) -> list[Checkpoint]:
+        return [checkpoint for checkpoint in self.checkpoints if checkpoint.closed_on is None]
+
+
+def _records(model, analysis: Analysis, *order):
+    return list(
+        db.session.scalars(
+            select(model)
+            .where(model.analysis_id == analysis.id)
+            .options(joinedload(model.recorded_by))
+            .order_by(*order, model.id)
+        )
+    )
+
+
+def _entries(model, analysis: Analysis, *options):
+    return list(
+        db.session.scalars(
+            select(model)
+            .where(model.analysis_id == analysis.id)
+            .options(*options)
+            .order_by(model.id)
+        )
+    )
+
+
+def _grouped(records, key: str) -> dict[int, list]:
+    groups: dict[int, list] = defaultdict(list)
+    for record in records:
+        groups[getattr(record, key)].append(record)
+    return groups
+
+
+def parents_of(analysis: Analysis, kind: follow_up.FollowUpKind) -> list:
+    """The step entries a record of `kind` may belong to (indicators, measures, impact rows)."""
+    options = (joinedload(Impact.child_group),) if kind.parent_model is Impact else ()
+    return _entries(kind.parent_model, analysis, *options)
+
+
+def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
+    """The analysis's follow-up as it stands on `today` (the installation's date)."""
+    readings = _grouped(_records(Reading, analysis, Reading.measured_on), "indicator_id")
+    updates = _grouped(_records(MeasureUpdate, analysis, MeasureUpdate.updated_on), "measure_id")
+    effects = _grouped(_records(ObservedEffect, analysis, ObservedEffect.observed_on), "impact_id")
+    measures = []
+    for measure in _entries(Measure, analysis):
+        history = updates.get(measure.id, [])
+        status = follow_up.measure_status(measure, history)
+        overdue = (
+            measure.due_date is not None
+            and measure.due_date < today
+            and status not in follow_up.MEASURE_FINISHED
+        )
+        measures.append(MeasureFollowUp(measure, history, status, overdue))
+    return FollowUpState(
+        analysis=analysis,
+        checkpoints=_records(Checkpoint, analysis, Checkpoint.due_on),
+        indicators=[
+            IndicatorFollowUp(
+                indicator,
+                readings.get(indicator.id, []),
+                follow_up.next_reading_due(indicator, readings.get(indicator.id, [])),
+            )
+            for indicator in _entries(Indicator, analysis)
+        ],
+        measures=measures,
+        impacts=[
+            ImpactFollowUp(impact, effects.get(impact.id, []))
+            for impact in _entries(Impact, analysis, joinedload(Impact.child_group))
+        ],
+        events=_records(FollowUpEvent, analysis, FollowUpEvent.occurred_on),
+        child_feedback=_records(ChildFeedback, analysis, ChildFeedback.given_on),
+    )
