@@ -98,6 +98,8 @@ class DateField(wtforms.DateField):
 
 
 _DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+# Far beyond any count, share or amount a region measures; keeps the value a plain float.
+NUMBER_LIMIT = 1e15
 
 
 class NumberField(wtforms.Field):
@@ -117,7 +119,7 @@ class NumberField(wtforms.Field):
         if not _DECIMAL.fullmatch(text):  # also refuses "1.234,5": which is the decimal mark?
             raise ValueError(self._message())
         number = float(text.replace(",", "."))
-        if not math.isfinite(number):
+        if not math.isfinite(number) or abs(number) > NUMBER_LIMIT:
             raise ValueError(self._message())
         self.data = number
 

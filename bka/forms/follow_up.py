@@ -3,9 +3,6 @@ the analysis with its final conclusion."""
 
 from __future__ import annotations
 
-import math
-
-import wtforms
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
@@ -13,44 +10,8 @@ from wtforms.validators import Optional
 from bka.domain import labels
 from bka.domain.follow_up import missing_to_close
 from bka.domain.labels import FIELD_LABELS as LABEL
-from bka.forms.base import ChildTextForm, DateField, MaxLength, options, required
+from bka.forms.base import ChildTextForm, DateField, MaxLength, NumberField, options, required
 from bka.forms.step import TEXTAREA_MAX
-from bka.web.i18n import current_language
-
-# Far beyond any count, share or amount a region measures; keeps the value a plain float.
-VALUE_LIMIT = 1e15
-
-
-class NumberField(wtforms.StringField):
-    """A decimal number typed the Swedish way ("12,5") or the English way ("12.5"); spaces
-    between thousands ("1 250") are allowed. Shown back with a comma in Swedish."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = "".join(valuelist[0].split()).replace("\u2212", "-").replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or abs(value) > VALUE_LIMIT:
-            self.data = None
-            raise ValueError(
-                _l(
-                    "Enter “%(field)s” as a number, for example 12,5 or 12.5.",
-                    field=self.label.text,
-                )
-            )
-        self.data = value
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        text = str(int(self.data)) if float(self.data).is_integer() else repr(float(self.data))
-        return text.replace(".", ",") if current_language() == "sv" else text
 
 
 class RecordForm(ChildTextForm):
