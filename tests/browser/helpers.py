@@ -66,6 +66,9 @@ def fill_form(form, language: str) -> None:
     for field in form.locator("textarea:visible").all():
         if not field.input_value():
             field.fill(text)
+    for field in form.locator("input[inputmode=decimal]:visible").all():  # NumberField
+        if not field.input_value():
+            field.fill("12,5" if language == "sv" else "12.5")
     for field in form.locator("input[type=text]:visible, input:not([type]):visible").all():
         if not field.input_value():
             field.fill(text[:60])
