@@ -232,7 +232,11 @@ def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> li
                 _check_keys(path, where, entry, required, allowed)
                 for key in _DATE_FIELDS & entry.keys():
                     _check_date(path, f"{where}.{key}", entry[key])
-                for key in ("baseline_value", "target_value") & entry.keys():
+                for key in (
+                    "baseline_value",
+                    "target_value",
+                    "reading_every_months",
+                ) & entry.keys():
                     _check_number(path, f"{where}.{key}", entry[key])
                 if "ref" in entry:
                     refs[kind_name].add(entry["ref"])
@@ -544,7 +548,8 @@ def _without_follow_up(spec: dict) -> dict:
 
 
 def _backdate(analysis: Analysis) -> None:
-    """Move a peer's dates to its own year, so lead times and years look as they would."""
+    """Move the dates of a peer (or of an analysis with a follow-up) to before its decision, so
+    that lead times, years and the follow-up's order look as they would."""
     planned = analysis.planned_decision_date
     started = datetime.combine(planned - timedelta(days=150), datetime.min.time(), tzinfo=UTC)
     analysis.created_at = started
