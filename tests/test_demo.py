@@ -216,6 +216,9 @@ def test_demo_analyses_say_they_are_fictional_on_their_page_and_pdfs(
     for analysis_id in (millennium, continued):  # and the versions that continue one
         page = team.get(f"/analyses/{analysis_id}").get_data(as_text=True)
         assert page.count(NOTICE["sv"]) == 1
+    history = team.get(f"/analyses/{millennium}/history")  # the follow-up is in its history
+    assert history.status_code == 200
+    assert "Driftstarten pausas" in history.get_data(as_text=True)
     for kind, language in (("follow-up", "sv"), ("child-summary", "en"), ("signed", "en")):
         response = team.get(f"/analyses/{millennium}/report?kind={kind}&lang={language}")
         assert NOTICE[language] in _pdf_text(response), kind

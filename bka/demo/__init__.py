@@ -342,7 +342,7 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
         users["reviewer"],
         _decisions(spec),
     )
-    if "follow_up" in spec:
+    if "follow_up" in spec and analysis.status in FOLLOW_UP_STATUSES:  # not in copies before it
         _load_follow_up(analysis, spec["follow_up"], ids, owner)
     return analysis
 
