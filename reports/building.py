@@ -317,6 +317,11 @@ class _Document(BaseDocTemplate):
         )
         canvas.setStrokeColor(RULE)
         canvas.line(self.leftMargin, A4[1] - 15 * mm, A4[0] - self.rightMargin, A4[1] - 15 * mm)
+        notice = getattr(self.data, "notice", "")
+        if notice and canvas.getPageNumber() == 1:  # under the rule, clear of the page's text
+            canvas.setFont(FONT_BOLD, 9)
+            canvas.setFillColor(BRAND)
+            canvas.drawString(self.leftMargin, A4[1] - 20 * mm, visual(notice))
         canvas.restoreState()
 
     def afterFlowable(self, flowable) -> None:

@@ -180,6 +180,8 @@ class ReportData:
     time_zone: str = DEFAULT_TIME_ZONE  # an IANA zone name: the installation's; times show in it
     # Every decision recorded, oldest first: postponements (bordlagt) before the one that decided.
     decisions: tuple[DecisionBlock, ...] = ()
+    # Shown at the top of the first page, e.g. that the analysis is a fictional example.
+    notice: str = ""
 
     @property
     def decision(self) -> DecisionBlock | None:

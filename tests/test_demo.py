@@ -1,16 +1,40 @@
 """`bka demo` loads a complete Millennium analysis and others, and is idempotent."""
 
+import io
+from datetime import date
+from types import SimpleNamespace
+
 import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
 
 from bka import demo
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, versions
+from bka.domain import follow_up, lifecycle, versions
 from bka.domain.checklists import load_library
 from bka.domain.progress import all_missing, completed_count, load_state
 from bka.extensions import db
-from bka.models import Analysis, DecisionRecord, User
+from bka.models import (
+    Analysis,
+    AuditEvent,
+    ChildFeedback,
+    DecisionRecord,
+    EditLog,
+    FollowUpEvent,
+    Indicator,
+    Measure,
+    MeasureUpdate,
+    ObservedEffect,
+    Reading,
+    Trigger,
+    User,
+)
 
 MILLENNIUM = "Införande av vårdinformationssystemet Millennium"
+NOTICE = {
+    "sv": "Fiktivt exempel, bygger på offentliga uppgifter",
+    "en": "Fictional example, based on public information",
+}
 
 
 def run_demo(app):
@@ -75,6 +99,140 @@ def test_millennium_is_complete_and_rich(app):
         assert analysis.screening_level == "in_depth"
 
 
+def _rows(model, analysis):
+    return db.session.scalars(
+        select(model).where(model.analysis_id == analysis.id).order_by(model.id)
+    ).all()
+
+
+def test_millennium_follow_up_tells_the_go_live_and_the_pause(app):
+    run_demo(app)
+    with app.app_context():
+        analysis = db.session.scalar(select(Analysis).where(Analysis.title == MILLENNIUM))
+        assert analysis.status == "follow_up"
+        assert analysis.created_at.date() < date(2024, 6, 18)  # its past is in the past
+        events = sorted(_rows(FollowUpEvent, analysis), key=lambda e: e.occurred_on)
+        assert [(e.kind, e.occurred_on) for e in events if e.kind != "incident"] == [
+            ("go_live", date(2024, 11, 12)),
+            ("pause", date(2024, 11, 15)),
+            ("new_information", date(2024, 11, 19)),
+            ("complaint", date(2024, 11, 21)),
+        ]
+        assert "Södra Älvsborgs sjukhus" in events[0].title
+        review = next(e for e in events if e.kind == "new_information")
+        assert "extern granskning" in review.title
+        assert any(e.kind == "incident" for e in events)
+        pause = next(e for e in events if e.kind == "pause")
+        assert pause.recorded_at.date() == date(2024, 11, 15)  # recorded as of its date
+
+        # The checkpoints follow go-live, as step 11 says; the first is closed: worse.
+        checkpoints = follow_up.checkpoints_of(analysis)
+        assert [c.due_on for c in checkpoints] == [
+            date(2025, 2, 12),
+            date(2025, 11, 12),
+            date(2027, 11, 12),
+        ]
+        first, *later = checkpoints
+        assert first.closed_on and first.fared == "worse" and first.conclusion and first.changes
+        assert all(c.closed_on is None for c in later)
+
+        indicators = {i.id: i for i in _rows(Indicator, analysis)}
+        readings = _rows(Reading, analysis)
+        at_checkpoint = {
+            indicators[r.indicator_id].name: r.value
+            for r in readings
+            if r.measured_on == first.due_on
+        }
+        assert len(at_checkpoint) >= 3
+        assert all(indicators[r.indicator_id].baseline_value is not None for r in readings)
+        measures = _rows(Measure, analysis)
+        updates = _rows(MeasureUpdate, analysis)
+        statuses = [
+            follow_up.measure_status(m, [u for u in updates if u.measure_id == m.id])
+            for m in measures
+        ]
+        assert {"done", "late", "dropped"} <= set(statuses)
+        dropped = next(u for u in updates if u.status == "dropped")
+        assert dropped.updated_on > pause.occurred_on
+        assert {e.observation for e in _rows(ObservedEffect, analysis)} == {
+            "as_predicted",
+            "worse",
+            "not_yet_known",
+        }
+        feedback = _rows(ChildFeedback, analysis)
+        assert any(f.given_on > pause.occurred_on and "ungdomsråd" in f.channel for f in feedback)
+
+        # Step 11's triggers: the pause as an event, and readings of two indicators.
+        triggers = _rows(Trigger, analysis)
+        assert [(t.condition, t.event_kind) for t in triggers if t.indicator_id is None] == [
+            ("event", "pause")
+        ]
+        watched = {indicators[t.indicator_id].name for t in triggers if t.indicator_id}
+        assert any("Läkemedelsavvikelser" in name for name in watched)
+        assert any("ungdomsmottagningarna" in name for name in watched)
+
+        # Recorded as a user's records are: in the history and in the audit log.
+        logged = db.session.scalar(
+            select(db.func.count(EditLog.id)).where(
+                EditLog.analysis_id == analysis.id, EditLog.area == "events"
+            )
+        )
+        assert logged >= 5 * 3
+        audited = db.session.scalar(
+            select(db.func.count(AuditEvent.id)).where(
+                AuditEvent.action == "follow_up_recorded", AuditEvent.object_id == analysis.id
+            )
+        )
+        effects = _rows(ObservedEffect, analysis)
+        records = len(events) + len(readings) + len(updates) + len(effects) + len(feedback)
+        assert audited == records + 2 * len(checkpoints)  # offered at the decision, then changed
+        # The story is the first analysis's own: the waves and peers copied from it have none.
+        assert (
+            db.session.scalar(
+                select(db.func.count(FollowUpEvent.id)).where(
+                    FollowUpEvent.analysis_id != analysis.id
+                )
+            )
+            == 0
+        )
+
+
+def _pdf_text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    return pages[0].extract_text()
+
+
+def test_demo_analyses_say_they_are_fictional_on_their_page_and_pdfs(
+    app, make_browser, make_user, make_analysis
+):
+    run_demo(app)
+    with app.app_context():
+        millennium = db.session.scalar(select(Analysis.id).where(Analysis.title == MILLENNIUM))
+        referred = db.session.scalar(select(Analysis).where(Analysis.status == "referred_back"))
+        continued = versions.next_version(referred).id
+    team = make_browser()
+    team.login(SimpleNamespace(email="team@example.se"), "demo-team-2024")
+    for analysis_id in (millennium, continued):  # and the versions that continue one
+        page = team.get(f"/analyses/{analysis_id}").get_data(as_text=True)
+        assert page.count(NOTICE["sv"]) == 1
+    history = team.get(f"/analyses/{millennium}/history")  # the follow-up is in its history
+    assert history.status_code == 200
+    assert "Driftstarten pausas" in history.get_data(as_text=True)
+    for kind, language in (("follow-up", "sv"), ("child-summary", "en"), ("signed", "en")):
+        response = team.get(f"/analyses/{millennium}/report?kind={kind}&lang={language}")
+        assert NOTICE[language] in _pdf_text(response), kind
+
+    # An analysis someone makes is no example.
+    owner = make_user()
+    own = make_analysis(owner)
+    browser = make_browser()
+    browser.login(owner)
+    assert NOTICE["sv"] not in browser.get(f"/analyses/{own}").get_data(as_text=True)
+    response = browser.get(f"/analyses/{own}/report?kind=analysis&lang=sv")
+    assert NOTICE["sv"] not in _pdf_text(response)
+
+
 def test_demo_if_empty_leaves_existing_data_alone(app, make_user):
     make_user()
     result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
@@ -124,6 +282,69 @@ def test_reading_rejects_a_broken_file_naming_it(tmp_path, old, new, names):
     (tmp_path / "01-good.toml").write_text(VALID, encoding="utf-8")
     assert VALID.count(old) == 1
     (tmp_path / "02-broken.toml").write_text(VALID.replace(old, new), encoding="utf-8")
+    with pytest.raises(demo.DemoDataError) as error:
+        demo.read_analyses(tmp_path)
+    assert "02-broken.toml" in str(error.value)
+    assert names in str(error.value)
+
+
+# A decided analysis with a trigger and a follow-up; the tests below break it one way each.
+VALID_FOLLOW_UP = (
+    VALID.replace('final_status = "draft"', 'final_status = "decided"')
+    + """
+[[indicators]]
+ref = "visits"
+name = "Besök"
+
+[[triggers]]
+description = "Paus"
+condition = "event"
+event_kind = "pause"
+
+[[triggers]]
+description = "Färre besök"
+condition = "below"
+indicator = "visits"
+threshold = 10
+
+[[follow_up.events]]
+kind = "pause"
+occurred_on = "2024-11-15"
+title = "Paus"
+
+[[follow_up.readings]]
+indicator = "visits"
+value = 8
+measured_on = "2024-11-30"
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "names"),
+    [
+        ('occurred_on = "2024-11-15"', 'occurred_on = "2024-11-31"', "events[0].occurred_on"),
+        (
+            'title = "Paus"',
+            'title = "Paus"\nnote = "x"',
+            "follow_up.events[0] has an unknown key 'note'",
+        ),
+        ('kind = "pause"\nocc', 'kind = "explosion"\nocc', "follow_up.events[0].kind"),
+        ('indicator = "visits"\nvalue', 'indicator = "besök"\nvalue', "readings[0].indicator"),
+        ("value = 8", 'value = "åtta"', "follow_up.readings[0].value"),
+        ("[[follow_up.events]]", "[[follow_up.diary]]", "'diary'"),
+        ('final_status = "decided"', 'final_status = "approved"', "final_status"),
+        ('condition = "below"', 'condition = "sometimes"', "triggers[1].condition"),
+        ("threshold = 10\n", "", "triggers[1] is missing the key 'threshold'"),
+        ('event_kind = "pause"', 'event_kind = "pause"\nthreshold = 1', "triggers[0]"),
+        ('indicator = "visits"\nthreshold', 'indicator = "x"\nthreshold', "triggers[1].indicator"),
+    ],
+)
+def test_reading_rejects_a_broken_follow_up_naming_it(tmp_path, old, new, names):
+    (tmp_path / "01-good.toml").write_text(VALID_FOLLOW_UP, encoding="utf-8")
+    assert demo.read_analyses(tmp_path)[0]["follow_up"]["events"][0]["kind"] == "pause"
+    assert VALID_FOLLOW_UP.count(old) == 1
+    (tmp_path / "02-broken.toml").write_text(VALID_FOLLOW_UP.replace(old, new), encoding="utf-8")
     with pytest.raises(demo.DemoDataError) as error:
         demo.read_analyses(tmp_path)
     assert "02-broken.toml" in str(error.value)

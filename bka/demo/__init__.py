@@ -4,7 +4,12 @@ data/users.toml holds the demo logins and data/analyses/*.toml one analysis each
 order of the file names; the first is the Millennium analysis that the later waves and the peers
 below are copies of. Answers are keyed by step and question key as in checklists/method.toml;
 pack prompts are stored as "prompt__<prompt key>" in the prompt's step. Dates are ISO strings.
-No text identifies an individual child.
+No text identifies an individual child. Entries that others refer to carry a `ref`: an impact
+names its child group, a trigger its indicator, and the `[follow_up]` of a decided analysis
+(what happened after the decision) names the indicator, measure or impact a record is about.
+
+Everything but a few public facts is invented, so each analysis the demo creates is marked as a
+fictional example (bka.domain.examples), and its page and PDFs say so.
 
 Loading is idempotent: users are matched by e-mail and analyses by title, so running it twice
 changes nothing.
@@ -14,20 +19,21 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bka.domain import analyses as ops
-from bka.domain import follow_up, lifecycle, reporting
+from bka.domain import examples, follow_up, lifecycle, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
 from bka.domain.checklists import Library
 from bka.domain.contract import CHILDREN_HEARD, NO, NOT_HEARD_REASON, UNSURE
 from bka.domain.entries import ENTRY_KINDS
+from bka.domain.permissions import FOLLOW_UP_STATUSES
 from bka.domain.progress import load_state
 from bka.extensions import db
-from bka.models import Analysis, ReviewRound, SignOff, User
+from bka.models import Analysis, EditLog, ReviewRound, SignOff, Trigger, User
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -47,9 +53,58 @@ class DemoUser:
 
 _DATE_FIELDS = {"held_on", "due_date", "measure_on"}
 _REQUIRED = ("title", "organisation", "decision_area", "owner", "final_status")
-_OPTIONAL = ("diarienummer", "planned_decision_date", "members", "answers", "completed_steps")
-# A child group's name for impacts to refer to, in place of the database id they hold.
-_ENTRY_EXTRAS = {"child_groups": ("ref",), "impacts": ("group",)}
+_OPTIONAL = (
+    "diarienummer",
+    "planned_decision_date",
+    "members",
+    "answers",
+    "completed_steps",
+    "triggers",
+    "follow_up",
+)
+# What an indicator's readings are compared with; set directly where its entry form lacks them.
+_INDICATOR_SCALE = ("unit", "baseline_value", "target_value", "reading_every_months")
+# Keys an entry has besides its fields: its `ref`, the names it refers to by, and the scale.
+_ENTRY_EXTRAS = {
+    "child_groups": ("ref",),
+    "impacts": ("group", "ref"),
+    "measures": ("ref",),
+    "indicators": ("ref", *_INDICATOR_SCALE),
+}
+# Step 11's triggers for a pause or re-assessment, by condition: an event of `event_kind`, or
+# an indicator (its ref) above, below or changed by `threshold`.
+_EVENT_TRIGGER = ("description", "condition", "event_kind")
+_INDICATOR_TRIGGER = ("description", "condition", "indicator", "threshold")
+# [follow_up]: per kind of record, the keys it needs, and the entry its `ref` key names.
+_FOLLOW_UP_REQUIRED = {
+    "checkpoints": ("title", "due_on"),
+    "readings": ("indicator", "value", "measured_on"),
+    "measure_updates": ("measure", "status", "updated_on"),
+    "observed_effects": ("impact", "observation", "observed_on"),
+    "events": ("kind", "occurred_on", "title"),
+    "child_feedback": ("given_on", "channel", "message"),
+}
+_FOLLOW_UP_REFS = {
+    "readings": ("indicator", "indicators"),
+    "measure_updates": ("measure", "measures"),
+    "observed_effects": ("impact", "impacts"),
+}
+_FOLLOW_UP_CHOICES = {
+    "fared": follow_up.FARED,
+    "status": follow_up.MEASURE_PROGRESS,
+    "observation": follow_up.OBSERVATIONS,
+    "kind": follow_up.EVENT_KINDS,
+}
+# The date each record is recorded as of: when it happened, or when a checkpoint was closed.
+_AS_OF = {
+    "checkpoints": "closed_on",
+    "readings": "measured_on",
+    "measure_updates": "updated_on",
+    "observed_effects": "observed_on",
+    "events": "occurred_on",
+    "child_feedback": "given_on",
+}
+_FOLLOW_UP_DATES = {"due_on", *_AS_OF.values()}
 
 
 def _read(path: Path) -> dict:
@@ -76,6 +131,63 @@ def _check_date(path: Path, where: str, value) -> None:
         date.fromisoformat(value)
     except (TypeError, ValueError):
         raise DemoDataError(f"{path}: {where} is not an ISO date: {value!r}") from None
+
+
+def _check_number(path: Path, where: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DemoDataError(f"{path}: {where} is not a number: {value!r}")
+
+
+def _check_choice(path: Path, where: str, value, choices) -> None:
+    if value not in choices:
+        raise DemoDataError(f"{path}: {where} is none of {', '.join(choices)}: {value!r}")
+
+
+def _check_list(path: Path, where: str, value) -> list:
+    if not isinstance(value, list):
+        raise DemoDataError(f"{path}: {where} must be a list of tables")
+    return value
+
+
+def _check_triggers(path: Path, triggers, refs: dict[str, set]) -> None:
+    for index, trigger in enumerate(_check_list(path, "triggers", triggers)):
+        where = f"triggers[{index}]"
+        _check_keys(path, where, trigger, ("condition",), {*_EVENT_TRIGGER, *_INDICATOR_TRIGGER})
+        _check_choice(path, f"{where}.condition", trigger["condition"], follow_up.CONDITIONS)
+        keys = _EVENT_TRIGGER if trigger["condition"] == follow_up.EVENT else _INDICATOR_TRIGGER
+        _check_keys(path, where, trigger, keys, keys)
+        if "event_kind" in trigger:
+            _check_choice(path, f"{where}.event_kind", trigger["event_kind"], follow_up.EVENT_KINDS)
+        elif trigger["indicator"] not in refs["indicators"]:
+            raise DemoDataError(f"{path}: {where}.indicator {trigger['indicator']!r} is no ref")
+        else:
+            _check_number(path, f"{where}.threshold", trigger["threshold"])
+
+
+def _check_follow_up(path: Path, spec: dict, refs: dict[str, set]) -> None:
+    """[follow_up]: only after a decision; known keys, ISO dates, known choices and refs."""
+    if spec["final_status"] not in FOLLOW_UP_STATUSES:
+        raise DemoDataError(
+            f"{path}: follow_up needs final_status {' or '.join(sorted(FOLLOW_UP_STATUSES))}"
+        )
+    records = spec["follow_up"]
+    _check_keys(path, "follow_up", records, (), follow_up.FOLLOW_UP_KINDS)
+    for kind_name, kind in follow_up.FOLLOW_UP_KINDS.items():
+        ref_key, entry_kind = _FOLLOW_UP_REFS.get(kind_name, (None, None))
+        allowed = [ref_key if name == kind.parent_field else name for name in kind.fields]
+        for index, record in enumerate(
+            _check_list(path, f"follow_up.{kind_name}", records.get(kind_name, []))
+        ):
+            where = f"follow_up.{kind_name}[{index}]"
+            _check_keys(path, where, record, _FOLLOW_UP_REQUIRED[kind_name], allowed)
+            for key in _FOLLOW_UP_DATES & record.keys():
+                _check_date(path, f"{where}.{key}", record[key])
+            for key in _FOLLOW_UP_CHOICES.keys() & record.keys():
+                _check_choice(path, f"{where}.{key}", record[key], _FOLLOW_UP_CHOICES[key])
+            if "value" in record:
+                _check_number(path, f"{where}.value", record["value"])
+            if ref_key and record[ref_key] not in refs[entry_kind]:
+                raise DemoDataError(f"{path}: {where}.{ref_key} {record[ref_key]!r} is no ref")
 
 
 def read_users(path: Path = DATA_DIR / "users.toml") -> tuple[DemoUser, ...]:
@@ -110,7 +222,8 @@ def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> li
         for step_key, answers in spec.get("answers", {}).items():
             if not isinstance(answers, dict):
                 raise DemoDataError(f"{path}: answers.{step_key} must be a table")
-        refs = set()  # child groups come first in ENTRY_KINDS, as they are loaded first
+        # Child groups come first in ENTRY_KINDS, as they are loaded first.
+        refs: dict[str, set] = {kind_name: set() for kind_name in ENTRY_KINDS}
         for kind_name, kind in ENTRY_KINDS.items():
             required = ("group",) if kind_name == "impacts" else ()
             allowed = {*kind.fields, *_ENTRY_EXTRAS.get(kind_name, ())}
@@ -119,10 +232,20 @@ def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> li
                 _check_keys(path, where, entry, required, allowed)
                 for key in _DATE_FIELDS & entry.keys():
                     _check_date(path, f"{where}.{key}", entry[key])
-                if kind_name == "child_groups" and "ref" in entry:
-                    refs.add(entry["ref"])
-                if kind_name == "impacts" and entry["group"] not in refs:
+                for key in (
+                    "baseline_value",
+                    "target_value",
+                    "reading_every_months",
+                ) & entry.keys():
+                    _check_number(path, f"{where}.{key}", entry[key])
+                if "ref" in entry:
+                    refs[kind_name].add(entry["ref"])
+                if kind_name == "impacts" and entry["group"] not in refs["child_groups"]:
                     raise DemoDataError(f"{path}: {where}.group {entry['group']!r} is no ref")
+        if "triggers" in spec:
+            _check_triggers(path, spec["triggers"], refs)
+        if "follow_up" in spec:
+            _check_follow_up(path, spec, refs)
         specs.append({**spec, "source": str(path)})
     return specs
 
@@ -176,25 +299,38 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
         diarienummer=spec.get("diarienummer"),
         planned_decision_date=_as_date(spec.get("planned_decision_date")),
     )
+    examples.mark_fictional(analysis)
     for member in spec.get("members", []):
         ops.add_member(analysis, users[member["user"]].email, member["role"], owner)
     checklists = ops.checklists_for(analysis)
     for step in checklists.method.steps:  # answers first: impacts need the engaged articles
         if step.key in spec.get("answers", {}):
             ops.save_step(analysis, checklists, step.key, spec["answers"][step.key], owner)
-    group_ids: dict[str, int] = {}
-    for kind_name in ENTRY_KINDS:
+    ids: dict[str, dict[str, int]] = {kind_name: {} for kind_name in ENTRY_KINDS}  # by ref
+    for kind_name, kind in ENTRY_KINDS.items():
         for raw in spec.get(kind_name, []):
             values = {
                 key: _as_date(value) if key in _DATE_FIELDS else value for key, value in raw.items()
             }
             if kind_name == "impacts":
-                values["child_group_id"] = group_ids[values.pop("group")]
+                values["child_group_id"] = ids["child_groups"][values.pop("group")]
             ref = values.pop("ref", None)
+            scale = {
+                key: values.pop(key)
+                for key in _INDICATOR_SCALE
+                if key in values and key not in kind.fields
+            }
             state = load_state(analysis, checklists)
-            entry = ops.save_entry(state, ENTRY_KINDS[kind_name], values, owner)
+            entry = ops.save_entry(state, kind, values, owner)
+            for key, value in scale.items():
+                setattr(entry, key, value)
             if ref:
-                group_ids[ref] = entry.id
+                ids[kind_name][ref] = entry.id
+    for raw in spec.get("triggers", []):
+        values = dict(raw)
+        if "indicator" in values:
+            values["indicator_id"] = ids["indicators"][values.pop("indicator")]
+        db.session.add(Trigger(analysis_id=analysis.id, **values))
     for step_key in spec.get("completed_steps", []):
         answers = spec.get("answers", {}).get(step_key, {})
         ops.save_step(analysis, checklists, step_key, answers, owner, mark_completed=True)
@@ -206,7 +342,40 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
         users["reviewer"],
         _decisions(spec),
     )
+    if "follow_up" in spec and analysis.status in FOLLOW_UP_STATUSES:  # not in copies before it
+        _load_follow_up(analysis, spec["follow_up"], ids, owner)
     return analysis
+
+
+def _load_follow_up(analysis: Analysis, records: dict, ids: dict, user: User) -> None:
+    """The follow-up records, oldest first, each through `follow_up.save_record` as a user's
+    would be, and recorded as of its own date. The checkpoints the decision offered are changed
+    into the file's, in order; any further ones are added."""
+    offered = iter(follow_up.checkpoints_of(analysis))
+    loaded = []
+    for kind_name, kind in follow_up.FOLLOW_UP_KINDS.items():
+        ref_key, entry_kind = _FOLLOW_UP_REFS.get(kind_name, (None, None))
+        for raw in records.get(kind_name, []):
+            values = {
+                key: _as_date(value) if key in _FOLLOW_UP_DATES else value
+                for key, value in raw.items()
+            }
+            if ref_key:
+                values[kind.parent_field] = ids[entry_kind][values.pop(ref_key)]
+            existing = next(offered, None) if kind_name == "checkpoints" else None
+            loaded.append((values.get(_AS_OF[kind_name]), kind, values, existing))
+    # Stable: records of one day keep the order of the kinds and of the file.
+    for as_of, kind, values, existing in sorted(loaded, key=lambda item: item[0] or date.min):
+        logged_before = db.session.scalar(select(db.func.max(EditLog.id))) or 0
+        record = follow_up.save_record(analysis, kind, values, user, record=existing)
+        if as_of is not None:
+            moment = datetime.combine(as_of, time(12), tzinfo=UTC)
+            record.recorded_at = moment
+            db.session.execute(
+                update(EditLog)
+                .where(EditLog.analysis_id == analysis.id, EditLog.id > logged_before)
+                .values(changed_at=moment)
+            )
 
 
 # The moves that lead from a draft to each status, made through the real lifecycle.
@@ -343,6 +512,7 @@ def _close(analysis, checklists, owner: User) -> None:
 
 def _waves(spec: dict) -> list[dict]:
     """Later waves of the first analysis's rollout: complete analyses in other statuses."""
+    spec = _without_follow_up(spec)
     return [
         {
             **spec,
@@ -357,6 +527,7 @@ def _waves(spec: dict) -> list[dict]:
 
 def _peers(spec: dict) -> list[dict]:
     """The Millennium analysis as other organisations made it, in other years and states."""
+    spec = _without_follow_up(spec)
     peers = []
     for index, peer in enumerate(PORTFOLIO["peers"]["list"], start=1):
         organisation, year, heard = peer["organisation"], peer["year"], peer["heard"]
@@ -388,8 +559,14 @@ def _peers(spec: dict) -> list[dict]:
     return peers
 
 
+def _without_follow_up(spec: dict) -> dict:
+    """A copy of `spec` for another analysis: what happened after the decision was its own."""
+    return {key: value for key, value in spec.items() if key != "follow_up"}
+
+
 def _backdate(analysis: Analysis) -> None:
-    """Move a peer's dates to its own year, so lead times and years look as they would."""
+    """Move the dates of a peer (or of an analysis with a follow-up) to before its decision, so
+    that lead times, years and the follow-up's order look as they would."""
     planned = analysis.planned_decision_date
     started = datetime.combine(planned - timedelta(days=150), datetime.min.time(), tzinfo=UTC)
     analysis.created_at = started
@@ -411,7 +588,7 @@ def load_demo(library: Library, config) -> int:
         if spec["title"] in existing:
             continue
         analysis = _load_analysis(library, spec, users)
-        if spec.get("backdate"):
+        if spec.get("backdate") or "follow_up" in spec:  # a follow-up needs its past to be past
             _backdate(analysis)
         created += 1
     db.session.flush()

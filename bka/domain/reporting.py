@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bka.domain import history, labels, lifecycle, overview_tables
+from bka.domain import examples, history, labels, lifecycle, overview_tables
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
 from bka.domain.contract import (
     CHILD_FRIENDLY_SUMMARY,
@@ -337,6 +337,7 @@ def build_report_data(
                 )
                 for d in decisions
             ),
+            notice=str(examples.notice(analysis) or ""),
         )
 
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer, versions, work
+from bka.domain import examples, lifecycle, personnummer, versions, work
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -100,6 +100,7 @@ def hub(analysis_id: int):
         open_round=lifecycle.current_round(analysis),
         sign_off=lifecycle.active_sign_off(analysis),
         decisions=lifecycle.decisions_of(analysis),
+        fictional_notice=examples.notice(analysis),
         **versions.links(analysis),
     )
 
