@@ -171,6 +171,15 @@ def test_millennium_follow_up_tells_the_go_live_and_the_pause(app):
         assert any("Läkemedelsavvikelser" in name for name in watched)
         assert any("ungdomsmottagningarna" in name for name in watched)
 
+        # The pause met the first trigger, and the re-assessment it opened is in progress.
+        links = versions.links(analysis)
+        reassessing = links["next_version"]
+        assert reassessing.status == "draft" and reassessing.version == analysis.version + 1
+        hit = links["next_reassessment"]
+        assert hit.trigger.event_kind == "pause" and hit.event_id == pause.id
+        assert hit.hit_at.date() == pause.occurred_on
+        assert versions.links(reassessing)["reassessment"] == hit
+
         # Recorded as a user's records are: in the history and in the audit log.
         logged = db.session.scalar(
             select(db.func.count(EditLog.id)).where(
@@ -307,6 +316,10 @@ condition = "below"
 indicator = "visits"
 threshold = 10
 
+[follow_up.reassessment]
+event_kind = "pause"
+opened_on = "2024-11-20"
+
 [[follow_up.events]]
 kind = "pause"
 occurred_on = "2024-11-15"
@@ -336,8 +349,14 @@ measured_on = "2024-11-30"
         ('final_status = "decided"', 'final_status = "approved"', "final_status"),
         ('condition = "below"', 'condition = "sometimes"', "triggers[1].condition"),
         ("threshold = 10\n", "", "triggers[1] is missing the key 'threshold'"),
-        ('event_kind = "pause"', 'event_kind = "pause"\nthreshold = 1', "triggers[0]"),
+        (
+            '"event"\nevent_kind = "pause"',
+            '"event"\nevent_kind = "pause"\nthreshold = 1',
+            "triggers[0]",
+        ),
         ('indicator = "visits"\nthreshold', 'indicator = "x"\nthreshold', "triggers[1].indicator"),
+        ('opened_on = "2024-11-20"', 'opened_on = "20 nov"', "follow_up.reassessment.opened_on"),
+        ('event_kind = "pause"\nopened', 'event_kind = "paus"\nopened', "reassessment.event_kind"),
     ],
 )
 def test_reading_rejects_a_broken_follow_up_naming_it(tmp_path, old, new, names):

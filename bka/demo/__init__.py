@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from bka.domain import analyses as ops
-from bka.domain import examples, follow_up, lifecycle, reporting
+from bka.domain import examples, follow_up, lifecycle, reassessment, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
 from bka.domain.checklists import Library
 from bka.domain.contract import CHILDREN_HEARD, NO, NOT_HEARD_REASON, UNSURE
@@ -33,7 +33,17 @@ from bka.domain.entries import ENTRY_KINDS
 from bka.domain.permissions import FOLLOW_UP_STATUSES
 from bka.domain.progress import load_state
 from bka.extensions import db
-from bka.models import Analysis, EditLog, ReviewRound, SignOff, Trigger, User
+from bka.models import (
+    Analysis,
+    EditLog,
+    FollowUpEvent,
+    Reading,
+    ReviewRound,
+    SignOff,
+    TriggerHit,
+    User,
+    VersionLink,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -59,17 +69,15 @@ _OPTIONAL = (
     "members",
     "answers",
     "completed_steps",
-    "triggers",
     "follow_up",
 )
-# What an indicator's readings are compared with; set directly where its entry form lacks them.
-_INDICATOR_SCALE = ("unit", "baseline_value", "target_value", "reading_every_months")
-# Keys an entry has besides its fields: its `ref`, the names it refers to by, and the scale.
+# Keys an entry has besides its fields: its `ref`, and the refs of the entries it points at.
 _ENTRY_EXTRAS = {
     "child_groups": ("ref",),
     "impacts": ("group", "ref"),
     "measures": ("ref",),
-    "indicators": ("ref", *_INDICATOR_SCALE),
+    "indicators": ("ref",),
+    "triggers": ("indicator",),
 }
 # Step 11's triggers for a pause or re-assessment, by condition: an event of `event_kind`, or
 # an indicator (its ref) above, below or changed by `threshold`.
@@ -105,6 +113,8 @@ _AS_OF = {
     "child_feedback": "given_on",
 }
 _FOLLOW_UP_DATES = {"due_on", *_AS_OF.values()}
+# [follow_up.reassessment]: the re-assessment opened for the trigger an event of this kind met.
+_REASSESSMENT = ("event_kind", "opened_on")
 
 
 def _read(path: Path) -> dict:
@@ -171,7 +181,14 @@ def _check_follow_up(path: Path, spec: dict, refs: dict[str, set]) -> None:
             f"{path}: follow_up needs final_status {' or '.join(sorted(FOLLOW_UP_STATUSES))}"
         )
     records = spec["follow_up"]
-    _check_keys(path, "follow_up", records, (), follow_up.FOLLOW_UP_KINDS)
+    _check_keys(path, "follow_up", records, (), {*follow_up.FOLLOW_UP_KINDS, "reassessment"})
+    if "reassessment" in records:
+        opened = records["reassessment"]
+        _check_keys(path, "follow_up.reassessment", opened, _REASSESSMENT, _REASSESSMENT)
+        _check_choice(
+            path, "follow_up.reassessment.event_kind", opened["event_kind"], follow_up.EVENT_KINDS
+        )
+        _check_date(path, "follow_up.reassessment.opened_on", opened["opened_on"])
     for kind_name, kind in follow_up.FOLLOW_UP_KINDS.items():
         ref_key, entry_kind = _FOLLOW_UP_REFS.get(kind_name, (None, None))
         allowed = [ref_key if name == kind.parent_field else name for name in kind.fields]
@@ -314,23 +331,13 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
             }
             if kind_name == "impacts":
                 values["child_group_id"] = ids["child_groups"][values.pop("group")]
+            if "indicator" in values:  # a trigger on an indicator's readings
+                values["indicator_id"] = ids["indicators"][values.pop("indicator")]
             ref = values.pop("ref", None)
-            scale = {
-                key: values.pop(key)
-                for key in _INDICATOR_SCALE
-                if key in values and key not in kind.fields
-            }
             state = load_state(analysis, checklists)
             entry = ops.save_entry(state, kind, values, owner)
-            for key, value in scale.items():
-                setattr(entry, key, value)
             if ref:
                 ids[kind_name][ref] = entry.id
-    for raw in spec.get("triggers", []):
-        values = dict(raw)
-        if "indicator" in values:
-            values["indicator_id"] = ids["indicators"][values.pop("indicator")]
-        db.session.add(Trigger(analysis_id=analysis.id, **values))
     for step_key in spec.get("completed_steps", []):
         answers = spec.get("answers", {}).get(step_key, {})
         ops.save_step(analysis, checklists, step_key, answers, owner, mark_completed=True)
@@ -376,6 +383,31 @@ def _load_follow_up(analysis: Analysis, records: dict, ids: dict, user: User) ->
                 .where(EditLog.analysis_id == analysis.id, EditLog.id > logged_before)
                 .values(changed_at=moment)
             )
+            if kind.model in (Reading, FollowUpEvent):  # the triggers it met, met that day
+                column = TriggerHit.reading_id if kind.model is Reading else TriggerHit.event_id
+                db.session.execute(
+                    update(TriggerHit).where(column == record.id).values(hit_at=moment)
+                )
+    if "reassessment" in records:
+        _open_reassessment(analysis, records["reassessment"], user)
+
+
+def _open_reassessment(analysis: Analysis, opened: dict, user: User) -> None:
+    """Open the re-assessment for the trigger that an event of the given kind met, as of the
+    given day: a new version, in the team's hands, linked to the analysis."""
+    hit = next(
+        hit
+        for hit in reassessment.open_hits(analysis)
+        if hit.event is not None and hit.event.kind == opened["event_kind"]
+    )
+    version = reassessment.open_reassessment(analysis, ops.checklists_for(analysis), hit, user)
+    moment = datetime.combine(_as_date(opened["opened_on"]), time(12), tzinfo=UTC)
+    version.created_at = version.updated_at = moment
+    db.session.execute(
+        update(VersionLink)
+        .where(VersionLink.next_analysis_id == version.id)
+        .values(created_at=moment)
+    )
 
 
 # The moves that lead from a draft to each status, made through the real lifecycle.

@@ -212,20 +212,29 @@ def analyses(chromium, live_server) -> dict[str, int]:
         href = page.get_by_role("link", name=title, exact=True).get_attribute("href")
         return int(re.search(r"/analyses/(\d+)", href).group(1))
 
+    def both_versions(title: str) -> list[int]:
+        """The ids of the two analyses a title names: a version and, opened later, the one
+        that continues it."""
+        return sorted(
+            int(re.search(r"/analyses/(\d+)", link.get_attribute("href")).group(1))
+            for link in page.get_by_role("link", name=title, exact=True).all()
+        )
+
     ids = {
         "draft": analysis_id("Samordnad barnakut och neonatalvård nattetid"),
-        "decided": analysis_id("Införande av vårdinformationssystemet Millennium"),
         "approved": analysis_id(
             "Införande av vårdinformationssystemet Millennium, "
             "våg 4: Göteborg och Drottning Silvias barnsjukhus"
         ),
     }
     # A referral back (återremiss) leaves two analyses with one title: the referred version and,
-    # opened later, the new one that continues it.
-    referred = "Införande av vårdinformationssystemet Millennium, våg 5: Norra Bohuslän"
-    ids["referred"], ids["continued"] = sorted(
-        int(re.search(r"/analyses/(\d+)", link.get_attribute("href")).group(1))
-        for link in page.get_by_role("link", name=referred, exact=True).all()
+    # opened later, the new one that continues it. So does the re-assessment the Millennium
+    # analysis's follow-up opened (decided, now in follow-up, with its draft re-assessment).
+    ids["referred"], ids["continued"] = both_versions(
+        "Införande av vårdinformationssystemet Millennium, våg 5: Norra Bohuslän"
+    )
+    ids["decided"], ids["reassessment"] = both_versions(
+        "Införande av vårdinformationssystemet Millennium"
     )
     for key, title in (("empty", "Tom analys"), ("review", "Analys under granskning")):
         page.goto("/analyses/new")

@@ -107,7 +107,8 @@ def shows_work(section: str) -> Callable:
 class Scan:
     name: str
     user: tuple[str, str] | None
-    path: str  # {empty}, {draft}, {approved}, {decided}, {referred}, {continued}, {review}: ids
+    # {empty}, {draft}, {approved}, {decided}, {referred}, {continued}, {reassessment}, {review}
+    path: str
     act: Callable | None = None
 
 
@@ -122,7 +123,9 @@ SCANS = [
     Scan("new-analysis-error", TEAM, "/analyses/new", submit),
     Scan("hub-empty", TEAM, "/analyses/{empty}"),
     Scan("hub-filled", TEAM, "/analyses/{draft}"),
-    Scan("hub-decided", TEAM, "/analyses/{decided}"),
+    Scan("hub-decided", TEAM, "/analyses/{decided}"),  # in follow-up, flagged by triggers
+    Scan("follow-up-flagged", TEAM, "/analyses/{decided}/follow-up"),
+    Scan("hub-reassessment", TEAM, "/analyses/{reassessment}"),
     Scan("hub-approved", TEAM, "/analyses/{approved}"),
     Scan("decision", TEAM, "/analyses/{approved}/decision"),
     Scan("decision-error", TEAM, "/analyses/{approved}/decision", submit),
