@@ -163,7 +163,12 @@ def test_a_checkpoint_is_reminded_before_on_and_after_its_date_once_each(app, de
     record(
         app,
         "checkpoints",
-        {"analysis_id": decided.id, "closed_on": date(2024, 11, 17), "conclusion": "Som väntat."},
+        {
+            "analysis_id": decided.id,
+            "closed_on": date(2024, 11, 17),
+            "fared": "as_predicted",
+            "conclusion": "Som väntat.",
+        },
         decided.owner,
         first,
     )
