@@ -1,8 +1,9 @@
 """The administrators' overview: aggregates across all analyses, and the keyset-paged list.
 
 Aggregates come from `overview_tally` (kept current by bka.domain.tallies), so they cost the
-same with a hundred analyses or a hundred thousand. Only what depends on today's date (due and
-overdue follow-up) and the free-text reasons are read live, through indexes. A reviewer with
+same with a hundred analyses or a hundred thousand. Only the free-text reasons are read live,
+through indexes; what depends on today's date (due and overdue follow-up) is read off tallies
+keyed by date. A reviewer with
 other filters has no tallies of its own: those figures are summed from the contributions stored
 on that reviewer's matching analyses, so they cost what the reviewer has reviewed.
 """
@@ -70,6 +71,16 @@ class FollowUpRow:
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    """An organisation's indicators by their latest reading against the target."""
+
+    organisation: str
+    on_target: int = 0
+    off_target: int = 0
+    unknown: int = 0  # the indicator has no baseline and target as numbers
+
+
+@dataclass(frozen=True)
 class ArticleRow:
     article: int
     strengthens: int
@@ -88,6 +99,10 @@ class Overview:
     metrics: dict[str, Counter] = field(default_factory=dict)
     not_heard: list[NotHeard] = field(default_factory=list)
     follow_up: list[FollowUpRow] = field(default_factory=list)
+    # The results of follow-up, per organisation, most first.
+    checkpoints_overdue: dict[str, int] = field(default_factory=dict)
+    indicator_targets: list[TargetRow] = field(default_factory=list)
+    reassessments: dict[str, int] = field(default_factory=dict)
 
     def metric(self, name: str) -> Counter:
         return self.metrics.get(name, Counter())
@@ -169,6 +184,17 @@ class Overview:
     def decided(self) -> int:
         return sum(self.metric("days_to_decision").values())
 
+    @property
+    def decided_now(self) -> int:
+        """Analyses decided, in follow-up or closed: those follow-up is asked of."""
+        return sum(self.by_status.get(status, 0) for status in tallies.DECIDED_STATUSES)
+
+    @property
+    def closed_checkpoint_share(self) -> float | None:
+        """The share of decided analyses with at least one checkpoint closed."""
+        decided = self.decided_now
+        return self.metric(tallies.CLOSED_CHECKPOINT)[""] / decided if decided else None
+
 
 def _median(histogram: Counter) -> float | None:
     """The median of values stored as a histogram {"value": how many}."""
@@ -210,6 +236,7 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
             overview.metrics.setdefault(metric, Counter())[key] += n
     overview.not_heard = _not_heard(session, filters)
     overview.follow_up = _follow_up(dated)
+    add_follow_up_results(session, filters, today, overview)
     return overview
 
 
@@ -288,11 +315,7 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
     """(organisation, metric, how many before today, how many from today) of open measures and
     follow-up dates in the window the overview shows."""
     table = OverviewTally.__table__
-    filtered = _filtered(filters)
-    if tallies.REVIEWER in filtered:
-        grain = "dated_reviewer_full"
-    else:
-        grain = "dated_organisation" if filtered <= {"organisation"} else "dated_full"
+    grain = _dated_grain(filters)
     soon, recent, now = _window(today)
     rows = []
     for metric, earliest in ((tallies.OPEN_MEASURE_DUE, ""), (tallies.CHECKPOINT, recent)):
@@ -311,6 +334,14 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
             .group_by(table.c.organisation, table.c.metric)
         ).all()
     return rows
+
+
+def _dated_grain(filters: Filters) -> str:
+    """The small grain that holds the per-organisation follow-up counts for these filters."""
+    filtered = _filtered(filters)
+    if tallies.REVIEWER in filtered:
+        return "dated_reviewer_full"
+    return "dated_organisation" if filtered <= {"organisation"} else "dated_full"
 
 
 def _window(today: date) -> tuple[str, str, str]:
@@ -336,6 +367,39 @@ def _follow_up(dated: list[tuple]) -> list[FollowUpRow]:
         rows,
         key=lambda row: (-(row.measures_overdue + row.checkpoints_overdue), row.organisation),
     )
+
+
+def add_follow_up_results(session: Session, filters: Filters, today: date, overview) -> None:
+    """Checkpoints overdue, indicators against their targets and re-assessments opened, per
+    organisation, from the small dated grains (as the follow-up dates are); the decided
+    analyses with a closed checkpoint are a total like any other."""
+    table = OverviewTally.__table__
+    overdue: Counter[str] = Counter()
+    reassessments: Counter[str] = Counter()
+    targets: dict[str, Counter] = {}
+    for organisation, metric, key, n in session.execute(
+        select(table.c.organisation, table.c.metric, table.c.key, func.sum(table.c.n))
+        .where(
+            *_tally_clauses(table, filters, _dated_grain(filters)),
+            ((table.c.metric == tallies.OPEN_CHECKPOINT_DUE) & (table.c.key < today.isoformat()))
+            | table.c.metric.in_((tallies.INDICATOR_TARGET, tallies.REASSESSMENTS)),
+        )
+        .group_by(table.c.organisation, table.c.metric, table.c.key)
+    ):
+        if metric == tallies.OPEN_CHECKPOINT_DUE:
+            overdue[organisation] += int(n)
+        elif metric == tallies.REASSESSMENTS:
+            reassessments[organisation] += int(n)
+        else:
+            targets.setdefault(organisation, Counter())[key] += int(n)
+    overview.checkpoints_overdue = _most_first(overdue)
+    overview.reassessments = _most_first(reassessments)
+    rows = [TargetRow(organisation, **counts) for organisation, counts in targets.items()]
+    overview.indicator_targets = sorted(rows, key=lambda row: (-row.off_target, row.organisation))
+
+
+def _most_first(counts: Counter) -> dict[str, int]:
+    return dict(sorted(((k, n) for k, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _analysis_clauses(filters: Filters) -> list:
