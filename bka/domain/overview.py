@@ -374,32 +374,38 @@ def add_follow_up_results(session: Session, filters: Filters, today: date, overv
     organisation, from the small dated grains (as the follow-up dates are); the decided
     analyses with a closed checkpoint are a total like any other."""
     table = OverviewTally.__table__
-    overdue: Counter[str] = Counter()
-    reassessments: Counter[str] = Counter()
-    targets: dict[str, Counter] = {}
-    for organisation, metric, key, n in session.execute(
-        select(table.c.organisation, table.c.metric, table.c.key, func.sum(table.c.n))
-        .where(
-            *_tally_clauses(table, filters, _dated_grain(filters)),
-            ((table.c.metric == tallies.OPEN_CHECKPOINT_DUE) & (table.c.key < today.isoformat()))
-            | table.c.metric.in_((tallies.INDICATOR_TARGET, tallies.REASSESSMENTS)),
-        )
-        .group_by(table.c.organisation, table.c.metric, table.c.key)
+    grain = _dated_grain(filters)
+    counts: dict[str, dict[str, Counter]] = {}
+    # One query per metric, each a range of the dated index: overdue is every date before today.
+    for metric, keys in (
+        (tallies.OPEN_CHECKPOINT_DUE, table.c.key < today.isoformat()),
+        (tallies.INDICATOR_TARGET, None),
+        (tallies.REASSESSMENTS, None),
     ):
-        if metric == tallies.OPEN_CHECKPOINT_DUE:
-            overdue[organisation] += int(n)
-        elif metric == tallies.REASSESSMENTS:
-            reassessments[organisation] += int(n)
-        else:
-            targets.setdefault(organisation, Counter())[key] += int(n)
-    overview.checkpoints_overdue = _most_first(overdue)
-    overview.reassessments = _most_first(reassessments)
-    rows = [TargetRow(organisation, **counts) for organisation, counts in targets.items()]
+        found = counts[metric] = {}
+        for organisation, key, n in session.execute(
+            select(table.c.organisation, table.c.key, func.sum(table.c.n))
+            .where(
+                *_tally_clauses(table, filters, grain),
+                table.c.metric == metric,
+                *([] if keys is None else [keys]),
+            )
+            .group_by(table.c.organisation, table.c.key)
+        ):
+            found.setdefault(organisation, Counter())[key] += int(n)
+    overview.checkpoints_overdue = _most_first(counts[tallies.OPEN_CHECKPOINT_DUE])
+    overview.reassessments = _most_first(counts[tallies.REASSESSMENTS])
+    rows = [
+        TargetRow(organisation, **by_key)
+        for organisation, by_key in counts[tallies.INDICATOR_TARGET].items()
+    ]
     overview.indicator_targets = sorted(rows, key=lambda row: (-row.off_target, row.organisation))
 
 
-def _most_first(counts: Counter) -> dict[str, int]:
-    return dict(sorted(((k, n) for k, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))
+def _most_first(per_organisation: dict[str, Counter]) -> dict[str, int]:
+    """Each organisation's total, the largest first."""
+    totals = ((organisation, sum(keys.values())) for organisation, keys in per_organisation.items())
+    return dict(sorted(((o, n) for o, n in totals if n), key=lambda item: (-item[1], item[0])))
 
 
 def _analysis_clauses(filters: Filters) -> list:
