@@ -259,6 +259,7 @@ def test_the_overview_page_shows_the_follow_up_tables(app, portfolio, make_user,
     ):
         assert caption in page
     assert "67 % av 3 beslutade analyser" in page
+    assert '<th scope="col" class="numeric">Kontrollpunkter</th>' in page
 
 
 def test_the_barnbokslut_counts_the_year_per_decision_body(app, portfolio):

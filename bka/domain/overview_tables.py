@@ -201,11 +201,11 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
                 for row in overview.follow_up
             ),
         ),
-        _counts(
+        Table(
             "checkpoints_overdue",
             _("Checkpoints overdue, per organisation"),
-            _("Organisation"),
-            overview.checkpoints_overdue.items(),
+            (_("Organisation"), _("Checkpoints")),
+            tuple(overview.checkpoints_overdue.items()),
         ),
         Table(
             "indicator_status",
