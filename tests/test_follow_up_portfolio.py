@@ -178,6 +178,19 @@ def test_the_overview_counts_the_results_of_follow_up(app, portfolio):
 
 
 @pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2025, 3, 1), {"Region A": 1}),  # due today is not overdue yet
+        (date(2025, 3, 2), {"Region A": 2}),  # overdue since yesterday, in this month
+        (date(2025, 5, 2), {"Region A": 3}),
+    ],
+)
+def test_a_checkpoint_is_overdue_from_the_day_after_its_date(app, portfolio, today, expected):
+    with app.app_context():
+        assert overview.build(db.session, overview.Filters(), today).checkpoints_overdue == expected
+
+
+@pytest.mark.parametrize(
     ("filters", "expected"),
     [
         ({"organisation": "Kommun B"}, ({}, [], {}, 1, 1)),

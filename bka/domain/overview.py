@@ -1,11 +1,12 @@
 """The administrators' overview: aggregates across all analyses, and the keyset-paged list.
 
 Aggregates come from `overview_tally` (kept current by bka.domain.tallies), so they cost the
-same with a hundred analyses or a hundred thousand. Only the free-text reasons are read live,
-through indexes; what depends on today's date (due and overdue follow-up) is read off tallies
-keyed by date. A reviewer with
-other filters has no tallies of its own: those figures are summed from the contributions stored
-on that reviewer's matching analyses, so they cost what the reviewer has reviewed.
+same with a hundred analyses or a hundred thousand. What depends on today's date (due and
+overdue follow-up) is read off tallies keyed by date or month; only the free-text reasons and
+the checkpoints overdue since the first of this month are read live, through indexes. A
+reviewer with other filters has no tallies of its own: those figures are summed from the
+contributions stored on that reviewer's matching analyses, so they cost what the reviewer has
+reviewed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from bka.domain import tallies, workflow
 from bka.domain.contract import NO, NOT_HEARD_REASON, YES
 from bka.domain.entries import AGE_BANDS
 from bka.domain.search import LIKE_ESCAPE, like_pattern
-from bka.models import Analysis, OverviewTally, ReviewRound, StepAnswer
+from bka.models import Analysis, Checkpoint, OverviewTally, ReviewRound, StepAnswer
 from bka.models.base import DB_INT_MAX
 
 PAGE_SIZE = 50
@@ -375,10 +376,11 @@ def add_follow_up_results(session: Session, filters: Filters, today: date, overv
     analyses with a closed checkpoint are a total like any other."""
     table = OverviewTally.__table__
     grain = _dated_grain(filters)
+    this_month = today.replace(day=1)
     counts: dict[str, dict[str, Counter]] = {}
-    # One query per metric, each a range of the dated index: overdue is every date before today.
+    # One query per metric, each a range of the dated index: overdue is every month before this.
     for metric, keys in (
-        (tallies.OPEN_CHECKPOINT_DUE, table.c.key < today.isoformat()),
+        (tallies.OPEN_CHECKPOINT_MONTH, table.c.key < this_month.isoformat()[:7]),
         (tallies.INDICATOR_TARGET, None),
         (tallies.REASSESSMENTS, None),
     ):
@@ -393,7 +395,23 @@ def add_follow_up_results(session: Session, filters: Filters, today: date, overv
             .group_by(table.c.organisation, table.c.key)
         ):
             found.setdefault(organisation, Counter())[key] += int(n)
-    overview.checkpoints_overdue = _most_first(counts[tallies.OPEN_CHECKPOINT_DUE])
+    # ... and the days of this month before today, counted on the checkpoints themselves.
+    overdue = counts[tallies.OPEN_CHECKPOINT_MONTH]
+    for organisation, n in session.execute(
+        select(Analysis.organisation, func.count())
+        .select_from(Checkpoint)
+        .join(Analysis, Analysis.id == Checkpoint.analysis_id)
+        .where(
+            Checkpoint.due_on >= this_month,
+            Checkpoint.due_on < today,
+            Checkpoint.closed_on.is_(None),
+            Analysis.status.not_in(tallies.FOLLOW_UP_ENDED),
+            *_analysis_clauses(filters),
+        )
+        .group_by(Analysis.organisation)
+    ):
+        overdue.setdefault(organisation, Counter())[this_month.isoformat()[:7]] += n
+    overview.checkpoints_overdue = _most_first(overdue)
     overview.reassessments = _most_first(counts[tallies.REASSESSMENTS])
     rows = [
         TargetRow(organisation, **by_key)

@@ -98,11 +98,12 @@ POSTPONED = "postponed"
 OPEN_MEASURE_STATUSES = ("planned", "in_progress")
 # The analyses a decision was taken on: follow-up is asked of them.
 DECIDED_STATUSES = (workflow.DECIDED, workflow.FOLLOW_UP, workflow.CLOSED)
-# Date-keyed metrics: an open measure's due date, an indicator's follow-up date and the date of a
-# checkpoint not yet closed.
+# Date-keyed metrics: an open measure's due date, an indicator's follow-up date, and the month
+# (YYYY-MM) a checkpoint not yet closed is due in: every past month counts as overdue, so a
+# month keeps the rows few; the overview counts the current month's days live.
 OPEN_MEASURE_DUE = "open_measure_due"
 CHECKPOINT = "checkpoint"
-OPEN_CHECKPOINT_DUE = "open_checkpoint_due"
+OPEN_CHECKPOINT_MONTH = "open_checkpoint_month"
 # Results of follow-up read per organisation: each measured indicator's latest reading against
 # its target (key on_target | off_target | unknown) and the re-assessments opened.
 INDICATOR_TARGET = "indicator_target"
@@ -110,7 +111,13 @@ REASSESSMENTS = "reassessments"
 # A decided analysis with at least one checkpoint closed (read as a total, like any other).
 CLOSED_CHECKPOINT = "closed_checkpoint"
 # Metrics kept in the small dated grains, the ones read per organisation.
-DATED_METRICS = (OPEN_MEASURE_DUE, CHECKPOINT, OPEN_CHECKPOINT_DUE, INDICATOR_TARGET, REASSESSMENTS)
+DATED_METRICS = (
+    OPEN_MEASURE_DUE,
+    CHECKPOINT,
+    OPEN_CHECKPOINT_MONTH,
+    INDICATOR_TARGET,
+    REASSESSMENTS,
+)
 # Every count is kept at several grains: summed over all analyses, per single dimension, per
 # combination of all four, and per reviewer. A question reads the coarsest grain that can
 # answer it, so the unfiltered overview sums a few hundred rows rather than every combination.
@@ -245,7 +252,7 @@ def contribution(facts: Facts) -> dict[str, int]:
         for day in facts.checkpoints:
             counts[f"{CHECKPOINT}:{day.isoformat()}"] += 1
         for day in facts.open_checkpoints:
-            counts[f"{OPEN_CHECKPOINT_DUE}:{day.isoformat()}"] += 1
+            counts[f"{OPEN_CHECKPOINT_MONTH}:{day.isoformat()[:7]}"] += 1
     if facts.closed_checkpoint and facts.status in DECIDED_STATUSES:
         counts[f"{CLOSED_CHECKPOINT}:"] += 1
     for indicator_id, (_day, _id, value) in facts.latest_readings.items():
