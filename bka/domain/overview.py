@@ -378,39 +378,48 @@ def add_follow_up_results(session: Session, filters: Filters, today: date, overv
     grain = _dated_grain(filters)
     this_month = today.replace(day=1)
     counts: dict[str, dict[str, Counter]] = {}
-    # One query per metric, each a range of the dated index: overdue is every month before this.
+    # One query per metric, on the index that leads with the metric (or, filtered, the year):
+    # overdue is every month before this one. The rows are few whatever the number of analyses
+    # (organisations times months), and read as plain rows.
+    connection = session.connection()
     for metric, keys in (
         (tallies.OPEN_CHECKPOINT_MONTH, table.c.key < this_month.isoformat()[:7]),
         (tallies.INDICATOR_TARGET, None),
         (tallies.REASSESSMENTS, None),
     ):
         found = counts[metric] = {}
-        for organisation, key, n in session.execute(
-            select(table.c.organisation, table.c.key, func.sum(table.c.n))
+        grouped = (table.c.key, table.c.year, table.c.organisation)
+        for key, _year, organisation, n in connection.execute(
+            select(*grouped, func.sum(table.c.n))
             .where(
                 *_tally_clauses(table, filters, grain),
                 table.c.metric == metric,
                 *([] if keys is None else [keys]),
             )
-            .group_by(table.c.organisation, table.c.key)
+            .group_by(*grouped)
         ):
             found.setdefault(organisation, Counter())[key] += int(n)
-    # ... and the days of this month before today, counted on the checkpoints themselves.
     overdue = counts[tallies.OPEN_CHECKPOINT_MONTH]
-    for organisation, n in session.execute(
-        select(Analysis.organisation, func.count())
-        .select_from(Checkpoint)
-        .join(Analysis, Analysis.id == Checkpoint.analysis_id)
-        .where(
-            Checkpoint.due_on >= this_month,
-            Checkpoint.due_on < today,
-            Checkpoint.closed_on.is_(None),
-            Analysis.status.not_in(tallies.FOLLOW_UP_ENDED),
-            *_analysis_clauses(filters),
+    # ... and the days of this month before today, counted on the checkpoints themselves: those
+    # few first (the date's index), then their analyses that match the filters.
+    due = Counter(
+        session.scalars(
+            select(Checkpoint.analysis_id).where(
+                Checkpoint.due_on >= this_month,
+                Checkpoint.due_on < today,
+                Checkpoint.closed_on.is_(None),
+            )
         )
-        .group_by(Analysis.organisation)
-    ):
-        overdue.setdefault(organisation, Counter())[this_month.isoformat()[:7]] += n
+    )
+    if due:
+        for analysis_id, organisation in session.execute(
+            select(Analysis.id, Analysis.organisation).where(
+                Analysis.id.in_(sorted(due)),
+                Analysis.status.not_in(tallies.FOLLOW_UP_ENDED),
+                *_analysis_clauses(filters),
+            )
+        ):
+            overdue.setdefault(organisation, Counter())["this month"] += due[analysis_id]
     overview.checkpoints_overdue = _most_first(overdue)
     overview.reassessments = _most_first(counts[tallies.REASSESSMENTS])
     rows = [
