@@ -379,10 +379,10 @@ def add_follow_up_results(session: Session, filters: Filters, today: date, overv
     this_month = today.replace(day=1)
     counts: dict[str, dict[str, Counter]] = {}
     # One query per metric, on the index that leads with the metric (or, filtered, the year):
-    # overdue is every month before this one. Only the indicators are told apart by key; the
-    # others are summed per organisation, except on the full grain, where the planner would
-    # then walk the whole grain in the unique index's order: there the rows come per month,
-    # still few whatever the number of analyses (organisations times months).
+    # overdue is every month before this one. Grouped by the organisation alone, the planner
+    # walks the whole grain in the unique index's order instead; so the rows come per key (a
+    # handful for the indicators and re-assessments; months for the checkpoints, still few
+    # whatever the number of analyses), except for the months on the small grains.
     connection = session.connection()
     for metric, keys in (
         (tallies.OPEN_CHECKPOINT_MONTH, table.c.key < this_month.isoformat()[:7]),
@@ -390,7 +390,7 @@ def add_follow_up_results(session: Session, filters: Filters, today: date, overv
         (tallies.REASSESSMENTS, None),
     ):
         found = counts[metric] = {}
-        by_key = metric == tallies.INDICATOR_TARGET or grain == "dated_full"
+        by_key = metric != tallies.OPEN_CHECKPOINT_MONTH or grain == "dated_full"
         grouped = (table.c.key if by_key else table.c.metric, table.c.year, table.c.organisation)
         for key, _year, organisation, n in connection.execute(
             select(*grouped, func.sum(table.c.n))
