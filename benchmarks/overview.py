@@ -1,7 +1,9 @@
 """Benchmark: the administrators' overview and list with 100,000 analyses on SQLite.
 
 Seeds analyses with impacts, consultations, measures, review rounds, sign-offs and decisions in
-realistic proportions (bulk inserts, then the production `tallies.rebuild`), then measures the
+realistic proportions, and the decided ones with follow-up (checkpoints, most of the past ones
+closed; readings of their indicators; a few re-assessments), with bulk inserts, then the
+production `tallies.rebuild`; then measures the
 overview for several filter sets and the list at page 1 and deep in the list, through the HTTP
 stack as an administrator. Budget (DESIGN.md §9): overview p95 at most 60 ms; list pages cost
 the same at any depth; `bka overview rebuild` (timed here, with its commit) at most 30 s.
@@ -27,11 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import migrated_app, percentiles  # noqa: E402
 
 from bka.domain import analyses as ops  # noqa: E402
-from bka.domain import overview, tallies  # noqa: E402
+from bka.domain import follow_up, overview, tallies  # noqa: E402
 from bka.domain.accounts import create_user, password_hasher  # noqa: E402
+from bka.domain.follow_up_report import REASSESSMENT  # noqa: E402
 from bka.extensions import db  # noqa: E402
 from bka.models import (  # noqa: E402
     Analysis,
+    Checkpoint,
     ChildGroup,
     Consultation,
     DecisionRecord,
@@ -40,10 +44,12 @@ from bka.models import (  # noqa: E402
     Measure,
     Membership,
     OverviewTally,
+    Reading,
     ReviewRound,
     Revision,
     SignOff,
     StepAnswer,
+    VersionLink,
 )
 
 PASSWORD = "benchmark password 2024"  # noqa: S105 - a throwaway database
@@ -105,6 +111,54 @@ def _measure_status(analysis_status: str, due: date, rng: random.Random) -> str:
     return rng.choice(["planned", "in_progress", "in_progress", "done"])
 
 
+DECIDED = ("decided", "follow_up", "closed")
+# Of the analyses in follow-up, this share has opened a re-assessment (a linked draft).
+REASSESSED = 0.03
+
+
+def _follow_up_rows(
+    rows: dict[str, list],
+    analysis_id: int,
+    status: str,
+    decided_on: date,
+    indicator_ids: list[int],
+    user_id: int,
+    rng: random.Random,
+) -> None:
+    """The checkpoints a decision offers (most past ones closed), and a reading of every
+    indicator at each checkpoint that has passed."""
+    for months, _title in follow_up.OFFERED_CHECKPOINTS:
+        due = follow_up.add_months(decided_on, months)
+        closed = due < TODAY and (status == "closed" or rng.random() < 0.85)
+        rows["checkpoint"].append(
+            {
+                "analysis_id": analysis_id,
+                "recorded_by_id": user_id,
+                "title": "Kontrollpunkt",
+                "due_on": due,
+                "closed_on": due + timedelta(days=rng.randrange(0, 30)) if closed else None,
+                "fared": rng.choice(follow_up.FARED) if closed else None,
+                "conclusion": "Slutsats." if closed else "",
+                "changes": "",
+                "final": closed and status == "closed" and months == 36,
+            }
+        )
+        if due >= TODAY:
+            continue
+        for indicator_id in indicator_ids:
+            rows["reading"].append(
+                {
+                    "analysis_id": analysis_id,
+                    "recorded_by_id": user_id,
+                    "indicator_id": indicator_id,
+                    "value": float(rng.randrange(30, 90)),
+                    "measured_on": due,
+                    "source": "1177",
+                    "comment": "",
+                }
+            )
+
+
 def seed(count: int, rng: random.Random) -> int:
     """Insert `count` analyses and their rows; returns a reviewer's id."""
     hasher = password_hasher(
@@ -152,7 +206,8 @@ def seed(count: int, rng: random.Random) -> int:
     statuses = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=count)
     start = datetime(2020, 1, 1, tzinfo=UTC)
     next_id = template.id + 1
-    group_id = impact_id = 1
+    group_id = impact_id = indicator_id = 1
+    drafts: list[int] = []  # drafts not yet linked: the re-assessments' new versions
     batch = 5000
     for offset in range(0, count, batch):
         rows: dict[str, list] = {
@@ -169,6 +224,9 @@ def seed(count: int, rng: random.Random) -> int:
                 "round",
                 "sign_off",
                 "decision",
+                "checkpoint",
+                "reading",
+                "link",
             )
         }
         for index in range(offset, min(offset + batch, count)):
@@ -284,9 +342,12 @@ def seed(count: int, rng: random.Random) -> int:
                         "status": _measure_status(status, due, rng),
                     }
                 )
+            indicator_ids = []
             for _ in range(rng.randint(0, 3) if level == "in_depth" else 0):
+                indicator_ids.append(indicator_id)
                 rows["indicator"].append(
                     {
+                        "id": indicator_id,
                         "analysis_id": analysis_id,
                         "name": "Andel unga med egen e-tjänståtkomst",
                         "baseline": "40 %",
@@ -294,8 +355,14 @@ def seed(count: int, rng: random.Random) -> int:
                         "source": "1177",
                         "responsible": "Verksamhetschef",
                         "measure_on": planned + timedelta(days=rng.randrange(90, 720)),
+                        "unit": "%",
+                        "baseline_value": 40.0,
+                        "target_value": 70.0,
                     }
                 )
+                indicator_id += 1
+            if status == "draft":
+                drafts.append(analysis_id)
             if status in REVIEWED or status in ("in_review", "changes_requested"):
                 reviewer = rng.choice(reviewers)
                 rounds = rng.randint(1, 3)
@@ -335,13 +402,26 @@ def seed(count: int, rng: random.Random) -> int:
                             "locale": "sv",
                         }
                     )
-                    if status in ("decided", "follow_up", "closed"):
+                    if status in DECIDED:
+                        decided_on = signed.date() + timedelta(days=rng.randrange(7, 60))
+                        _follow_up_rows(
+                            rows, analysis_id, status, decided_on, indicator_ids, admin.id, rng
+                        )
+                        if status == "follow_up" and drafts and rng.random() < REASSESSED:
+                            rows["link"].append(
+                                {
+                                    "previous_analysis_id": analysis_id,
+                                    "next_analysis_id": drafts.pop(),
+                                    "reason": REASSESSMENT,
+                                    "created_at": created,
+                                }
+                            )
                         rows["decision"].append(
                             {
                                 "analysis_id": analysis_id,
                                 "analysis_version": 1,
                                 "decision_body": "Nämnden",
-                                "decided_on": signed.date() + timedelta(days=rng.randrange(7, 60)),
+                                "decided_on": decided_on,
                                 "reference": "§ 1",
                                 "diarienummer": "",
                                 "outcome": "adopted",
@@ -362,6 +442,9 @@ def seed(count: int, rng: random.Random) -> int:
             (ReviewRound, "round"),
             (SignOff, "sign_off"),
             (DecisionRecord, "decision"),
+            (Checkpoint, "checkpoint"),
+            (Reading, "reading"),
+            (VersionLink, "link"),
         ):
             if rows[name]:
                 db.session.execute(insert(model), rows[name])
@@ -412,7 +495,17 @@ def main() -> None:
             db.session.commit()
             counts = {
                 model.__tablename__: db.session.scalar(select(db.func.count()).select_from(model))
-                for model in (Analysis, Impact, Consultation, Measure, ReviewRound, OverviewTally)
+                for model in (
+                    Analysis,
+                    Impact,
+                    Consultation,
+                    Measure,
+                    ReviewRound,
+                    Checkpoint,
+                    Reading,
+                    VersionLink,
+                    OverviewTally,
+                )
             }
             deep = overview.list_page(db.session, overview.Filters(), size=1)
             for _ in range(3):  # a cursor about 1,500 rows (30 pages) in, found by seeking
@@ -434,13 +527,45 @@ def main() -> None:
         login = {"email": "admin@example.se", "password": PASSWORD, "csrf_token": token.group(1)}
         assert client.post("/login", data=login).status_code == 302
         year = date.today().year - 1
+        overview_filters = (
+            ("no filter", "", overview.Filters()),
+            (f"year {year}", f"?year={year}", overview.Filters(year=year)),
+            (
+                "one organisation",
+                "?organisation=Borås+kommun",
+                overview.Filters(organisation="Borås kommun"),
+            ),
+            (
+                "area + status",
+                "?decision_area=education&status=follow_up",
+                overview.Filters(decision_area="education", status="follow_up"),
+            ),
+            (
+                "one reviewer",
+                f"?reviewer={reviewer_id}",
+                overview.Filters(reviewer_id=reviewer_id),
+            ),
+            (
+                "reviewer + area",
+                f"?reviewer={reviewer_id}&decision_area=digital",
+                overview.Filters(reviewer_id=reviewer_id, decision_area="digital"),
+            ),
+        )
+        with app.test_request_context():
+            # The follow-up figures alone (counted live on their tables), part of each overview.
+            for label, _query, filters in overview_filters:
+                samples = []
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    overview.add_follow_up_results(db.session, filters, TODAY, overview.Overview())
+                    samples.append((time.perf_counter() - started) * 1000)
+                p50, p95 = percentiles(samples)
+                print(
+                    f"{'follow-up figures, ' + label:<30} n={args.repeat:<3} "
+                    f"p50={p50:6.1f} ms  p95={p95:6.1f} ms"
+                )
         for label, url in (
-            ("overview, no filter", "/admin/"),
-            (f"overview, year {year}", f"/admin/?year={year}"),
-            ("overview, one organisation", "/admin/?organisation=Borås+kommun"),
-            ("overview, area + status", "/admin/?decision_area=education&status=follow_up"),
-            ("overview, one reviewer", f"/admin/?reviewer={reviewer_id}"),
-            ("overview, reviewer + area", f"/admin/?reviewer={reviewer_id}&decision_area=digital"),
+            *((f"overview, {label}", f"/admin/{query}") for label, query, _ in overview_filters),
             ("list, first page", "/admin/analyses"),
             ("list, 30 pages deep", f"/admin/analyses?after={deep_cursor}"),
             ("list, filtered by year", f"/admin/analyses?year={year}"),

@@ -26,6 +26,8 @@ from reports.building import (
 from reports.data import BarnbokslutData, TableData
 
 WIDTH = 170 * mm
+# Tables with more columns than this give their labels less room, their numbers more.
+WIDE_TABLE = 4
 
 
 def _bar_chart(title: str, rows: tuple[tuple[str, int], ...]) -> Drawing:
@@ -53,7 +55,7 @@ def _section(section: TableData, styles: Styles, index: int) -> list:
     if not section.rows:
         return [heading, Paragraph("–", styles.body)]
     columns = len(section.headers)
-    first = WIDTH * (0.5 if columns > 2 else 0.7)
+    first = WIDTH * (0.3 if columns > WIDE_TABLE else 0.5 if columns > 2 else 0.7)
     widths = [first, *([(WIDTH - first) / (columns - 1)] * (columns - 1))]
     rows = [[markup(cell) for cell in row] for row in section.rows]
     right = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
@@ -93,4 +95,7 @@ def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
         story.append(KeepTogether([Spacer(1, 4 * mm), _bar_chart(data.chart_title, data.chart)]))
     for index, section in enumerate(data.tables):
         story += _section(section, styles, index)
+    if data.notes:
+        story.append(Heading(gettext("How the figures were counted"), styles.h2, 0, "notes"))
+        story += [Paragraph(markup(note), styles.body) for note in data.notes]
     return build(story, data, gettext, gettext("Barnbokslut"))

@@ -1,5 +1,5 @@
-"""The child summary: what was decided and what children said, in plain language and large
-type, for the feedback to the children who took part."""
+"""The child summary: what was decided, what children said and what has happened since, in
+plain language and large type, for the feedback to the children who took part."""
 
 from __future__ import annotations
 
@@ -64,6 +64,12 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
                         styles.body,
                     )
                 )
+    if data.follow_up.child_feedback:
+        story.append(Heading(gettext("What has happened since"), styles.h2, 0, "since"))
+        for item in data.follow_up.child_feedback:
+            when = long_date(item.given_on, data.locale)
+            story.append(Para(f"<b>{markup(when)}</b> – {markup(item.channel)}", styles.question))
+            story.append(Para(markup(item.message), styles.body))
     story.append(Heading(gettext("What happens next"), styles.h2, 0, "next"))
     story.append(
         Para(

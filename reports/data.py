@@ -149,6 +149,120 @@ class DecisionBlock:
 
 
 @dataclass(frozen=True)
+class ReadingRow:
+    measured_on: date
+    value: float
+    source: str
+    comment: str
+    on_target: bool | None  # None: the indicator has no baseline and target to tell by
+
+
+@dataclass(frozen=True)
+class IndicatorFollowUp:
+    """One indicator of the plan with every reading made of it, oldest first."""
+
+    name: str
+    unit: str
+    baseline: str  # as planned, in words
+    target: str
+    baseline_value: float | None
+    target_value: float | None
+    readings: tuple[ReadingRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    on: date
+    status: str  # the label
+    evidence: str
+
+
+@dataclass(frozen=True)
+class MeasureFollowUp:
+    """A measure's status now and every update that led to it, oldest first."""
+
+    description: str
+    owner: str
+    due_date: date | None
+    status: str  # the label of the status now
+    history: tuple[StatusChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Observation:
+    observed_on: date
+    observation: str  # key: as_predicted | better | worse | not_yet_known
+    label: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class EffectFollowUp:
+    """A row of the impact matrix: what was predicted, and what has been observed since."""
+
+    article: int
+    article_title: str
+    group: str
+    predicted: str  # key: strengthens | weakens | neutral | unknown
+    predicted_label: str
+    observations: tuple[Observation, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventRow:
+    occurred_on: date
+    kind: str  # the label
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ReassessmentRow:
+    """A re-assessment (omprövning) opened as a new, linked version of the analysis."""
+
+    opened_on: date
+    version: int
+    title: str
+    status: str  # the label of the new version's status
+    reason: str  # the trigger and what met it; "" when none is recorded
+
+
+@dataclass(frozen=True)
+class CheckpointRow:
+    title: str
+    due_on: date
+    closed_on: date | None
+    fared: str  # the label; "" while open
+    conclusion: str
+    changes: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class ChildFeedbackRow:
+    given_on: date
+    channel: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FollowUpData:
+    """What has been recorded since the decision, each part oldest first."""
+
+    checkpoints: tuple[CheckpointRow, ...] = ()
+    indicators: tuple[IndicatorFollowUp, ...] = ()
+    measures: tuple[MeasureFollowUp, ...] = ()
+    effects: tuple[EffectFollowUp, ...] = ()
+    events: tuple[EventRow, ...] = ()
+    reassessments: tuple[ReassessmentRow, ...] = ()
+    child_feedback: tuple[ChildFeedbackRow, ...] = ()
+
+    @property
+    def final_conclusion(self) -> CheckpointRow | None:
+        return next((c for c in self.checkpoints if c.final and c.closed_on), None)
+
+
+@dataclass(frozen=True)
 class ReportData:
     """One version of one analysis, ready to render."""
 
@@ -182,6 +296,8 @@ class ReportData:
     decisions: tuple[DecisionBlock, ...] = ()
     # Shown at the top of the first page, e.g. that the analysis is a fictional example.
     notice: str = ""
+    # What was recorded after the decision (the follow-up report, the child summary's feedback).
+    follow_up: FollowUpData = field(default_factory=FollowUpData)
 
     @property
     def decision(self) -> DecisionBlock | None:
@@ -210,3 +326,4 @@ class BarnbokslutData:
     tables: tuple[TableData, ...]
     chart_title: str = ""
     chart: tuple[tuple[str, int], ...] = ()  # (label, value): most often weakened articles
+    notes: tuple[str, ...] = ()  # how figures were counted, where the method does not say

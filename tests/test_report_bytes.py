@@ -21,15 +21,26 @@ from reports.data import (
     Answer,
     ArticleRow,
     BarnbokslutData,
+    CheckpointRow,
+    ChildFeedbackRow,
     ChildGroupRow,
     ConsultationRow,
     DecisionBlock,
+    EffectFollowUp,
+    EventRow,
+    FollowUpData,
     ImpactRow,
+    IndicatorFollowUp,
     IndicatorRow,
+    MeasureFollowUp,
     MeasureRow,
+    Observation,
+    ReadingRow,
+    ReassessmentRow,
     ReportData,
     ReviewRow,
     SignatureBlock,
+    StatusChange,
     StepSection,
     TableData,
 )
@@ -264,6 +275,115 @@ def decided_data(locale: str) -> ReportData:
     )
 
 
+def followed_data(locale: str) -> ReportData:
+    """The decided analysis with a year of follow-up: readings, measure updates, observed
+    effects, events, a re-assessment, closed checkpoints with the final conclusion, and the
+    feedback given to children."""
+    return replace(
+        decided_data(locale),
+        status="Uppföljning",
+        follow_up=FollowUpData(
+            checkpoints=(
+                CheckpointRow(
+                    "Första kontrollen",
+                    date(2024, 8, 28),
+                    date(2024, 9, 2),
+                    "Bättre än förutsagt",
+                    "Fler elever går <i>tillsammans</i> & tryggare.",
+                    "Belysningen byggs ut till Övre Ålsta.",
+                ),
+                CheckpointRow("Ettårsuppföljning", date(2025, 5, 28), None, "", "", ""),
+                CheckpointRow(
+                    "Slutlig uppföljning",
+                    date(2025, 6, 10),
+                    date(2025, 6, 12),
+                    "Som förutsagt",
+                    f"Gångavståndet fungerar när vägen är belyst. {ARABIC}",
+                    "",
+                    final=True,
+                ),
+            ),
+            indicators=(
+                IndicatorFollowUp(
+                    "Andel elever som går",
+                    "%",
+                    "42 %",
+                    "50 %",
+                    42.0,
+                    50.0,
+                    (
+                        ReadingRow(date(2024, 9, 1), 44.5, "Resvaneenkät", "Höst", False),
+                        ReadingRow(date(2024, 9, 4), 45.0, "Resvaneenkät", "", False),
+                        ReadingRow(date(2025, 3, 1), 51.25, "Resvaneenkät <vår>", "", True),
+                    ),
+                ),
+                IndicatorFollowUp("Olyckor på skolvägen", "", "3", "0", None, None, ()),
+                IndicatorFollowUp(
+                    "Klagomål från vårdnadshavare",
+                    "st",
+                    "",
+                    "",
+                    None,
+                    None,
+                    (ReadingRow(date(2024, 11, 15), 7.0, "Diariet", "", None),),
+                ),
+            ),
+            measures=(
+                MeasureFollowUp(
+                    "Belys gångvägen vid Ålstaskolan",
+                    "Trafikenheten",
+                    date(2024, 10, 1),
+                    "Klar",
+                    (
+                        StatusChange(date(2024, 9, 1), "Pågår", "Upphandlad."),
+                        StatusChange(date(2024, 10, 20), "Klar", "Besiktad & godkänd."),
+                    ),
+                ),
+                MeasureFollowUp("Följ upp olyckor", "Skolchefen", None, "Planerad", ()),
+            ),
+            effects=(
+                EffectFollowUp(
+                    3,
+                    "Barnets bästa",
+                    "Elever i årskurs 1–3",
+                    "weakens",
+                    "Försvagar",
+                    (
+                        Observation(
+                            date(2024, 12, 1), "worse", "Sämre än förutsagt", "Mörkt i december."
+                        ),
+                        Observation(date(2025, 3, 1), "as_predicted", "Som förutsagt", ""),
+                    ),
+                ),
+                EffectFollowUp(28, "Rätt till utbildning", "Nyanlända", "unknown", "Okänd", ()),
+            ),
+            events=(
+                EventRow(date(2024, 8, 19), "Driftstart", "Nya regeln gäller", ""),
+                EventRow(
+                    date(2024, 11, 15),
+                    "Paus",
+                    "Regeln pausas <tillfälligt>",
+                    "Efter två olyckor i mörker.",
+                ),
+            ),
+            reassessments=(
+                ReassessmentRow(
+                    date(2024, 11, 18),
+                    4,
+                    "Ny skolskjutsregel",
+                    "Utkast",
+                    "En paus pausar regeln (Paus: Regeln pausas)",
+                ),
+            ),
+            child_feedback=(
+                ChildFeedbackRow(
+                    date(2024, 12, 5), "Elevrådet", "Vi har pausat regeln tills vägen är ljus."
+                ),
+            ),
+        ),
+    )
+
+
 def sparse_data(locale: str) -> ReportData:
     """An unsigned analysis with no entries: the report's empty branches."""
     return ReportData(
@@ -329,8 +449,8 @@ EXPECTED = {
     ("barnbokslut", "sv"): "7213600fb76d27404d4acd7fedcb2a26a359e62cff3a375664d5823341fb29bd",
     ("child-summary", "en"): "bebe4a288712ae30e93052752eebc54f2489bcd0aba275f692e3964524dffbcf",
     ("child-summary", "sv"): "e8f8e67e63881a31b46b9efbd57bd6d6aa1277dbe157741e3b920934f8fcf92c",
-    ("follow-up", "en"): "30c54623867a7f45e14f063262ed85de22dc09e626f5c6c7f4757d11d4550988",
-    ("follow-up", "sv"): "dd1ccbf51d2bcb8a4ed0447896f8567f65d1aad0918492d89574aff279f2ea10",
+    ("follow-up", "en"): "35590236084999dcaa380ef2350142e884c98779b13f178b8c6955b848be8d62",
+    ("follow-up", "sv"): "6f0877ddf18ae3c58fd07fab954d2ff26721236e5d8b952e9e9cb5f1c8fdc221",
     ("sparse-analysis", "en"): "c0b86a35aa2e805274e086e25d5f4a2d13ebf59a121fb9a1db26bf26ced76ba7",
     ("sparse-analysis", "sv"): "6f3a7580efeb3a8c5d51511e10cefdfc441eeaa1d788491b4c042554adfecfe2",
     # Recorded for issue 13 (items 1-2): the reports of a decided analysis show the decision.
@@ -345,9 +465,32 @@ EXPECTED = {
         "child-summary-decided",
         "sv",
     ): "1c131a5f46f725fc988f43a5896704d7565216c20e1d1bac1ec8c133284435a0",
-    ("follow-up-decided", "en"): "5486d25f140e1830571c22d3ee54da04ca7f553ffc5a6eb3744f73325ccf2855",
-    ("follow-up-decided", "sv"): "5f9c3c40d8872dbaa0cfb3ce725fde16feac60213596c82b7a8f205de39d35a5",
+    ("follow-up-decided", "en"): "cc920da5e0294d436204d42b988550e5acaffa0488c02658dd6aa5c0b786f7b2",
+    ("follow-up-decided", "sv"): "15df714b9669b9076d1dccf0cf50d15c86fa950d4ec09d023c9618bc6f6b29b7",
+    # Re-recorded on purpose for issue 13 (item 12): the follow-up report shows what was
+    # recorded after the decision instead of a copy of the plan (follow-up, follow-up-decided),
+    # and with follow-up recorded (followed); the child summary adds the feedback to children.
+    (
+        "follow-up-followed",
+        "en",
+    ): "1a40b59f312e2c1304e9a9394dddba1854e8d9d72eec1246e8b8bae06616a6a8",
+    (
+        "follow-up-followed",
+        "sv",
+    ): "76137bce7205fcc100c1ee2190d4742a99d7200402f7b12c55e1683cb342631e",
+    (
+        "child-summary-followed",
+        "en",
+    ): "94f02bd0adce1ddbe18367402893c85063fb9827386ce91b9d8f7f02346626de",
+    (
+        "child-summary-followed",
+        "sv",
+    ): "fb4f9ac0124143e1b9afef3b3225afb7e0dfe9eda594df7abddb705cd34c214c",
 }
+
+
+# The reports that show what was recorded after the decision.
+FOLLOWED_KINDS = ("follow-up", "child-summary")
 
 
 def render(report: str, locale: str) -> bytes:
@@ -356,6 +499,8 @@ def render(report: str, locale: str) -> bytes:
         return render_barnbokslut(barnbokslut_data(locale), gettext)
     if report == "sparse-analysis":
         return RENDERERS["analysis"](sparse_data(locale), gettext)
+    if report.endswith("-followed"):
+        return RENDERERS[report.removesuffix("-followed")](followed_data(locale), gettext)
     if report.endswith("-decided"):
         return RENDERERS[report.removesuffix("-decided")](decided_data(locale), gettext)
     return RENDERERS[report](report_data(locale), gettext)
@@ -377,6 +522,7 @@ def test_every_report_kind_is_pinned():
     kinds = {
         *RENDERERS,
         *(f"{kind}-decided" for kind in RENDERERS),
+        *(f"{kind}-followed" for kind in FOLLOWED_KINDS),
         "barnbokslut",
         "sparse-analysis",
     }

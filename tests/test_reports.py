@@ -157,7 +157,7 @@ def test_follow_up_report_and_child_summary(app, full_analysis):
     assert "Uppföljning av en barnkonsekvensanalys" in follow_up
     for indicator in factories.INDICATORS[:2]:
         assert indicator["name"][:30] in follow_up.replace("\n", " ")
-    assert "Rättigheter att bevaka" in follow_up
+    assert "Observerade och förutsedda effekter" in follow_up  # every impact row, to observe
     reader, summary = text_of(render(app, analysis_id, "child-summary"))
     assert len(reader.pages) <= 4
     assert "Det här har vi bestämt" in summary

@@ -1,10 +1,12 @@
 """The administrators' overview: aggregates across all analyses, and the keyset-paged list.
 
 Aggregates come from `overview_tally` (kept current by bka.domain.tallies), so they cost the
-same with a hundred analyses or a hundred thousand. Only what depends on today's date (due and
-overdue follow-up) and the free-text reasons are read live, through indexes. A reviewer with
-other filters has no tallies of its own: those figures are summed from the contributions stored
-on that reviewer's matching analyses, so they cost what the reviewer has reviewed.
+same with a hundred analyses or a hundred thousand. What depends on today's date (due and
+overdue follow-up) is read off tallies keyed by date or month; only the free-text reasons and
+the checkpoints overdue since the first of this month are read live, through indexes. A
+reviewer with other filters has no tallies of its own: those figures are summed from the
+contributions stored on that reviewer's matching analyses, so they cost what the reviewer has
+reviewed.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bka.domain import tallies, workflow
 from bka.domain.contract import NO, NOT_HEARD_REASON, YES
 from bka.domain.entries import AGE_BANDS
 from bka.domain.search import LIKE_ESCAPE, like_pattern
-from bka.models import Analysis, OverviewTally, ReviewRound, StepAnswer
+from bka.models import Analysis, Checkpoint, OverviewTally, ReviewRound, StepAnswer
 from bka.models.base import DB_INT_MAX
 
 PAGE_SIZE = 50
@@ -70,6 +72,16 @@ class FollowUpRow:
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    """An organisation's indicators by their latest reading against the target."""
+
+    organisation: str
+    on_target: int = 0
+    off_target: int = 0
+    unknown: int = 0  # the indicator has no baseline and target as numbers
+
+
+@dataclass(frozen=True)
 class ArticleRow:
     article: int
     strengthens: int
@@ -88,6 +100,10 @@ class Overview:
     metrics: dict[str, Counter] = field(default_factory=dict)
     not_heard: list[NotHeard] = field(default_factory=list)
     follow_up: list[FollowUpRow] = field(default_factory=list)
+    # The results of follow-up, per organisation, most first.
+    checkpoints_overdue: dict[str, int] = field(default_factory=dict)
+    indicator_targets: list[TargetRow] = field(default_factory=list)
+    reassessments: dict[str, int] = field(default_factory=dict)
 
     def metric(self, name: str) -> Counter:
         return self.metrics.get(name, Counter())
@@ -169,6 +185,17 @@ class Overview:
     def decided(self) -> int:
         return sum(self.metric("days_to_decision").values())
 
+    @property
+    def decided_now(self) -> int:
+        """Analyses decided, in follow-up or closed: those follow-up is asked of."""
+        return sum(self.by_status.get(status, 0) for status in tallies.DECIDED_STATUSES)
+
+    @property
+    def closed_checkpoint_share(self) -> float | None:
+        """The share of decided analyses with at least one checkpoint closed."""
+        decided = self.decided_now
+        return self.metric(tallies.CLOSED_CHECKPOINT)[""] / decided if decided else None
+
 
 def _median(histogram: Counter) -> float | None:
     """The median of values stored as a histogram {"value": how many}."""
@@ -210,6 +237,7 @@ def build(session: Session, filters: Filters, today: date) -> Overview:
             overview.metrics.setdefault(metric, Counter())[key] += n
     overview.not_heard = _not_heard(session, filters)
     overview.follow_up = _follow_up(dated)
+    add_follow_up_results(session, filters, today, overview)
     return overview
 
 
@@ -288,11 +316,7 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
     """(organisation, metric, how many before today, how many from today) of open measures and
     follow-up dates in the window the overview shows."""
     table = OverviewTally.__table__
-    filtered = _filtered(filters)
-    if tallies.REVIEWER in filtered:
-        grain = "dated_reviewer_full"
-    else:
-        grain = "dated_organisation" if filtered <= {"organisation"} else "dated_full"
+    grain = _dated_grain(filters)
     soon, recent, now = _window(today)
     rows = []
     for metric, earliest in ((tallies.OPEN_MEASURE_DUE, ""), (tallies.CHECKPOINT, recent)):
@@ -311,6 +335,14 @@ def _dated_counts(session: Session, filters: Filters, today: date) -> list[tuple
             .group_by(table.c.organisation, table.c.metric)
         ).all()
     return rows
+
+
+def _dated_grain(filters: Filters) -> str:
+    """The small grain that holds the per-organisation follow-up counts for these filters."""
+    filtered = _filtered(filters)
+    if tallies.REVIEWER in filtered:
+        return "dated_reviewer_full"
+    return "dated_organisation" if filtered <= {"organisation"} else "dated_full"
 
 
 def _window(today: date) -> tuple[str, str, str]:
@@ -336,6 +368,74 @@ def _follow_up(dated: list[tuple]) -> list[FollowUpRow]:
         rows,
         key=lambda row: (-(row.measures_overdue + row.checkpoints_overdue), row.organisation),
     )
+
+
+def add_follow_up_results(session: Session, filters: Filters, today: date, overview) -> None:
+    """Checkpoints overdue, indicators against their targets and re-assessments opened, per
+    organisation, from the small dated grains (as the follow-up dates are); the decided
+    analyses with a closed checkpoint are a total like any other."""
+    table = OverviewTally.__table__
+    grain = _dated_grain(filters)
+    this_month = today.replace(day=1)
+    counts: dict[str, dict[str, Counter]] = {}
+    # One query per metric, on the index that leads with the metric (or, filtered, the year):
+    # overdue is every month before this one. Grouped by the organisation alone, the planner
+    # walks the whole grain in the unique index's order instead; so the rows come per key (a
+    # handful for the indicators and re-assessments; months for the checkpoints, still few
+    # whatever the number of analyses), except for the months on the small grains.
+    connection = session.connection()
+    for metric, keys in (
+        (tallies.OPEN_CHECKPOINT_MONTH, table.c.key < this_month.isoformat()[:7]),
+        (tallies.INDICATOR_TARGET, None),
+        (tallies.REASSESSMENTS, None),
+    ):
+        found = counts[metric] = {}
+        by_key = metric != tallies.OPEN_CHECKPOINT_MONTH or grain == "dated_full"
+        grouped = (table.c.key if by_key else table.c.metric, table.c.year, table.c.organisation)
+        for key, _year, organisation, n in connection.execute(
+            select(*grouped, func.sum(table.c.n))
+            .where(
+                *_tally_clauses(table, filters, grain),
+                table.c.metric == metric,
+                *([] if keys is None else [keys]),
+            )
+            .group_by(*grouped)
+        ):
+            found.setdefault(organisation, Counter())[key] += int(n)
+    overdue = counts[tallies.OPEN_CHECKPOINT_MONTH]
+    # ... and the days of this month before today, counted on the checkpoints themselves: those
+    # few first (the date's index), then their analyses that match the filters.
+    due = Counter(
+        session.scalars(
+            select(Checkpoint.analysis_id).where(
+                Checkpoint.due_on >= this_month,
+                Checkpoint.due_on < today,
+                Checkpoint.closed_on.is_(None),
+            )
+        )
+    )
+    if due:
+        for analysis_id, organisation in session.execute(
+            select(Analysis.id, Analysis.organisation).where(
+                Analysis.id.in_(sorted(due)),
+                Analysis.status.not_in(tallies.FOLLOW_UP_ENDED),
+                *_analysis_clauses(filters),
+            )
+        ):
+            overdue.setdefault(organisation, Counter())["this month"] += due[analysis_id]
+    overview.checkpoints_overdue = _most_first(overdue)
+    overview.reassessments = _most_first(counts[tallies.REASSESSMENTS])
+    rows = [
+        TargetRow(organisation, **by_key)
+        for organisation, by_key in counts[tallies.INDICATOR_TARGET].items()
+    ]
+    overview.indicator_targets = sorted(rows, key=lambda row: (-row.off_target, row.organisation))
+
+
+def _most_first(per_organisation: dict[str, Counter]) -> dict[str, int]:
+    """Each organisation's total, the largest first."""
+    totals = ((organisation, sum(keys.values())) for organisation, keys in per_organisation.items())
+    return dict(sorted(((o, n) for o, n in totals if n), key=lambda item: (-item[1], item[0])))
 
 
 def _analysis_clauses(filters: Filters) -> list:

@@ -201,6 +201,44 @@ def _tables(overview: Overview, convention: Convention, locale: str) -> list[Tab
                 for row in overview.follow_up
             ),
         ),
+        Table(
+            "checkpoints_overdue",
+            _("Checkpoints overdue, per organisation"),
+            (_("Organisation"), _("Checkpoints")),
+            tuple(overview.checkpoints_overdue.items()),
+        ),
+        Table(
+            "indicator_status",
+            _("Indicators by their latest reading"),
+            (_("Latest reading"), _("Indicators")),
+            tuple(
+                (label, n)
+                for label, n in (
+                    (_("On target"), sum(row.on_target for row in overview.indicator_targets)),
+                    (
+                        _("Not on target"),
+                        sum(row.off_target for row in overview.indicator_targets),
+                    ),
+                    (_("Cannot be told"), sum(row.unknown for row in overview.indicator_targets)),
+                )
+                if n
+            ),
+        ),
+        Table(
+            "indicator_targets",
+            _("Indicators against their targets, per organisation"),
+            (_("Organisation"), _("On target"), _("Not on target"), _("Cannot be told")),
+            tuple(
+                (row.organisation, row.on_target, row.off_target, row.unknown)
+                for row in overview.indicator_targets
+            ),
+        ),
+        Table(
+            "reassessments",
+            _("Re-assessments opened, per organisation"),
+            (_("Organisation"), _("Re-assessments")),
+            tuple(overview.reassessments.items()),
+        ),
     ]
     return result
 
@@ -239,6 +277,17 @@ def key_figures(overview: Overview, format_number: Callable, locale: str) -> lis
                 _("Children taking part in consultations"),
                 format_number(overview.metric("children_consulted")[""]),
             ),
+            (
+                _("Decided analyses with a closed checkpoint"),
+                none
+                if overview.closed_checkpoint_share is None
+                else _(
+                    "%(share)s of %(count)s decided analyses",
+                    share=f"{format_number(round(overview.closed_checkpoint_share * 100))} %",
+                    count=format_number(overview.decided_now),
+                ),
+            ),
+            (_("Re-assessments opened"), format_number(sum(overview.reassessments.values()))),
         ]
 
 

@@ -20,7 +20,15 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bka.domain import examples, history, labels, lifecycle, overview_tables
+from bka.domain import (
+    barnbokslut,
+    examples,
+    follow_up_report,
+    history,
+    labels,
+    lifecycle,
+    overview_tables,
+)
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
 from bka.domain.contract import (
     CHILD_FRIENDLY_SUMMARY,
@@ -338,6 +346,9 @@ def build_report_data(
                 for d in decisions
             ),
             notice=str(examples.notice(analysis) or ""),
+            follow_up=follow_up_report.follow_up_data(
+                analysis, convention, locale, current_app.config["BABEL_DEFAULT_TIMEZONE"]
+            ),
         )
 
 
@@ -474,6 +485,7 @@ def render_barnbokslut(
     gettext = translations(locale).gettext
     number = lambda value: format_decimal(value, locale=format_locale(locale))  # noqa: E731
     tables = overview_tables.tables(result, convention, locale)
+    per_body = barnbokslut.by_decision_body(db.session, organisation, year)
     weakened = tuple(
         (overview_tables.article_label(convention, article, locale), count)
         for article, count in result.top_articles("weakens")
@@ -487,14 +499,19 @@ def render_barnbokslut(
         year=year,
         printed_on=printed_on,
         introduction=gettext(
-            "How the child impact assessments of %(year)d were made: how many, whether children "
-            "were heard, which rights of the child were most often weakened or strengthened, how "
-            "the reviews went and whether follow-up is on time. Figures from bka on %(date)s."
+            "How the child impact assessments of %(year)d were made and what became of them: "
+            "the decisions per decision body, whether children were heard, which rights of the "
+            "child were most often weakened or strengthened, how the reviews went and what "
+            "follow-up found. Figures from bka on %(date)s."
         )
         % {"year": year, "date": format_date(printed_on, "long", locale=format_locale(locale))},
         key_figures=tuple(overview_tables.key_figures(result, number, locale)),
-        tables=tuple(TableData(t.title, t.headers, t.rows) for t in tables),
+        tables=(
+            *barnbokslut.tables(per_body, locale, year),
+            *(TableData(t.title, t.headers, t.rows) for t in tables),
+        ),
         chart_title=gettext("Articles most often weakened (number of analyses)"),
         chart=weakened,
+        notes=barnbokslut.notes(locale, year),
     )
     return render_barnbokslut_pdf(data, gettext)

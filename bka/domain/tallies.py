@@ -42,8 +42,10 @@ from sqlalchemy.orm import Session
 
 from bka.domain import workflow
 from bka.domain.contract import CHILDREN_HEARD
+from bka.domain.follow_up import on_target
 from bka.models import (
     Analysis,
+    Checkpoint,
     ChildGroup,
     Consultation,
     DecisionRecord,
@@ -52,16 +54,20 @@ from bka.models import (
     Measure,
     OverviewState,
     OverviewTally,
+    Reading,
     ReviewRound,
     SignOff,
     StepAnswer,
+    VersionLink,
 )
 from bka.models.base import utcnow
 
 # Bump whenever what the tallies hold changes: contribution(), the grains, the facts read. A
 # database whose tallies an older version computed then needs `bka overview rebuild`, which
 # records the version in `overview_state`; the app warns at start until it has run.
-TALLY_VERSION = 3  # 2: decision outcomes and following the conclusion; 3: no reviewer_full grain
+# 2: decision outcomes and following the conclusion; 3: no reviewer_full grain; 4: the results of
+# follow-up (checkpoints overdue and closed, indicators against their targets, re-assessments).
+TALLY_VERSION = 4
 
 # Changes to these rows can change what an analysis adds to the overview.
 TRACKED = (
@@ -75,6 +81,9 @@ TRACKED = (
     ReviewRound,
     SignOff,
     DecisionRecord,
+    Checkpoint,
+    Reading,
+    VersionLink,
 )
 DIMENSIONS = ("organisation", "year", "decision_area", "status")
 # The reviewer filter is a fifth dimension, kept only where it is asked for: an analysis counts
@@ -86,10 +95,28 @@ FOLLOW_UP_ENDED = (workflow.CLOSED, workflow.SCREENED_OUT, workflow.REFERRED_BAC
 # A postponement (bordlagt) decides nothing: the decision date is the first one that decided.
 POSTPONED = "postponed"
 OPEN_MEASURE_STATUSES = ("planned", "in_progress")
-# Date-keyed metrics: an open measure's due date and an indicator's follow-up date.
+# The analyses a decision was taken on: follow-up is asked of them.
+DECIDED_STATUSES = (workflow.DECIDED, workflow.FOLLOW_UP, workflow.CLOSED)
+# Date-keyed metrics: an open measure's due date, an indicator's follow-up date, and the month
+# (YYYY-MM) a checkpoint not yet closed is due in: every past month counts as overdue, so a
+# month keeps the rows few; the overview counts the current month's days live.
 OPEN_MEASURE_DUE = "open_measure_due"
 CHECKPOINT = "checkpoint"
-DATED_METRICS = (OPEN_MEASURE_DUE, CHECKPOINT)
+OPEN_CHECKPOINT_MONTH = "open_checkpoint_month"
+# Results of follow-up read per organisation: each measured indicator's latest reading against
+# its target (key on_target | off_target | unknown) and the re-assessments opened.
+INDICATOR_TARGET = "indicator_target"
+REASSESSMENTS = "reassessments"
+# A decided analysis with at least one checkpoint closed (read as a total, like any other).
+CLOSED_CHECKPOINT = "closed_checkpoint"
+# Metrics kept in the small dated grains, the ones read per organisation.
+DATED_METRICS = (
+    OPEN_MEASURE_DUE,
+    CHECKPOINT,
+    OPEN_CHECKPOINT_MONTH,
+    INDICATOR_TARGET,
+    REASSESSMENTS,
+)
 # Every count is kept at several grains: summed over all analyses, per single dimension, per
 # combination of all four, and per reviewer. A question reads the coarsest grain that can
 # answer it, so the unfiltered overview sums a few hundred rows rather than every combination.
@@ -155,6 +182,12 @@ class Facts:
     decisions: list[tuple[str, str | None]] = field(default_factory=list)
     measures: list[tuple[str, date | None]] = field(default_factory=list)  # (status, due date)
     checkpoints: list[date] = field(default_factory=list)  # the indicators' follow-up dates
+    open_checkpoints: list[date] = field(default_factory=list)  # due dates of those not closed
+    closed_checkpoint: bool = False
+    # Per indicator: its (baseline, target) numbers, and its latest reading's (date, id, value).
+    indicator_numbers: dict[int, tuple[float | None, float | None]] = field(default_factory=dict)
+    latest_readings: dict[int, tuple[date, int, float]] = field(default_factory=dict)
+    reassessments: int = 0
 
     @property
     def year(self) -> int:
@@ -217,7 +250,26 @@ def contribution(facts: Facts) -> dict[str, int]:
                 counts[f"{OPEN_MEASURE_DUE}:{due.isoformat()}"] += 1
         for day in facts.checkpoints:
             counts[f"{CHECKPOINT}:{day.isoformat()}"] += 1
+        for day in facts.open_checkpoints:
+            counts[f"{OPEN_CHECKPOINT_MONTH}:{day.isoformat()[:7]}"] += 1
+    if facts.closed_checkpoint and facts.status in DECIDED_STATUSES:
+        counts[f"{CLOSED_CHECKPOINT}:"] += 1
+    for indicator_id, (_day, _id, value) in facts.latest_readings.items():
+        baseline, target = facts.indicator_numbers.get(indicator_id, (None, None))
+        reached = on_target(_Numbers(baseline, target), value)
+        key = "unknown" if reached is None else "on_target" if reached else "off_target"
+        counts[f"{INDICATOR_TARGET}:{key}"] += 1
+    if facts.reassessments:
+        counts[f"{REASSESSMENTS}:"] += facts.reassessments
     return dict(counts)
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    """An indicator's numbers, as `follow_up.on_target` reads them."""
+
+    baseline_value: float | None
+    target_value: float | None
 
 
 def load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
@@ -314,13 +366,52 @@ def _load_facts(session: Session, matching: Callable[[Any], Any]) -> dict[int, F
         )
     ):
         facts[analysis_id].measures.append((status, due))
-    for analysis_id, day in connection.execute(
-        select(Indicator.analysis_id, Indicator.measure_on).where(
-            matching(Indicator.analysis_id), Indicator.measure_on.is_not(None)
+    for analysis_id, indicator_id, day, baseline, target in connection.execute(
+        select(
+            Indicator.analysis_id,
+            Indicator.id,
+            Indicator.measure_on,
+            Indicator.baseline_value,
+            Indicator.target_value,
+        ).where(matching(Indicator.analysis_id))
+    ):
+        if day is not None:
+            facts[analysis_id].checkpoints.append(day)
+        facts[analysis_id].indicator_numbers[indicator_id] = (baseline, target)
+    _load_follow_up(connection, matching, facts)
+    return facts
+
+
+def _load_follow_up(connection: Connection, matching, facts: dict[int, Facts]) -> None:
+    """Checkpoints, each indicator's latest reading and the re-assessments opened."""
+    for analysis_id, due, closed in connection.execute(
+        select(Checkpoint.analysis_id, Checkpoint.due_on, Checkpoint.closed_on).where(
+            matching(Checkpoint.analysis_id)
         )
     ):
-        facts[analysis_id].checkpoints.append(day)
-    return facts
+        if closed is None:
+            facts[analysis_id].open_checkpoints.append(due)
+        else:
+            facts[analysis_id].closed_checkpoint = True
+    for analysis_id, indicator_id, day, reading_id, value in connection.execute(
+        select(
+            Reading.analysis_id,
+            Reading.indicator_id,
+            Reading.measured_on,
+            Reading.id,
+            Reading.value,
+        ).where(matching(Reading.analysis_id))
+    ):
+        latest = facts[analysis_id].latest_readings
+        found = latest.get(indicator_id)
+        if found is None or (day, reading_id) > found[:2]:
+            latest[indicator_id] = (day, reading_id, value)
+    for analysis_id, count in connection.execute(
+        select(VersionLink.previous_analysis_id, func.count())
+        .where(matching(VersionLink.previous_analysis_id), VersionLink.reason == workflow.LINK_REASSESSMENT)
+        .group_by(VersionLink.previous_analysis_id)
+    ):
+        facts[analysis_id].reassessments = count
 
 
 def _decoded(value: Any, cache: dict[str, Any]) -> Any:
@@ -723,6 +814,8 @@ def warn_if_stale(engine: Engine, logger) -> None:
 def _analysis_id_of(instance) -> int | None:
     if isinstance(instance, Analysis):
         return instance.id
+    if isinstance(instance, VersionLink):  # counts for the analysis it re-assesses
+        return instance.previous_analysis_id
     return getattr(instance, "analysis_id", None)
 
 

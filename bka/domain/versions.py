@@ -28,9 +28,8 @@ from bka.models import (
 )
 from bka.models.analysis import MEMBER_REVIEWER
 
-# VersionLink.reason: why the new version was opened.
-REFERRED_BACK = "referred_back"
-REASSESSMENT = "reassessment"
+REFERRED_BACK = workflow.LINK_REFERRED_BACK
+REASSESSMENT = workflow.LINK_REASSESSMENT
 
 
 def _link_to(analysis: Analysis) -> VersionLink | None:

@@ -76,6 +76,9 @@ TRANSITIONS = (
 # re-assessment (bka.domain.versions).
 OPENED_AFTER_REFERRAL = "opened_after_referral"
 OPENED_FOR_REASSESSMENT = "opened_for_reassessment"
+# VersionLink.reason: why a linked version was opened (bka.domain.versions).
+LINK_REFERRED_BACK = "referred_back"
+LINK_REASSESSMENT = "reassessment"
 
 TRANSITION_LABELS = {
     "submit": _l("Sent for review"),
