@@ -408,7 +408,10 @@ def _load_follow_up(connection: Connection, matching, facts: dict[int, Facts]) -
             latest[indicator_id] = (day, reading_id, value)
     for analysis_id, count in connection.execute(
         select(VersionLink.previous_analysis_id, func.count())
-        .where(matching(VersionLink.previous_analysis_id), VersionLink.reason == workflow.LINK_REASSESSMENT)
+        .where(
+            matching(VersionLink.previous_analysis_id),
+            VersionLink.reason == workflow.LINK_REASSESSMENT,
+        )
         .group_by(VersionLink.previous_analysis_id)
     ):
         facts[analysis_id].reassessments = count
