@@ -255,7 +255,7 @@ def test_the_chart_and_its_table_show_every_reading_against_baseline_and_target(
         ("8 december 2024", "88,5"),
         ("8 januari 2025", "99"),
     ]
-    assert "Nås inte" in html  # 99 of a target of 100: not on target yet
+    assert "Når inte målet" in html  # 99 of a target of 100: not on target yet
 
 
 def test_a_value_takes_a_decimal_comma_or_point_and_explains_anything_else(app, team):

@@ -12,7 +12,7 @@ import pytest
 
 from bka.domain import analyses as ops
 from bka.domain import barnbokslut, follow_up, overview, reporting, tallies
-from bka.domain.follow_up_report import REASSESSMENT
+from bka.domain.workflow import LINK_REASSESSMENT as REASSESSMENT
 from bka.extensions import db
 from bka.models import (
     Analysis,

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bka.domain import follow_up, follow_up_report
+from bka.domain.workflow import LINK_REASSESSMENT
 from bka.extensions import db
 from bka.models import (
     Analysis,
@@ -152,7 +153,7 @@ def followed(app, decided):
             VersionLink(
                 previous_analysis_id=analysis.id,
                 next_analysis_id=version.id,
-                reason=follow_up_report.REASSESSMENT,
+                reason=LINK_REASSESSMENT,
                 trigger_hit_id=hit.id,
             )
         )
