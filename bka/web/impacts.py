@@ -111,14 +111,27 @@ def impact_summaries(
         labels["likelihood"],
     )
     severity_text, likelihood_text = gettext("severity"), gettext("likelihood")
-    return [
-        ImpactSummary(
-            f"{impact.article}. {convention.article(impact.article).title.get(language)}"
-            f" × {impact.child_group.label}",
-            f"{directions[impact.direction]}, {str(terms[impact.term]).lower()}, "
-            f"{severity_text} {str(severities[impact.severity]).lower()}, "
-            f"{likelihood_text} {str(likelihoods[impact.likelihood]).lower()}",
-            impact.explanation,
+    # Many assessments share an article or the same grades: each put into words once.
+    articles: dict[int, str] = {}
+    assessments: dict[tuple[str, str, str, str], str] = {}
+    summaries = []
+    for impact in impacts:
+        number = impact.article
+        grades = (impact.direction, impact.term, impact.severity, impact.likelihood)
+        if number not in articles:
+            articles[number] = f"{number}. {convention.article(number).title.get(language)}"
+        if grades not in assessments:
+            direction, term, severity, likelihood = grades
+            assessments[grades] = (
+                f"{directions[direction]}, {str(terms[term]).lower()}, "
+                f"{severity_text} {str(severities[severity]).lower()}, "
+                f"{likelihood_text} {str(likelihoods[likelihood]).lower()}"
+            )
+        summaries.append(
+            ImpactSummary(
+                f"{articles[number]} × {impact.child_group.label}",
+                assessments[grades],
+                impact.explanation,
+            )
         )
-        for impact in impacts
-    ]
+    return summaries
