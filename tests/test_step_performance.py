@@ -119,3 +119,44 @@ def test_step_form_classes_are_reused_per_content_step_and_locale(app):
     assert first[question.key].label.text == question.label.sv
     assert english[question.key].label.text == question.label.en
     assert first[question.key] is not again[question.key]  # fields are bound per form
+
+
+@pytest.mark.parametrize("locale", ["sv", "en"])
+def test_impact_matrix_texts_prepared_in_python_are_still_escaped(app, browser, make_user, locale):
+    """The matrix's and the summaries' texts are put together in bka/web/impacts.py as plain
+    text: a child group's label in them is escaped like any other, in the column heading, the
+    screen-reader text of a cell and an assessment's heading."""
+    from markupsafe import escape
+
+    from bka.domain.analyses import checklists_for
+    from bka.extensions import db
+    from tests import factories
+
+    label = '<b>Barn & "unga"</b>'
+    user = make_user(locale=locale)
+    with app.app_context():
+        analysis = factories.complete_analysis(
+            user,
+            child_groups=[{"label": label, "age_band": "0-17", "relation": "user"}],
+            impacts=[
+                {
+                    "article": 16,
+                    "group": label,
+                    "direction": "weakens",
+                    "term": "short",
+                    "severity": "high",
+                    "likelihood": "possible",
+                    "explanation": "Förklaring.",
+                }
+            ],
+        )
+        analysis_id = analysis.id
+        title = checklists_for(analysis).convention.article(16).title.get(locale)
+        db.session.commit()
+    browser.login(user)
+    page = browser.get(f"/analyses/{analysis_id}/steps/impacts").get_data(as_text=True)
+    cell_text = {"sv": "artikel 16 för {}", "en": "article 16 for {}"}[locale]
+    assert label not in page
+    assert f'<th scope="col">{escape(label)}</th>' in page
+    assert f'<span class="visually-hidden"> {cell_text.format(escape(label))}</span>' in page
+    assert f"<strong>16. {escape(title)} × {escape(label)}</strong>" in page

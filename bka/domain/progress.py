@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, inspect, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
 from bka.domain.checklists import Article, Checklists, Text
 from bka.domain.contract import (
@@ -137,7 +137,9 @@ class LazyEntries(Mapping):
         by_id = {group.id: group for group in groups}
         for impact in impacts:
             group = by_id.get(impact.child_group_id)
-            if group is not None and "child_group" in inspect(impact).unloaded:
+            # Not loaded yet: not in the instance's dict (InstanceState.unloaded says the same,
+            # but works out every unloaded attribute to say it).
+            if group is not None and "child_group" not in instance_dict(impact):
                 set_committed_value(impact, "child_group", group)
 
     def __iter__(self) -> Iterator[str]:

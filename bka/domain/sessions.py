@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from bka.extensions import db
@@ -102,6 +102,15 @@ def _live(record: UserSession, user: User, policy: SessionPolicy, now: datetime)
     )
 
 
+# Built once: every request looks its session up, and building the statement cost about as much
+# as running it from SQLAlchemy's cache.
+_BY_TOKEN_HASH = (
+    select(UserSession)
+    .options(joinedload(UserSession.user))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def find_live(
     token: object, policy: SessionPolicy, now: datetime | None = None
 ) -> UserSession | None:
@@ -110,11 +119,7 @@ def find_live(
     if not looks_like_token(token):
         return None
     now = now or utcnow()
-    record = db.session.scalar(
-        select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.token_hash == hash_token(token))
-    )
+    record = db.session.scalar(_BY_TOKEN_HASH, {"token_hash": hash_token(token)})
     if record is None or not _live(record, record.user, policy, now):
         return None
     return record

@@ -16,6 +16,7 @@ from flask_login import current_user
 from bka.domain import labels, notifications, permissions, reminders, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
+from bka.web import impacts
 from bka.web.i18n import current_format_locale, current_language
 
 
@@ -120,6 +121,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["reminder_text"] = reminder_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        impact_matrix_rows=impacts.matrix_rows, impact_summary_lines=impacts.impact_summaries
+    )
 
     @app.context_processor
     def helpers():
