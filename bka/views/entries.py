@@ -15,7 +15,7 @@ from bka.domain.progress import AnalysisState, load_state
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.entries import ENTRY_FORMS, ImpactForm, TriggerForm
-from bka.views.helpers import load_analysis, refuse_personnummer
+from bka.views.helpers import confirm_free_text, load_analysis, refuse_personnummer
 from bka.web.i18n import current_language
 from bka.web.security import database_int, form_checks_csrf
 
@@ -65,16 +65,7 @@ def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
     if form.validate_on_submit():
         values = {name: form[name].data for name in kind.fields}
         try:
-            personnummer.require_confirmation(
-                analysis.id,
-                current_user,
-                kind.name,
-                {name: values[name] for name in kind.text_fields},
-                previous={name: getattr(entry, name) for name in kind.text_fields}
-                if entry is not None
-                else None,
-                **form.confirmation,
-            )
+            confirm_free_text(analysis, kind, form, values, entry)
             ops.save_entry(state, kind, values, current_user, entry)
         except personnummer.PersonnummerFound as error:
             refuse_personnummer(form, error)

@@ -19,7 +19,7 @@ from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.follow_up import FOLLOW_UP_FORMS, CloseForm, set_parents
 from bka.models import Analysis, Impact, Measure
-from bka.views.helpers import load_analysis, refuse_personnummer
+from bka.views.helpers import confirm_free_text, load_analysis, refuse_personnummer
 from bka.web.i18n import current_language, local_today
 from bka.web.security import database_int, form_checks_csrf
 
@@ -85,16 +85,7 @@ def _edit(analysis: Analysis, kind: FollowUpKind, record=None):
     if form.validate_on_submit():
         values = {name: form[name].data for name in kind.fields}
         try:
-            personnummer.require_confirmation(
-                analysis.id,
-                current_user,
-                kind.name,
-                {name: values[name] for name in kind.text_fields},
-                previous={name: getattr(record, name) for name in kind.text_fields}
-                if record is not None
-                else None,
-                **form.confirmation,
-            )
+            confirm_free_text(analysis, kind, form, values, record)
             save_follow_up_record(analysis, kind, values, current_user, record)
         except personnummer.PersonnummerFound as error:
             refuse_personnummer(form, error)

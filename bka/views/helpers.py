@@ -12,7 +12,7 @@ from bka.domain.analyses import checklists_for
 from bka.domain.checklists import Library
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.permissions import VIEW, can
-from bka.domain.personnummer import PersonnummerFound
+from bka.domain.personnummer import PersonnummerFound, require_confirmation
 from bka.domain.progress import load_state
 from bka.domain.screening import screening_result
 from bka.extensions import db
@@ -70,6 +70,21 @@ def refuse_personnummer(form, error: PersonnummerFound) -> None:
         else:
             field.errors = [*field.errors, message]
     form.personnummer_found = True
+
+
+def confirm_free_text(analysis: Analysis, kind, form, values: dict, record=None) -> None:
+    """Refuse a new personal identity number in the free text of an entry or follow-up record
+    of `kind` (raises PersonnummerFound) unless the form confirms it is not a child's."""
+    require_confirmation(
+        analysis.id,
+        current_user,
+        kind.name,
+        {name: values[name] for name in kind.text_fields},
+        previous={name: getattr(record, name) for name in kind.text_fields}
+        if record is not None
+        else None,
+        **form.confirmation,
+    )
 
 
 def submit_form(analysis: Analysis) -> SubmitForm:
