@@ -112,6 +112,9 @@ def fill_step(page, language: str, *, complete: bool = True, later: bool = False
                 break
             step_url = page.url.split("#")[0]
             page.locator(f"button[name=go][value='{links[0]}']").first.click()
+            # The entry page must be there before its form is filled: under load the step page
+            # is still shown for a moment, and its fields would be filled instead.
+            page.wait_for_url(lambda url: "/entries/" in url)
             fill_form(page.locator("main form"), language)
             page.locator("main form button[type=submit]").first.click()
             page.wait_for_url(lambda url, step_url=step_url: url.split("#")[0] == step_url)
