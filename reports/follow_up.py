@@ -105,15 +105,17 @@ def _checkpoints(data: ReportData, gettext: Gettext, styles: Styles, width: floa
         gettext("Conclusion and what changes"),
     ]
     rows = []
+    changes_label = gettext("What changes now")
     for checkpoint in follow_up.checkpoints:
         title = markup(checkpoint.title)
         if checkpoint.final:
-            title += f"<br/><b>{markup(gettext('Final conclusion'))}</b>"
+            final = gettext("Final conclusion")
+            title += f"<br/><b>{markup(final)}</b>"
         text = "<br/>".join(
             part
             for part in (
                 markup(checkpoint.conclusion),
-                f"<i>{markup(gettext('What changes now'))}:</i> {markup(checkpoint.changes)}"
+                f"<i>{markup(changes_label)}:</i> {markup(checkpoint.changes)}"
                 if checkpoint.changes
                 else "",
             )
@@ -237,9 +239,8 @@ def _indicator(
         planned.append(f"<b>{markup(label)}:</b> {markup(shown or '–')}")
     heading = Para(f"{number}. {markup(indicator.name)}", styles.h3)
     summary = Para(" · ".join(planned), styles.body)
-    status = Para(
-        f"<b>{markup(gettext('Now'))}:</b> {markup(_status_now(indicator, gettext))}", styles.body
-    )
+    now = gettext("Now")
+    status = Para(f"<b>{markup(now)}:</b> {markup(_status_now(indicator, gettext))}", styles.body)
     if not indicator.readings:
         return [KeepTogether([heading, summary, status])]
     unit = f" ({indicator.unit})" if indicator.unit else ""
