@@ -162,6 +162,8 @@ def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> No
         str(workers),
         "--access-logfile",
         "-",
+        "--config",
+        "python:bka.web.server",
         *gunicorn_args,
         "bka:create_app()",
     ]

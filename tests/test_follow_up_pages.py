@@ -411,3 +411,73 @@ def test_the_history_names_follow_up_areas_fields_and_choices(app, team):
     assert "Uppföljning: Mätvärden" in html and "Värde" in html and "41,5" in html
     assert "Uppföljning: Kontrollpunkter" in html  # offered by the decision
     assert "event_kind" not in html and "measured_on" not in html
+
+
+def test_every_link_of_the_follow_up_page_opens_its_form(app, team):
+    """The page builds its links without url_for (bka.web.follow_up): each must still lead to
+    the form it names."""
+    for kind_name, (first, _changed, _shown) in RECORDS.items():
+        assert (
+            team.owner.post(f"{team.base}/{kind_name}/new", filled(first, team.parents)).status_code
+            == 302
+        )
+    html = page(team.owner, team.base)
+    links = set(re.findall(rf'href="({team.base}/[^"#]+)"', html))
+    kinds = {link.removeprefix(team.base + "/").split("/")[0] for link in links}
+    assert kinds >= set(RECORDS) and any(link.endswith("/delete") for link in links)
+    assert f"{team.base}/readings/new?indicator_id={team.parents['indicator_id']}" in links
+    for link in links:
+        form = page(team.owner, link.replace("&amp;", "&"))
+        assert 'method="post"' in form, link
+
+
+def test_the_chart_places_each_reading_between_its_baseline_and_target(app, team):
+    """Coordinates in the chart's 640 × 236 box: the plot spans x 110–630 and y 196 (lowest
+    value) to 16 (highest); the first reading at the left, the last at the right."""
+    with app.app_context():
+        indicator = db.session.get(Indicator, team.parents["indicator_id"])
+        indicator.baseline_value, indicator.target_value = 40.0, 100.0
+        db.session.commit()
+    for measured_on, value in (("2024-11-01", "62"), ("2024-12-01", "100"), ("2025-01-01", "40")):
+        team.owner.post(
+            f"{team.base}/readings/new",
+            {
+                "indicator_id": team.parents["indicator_id"],
+                "value": value,
+                "measured_on": measured_on,
+            },
+        )
+    chart = re.search(r'<figure class="chart".*?</figure>', page(team.viewer, team.base), re.S)
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', chart.group(0))
+    # 1 Nov → 1 Dec is 30 days of 61: x = 110 + 30/61 × 520.
+    assert circles == [("110.0", "130.0"), ("365.7", "16.0"), ("630.0", "196.0")]
+    assert 'y1="196.0" x2="630" y2="196.0" stroke="#505a5f"' in chart.group(0)  # the baseline
+    assert 'y1="16.0" x2="630" y2="16.0" stroke="#00703c"' in chart.group(0)  # the target
+
+
+def test_observed_effects_show_each_row_of_the_matrix_and_every_observation(app, team):
+    for observed_on, observation in (("2025-01-15", "worse"), ("2025-03-01", "better")):
+        team.owner.post(
+            f"{team.base}/observed_effects/new",
+            {
+                "impact_id": team.parents["impact_id"],
+                "observation": observation,
+                "observed_on": observed_on,
+            },
+        )
+    html = page(team.viewer, team.base)
+    per_row = re.search(r'<table class="table" id="observed-per-row">.*?</table>', html, re.S)
+    rows = re.findall(r'<tr>\s*<th scope="row" id="impact-(\d+)">.*?</tr>', per_row.group(0), re.S)
+    with app.app_context():
+        impacts = db.session.scalars(
+            select(Impact.id).where(Impact.analysis_id == team.id).order_by(Impact.id)
+        ).all()
+    assert [int(row) for row in rows] == impacts
+    observed = re.search(
+        rf'id="impact-{team.parents["impact_id"]}">.*?</tr>', per_row.group(0), re.S
+    )
+    assert "Bättre än förutsett" in observed.group(0) and "1 mars 2025" in observed.group(0)
+    assert per_row.group(0).count("Ännu inte känt") == len(impacts) - 1
+    every = re.search(r'<table class="table" id="observations">.*?</table>', html, re.S).group(0)
+    assert every.count("<tr>") == 3  # the heading and both observations
+    assert "Sämre än förutsett" in every and "15 januari 2025" in every

@@ -337,6 +337,7 @@ def test_bka_serve_without_a_secret_key_says_so_and_starts_nothing(monkeypatch):
     (executable, args, env) = started[0]
     assert env["BKA_CONFIG"] == "production" and args[-1] == "bka:create_app()"
     assert args[args.index("--workers") + 1] == "3"
+    assert args[args.index("--config") + 1] == "python:bka.web.server"  # gc settings per worker
 
 
 @pytest.mark.parametrize("token", ["", "x", "1:1", "a" * 500, None, "ä" * 43])

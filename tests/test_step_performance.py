@@ -160,3 +160,51 @@ def test_impact_matrix_texts_prepared_in_python_are_still_escaped(app, browser, 
     assert f'<th scope="col">{escape(label)}</th>' in page
     assert f'<span class="visually-hidden"> {cell_text.format(escape(label))}</span>' in page
     assert f"<strong>16. {escape(title)} × {escape(label)}</strong>" in page
+
+
+def test_remembered_dates_and_numbers_follow_the_language(app):
+    """The formatting memo is keyed by the locale: a page in English never gets Swedish text."""
+    from datetime import date, datetime
+
+    from bka.web.templating import format_date, format_datetime, format_number
+
+    moment = datetime(2024, 11, 15, 13, 5)  # noqa: DTZ001 - stored times are naive UTC
+    for language, day, number in (
+        ("sv", "15 november 2024", "12,5"),
+        ("en", "15 November 2024", "12.5"),
+    ):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            for _ in range(2):  # first formatted, then remembered
+                assert format_date(date(2024, 11, 15)) == day
+                assert format_number(12.5) == number
+                assert "2024" in format_datetime(moment)
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert format_number(1.0) == format_number(1) == "1"
+        assert format_number(12345.5) == "12\xa0345,5"
+
+
+def test_the_server_freezes_the_loaded_app_for_the_garbage_collector():
+    """`bka serve` hands gunicorn bka.web.server; gunicorn reads its hook from there."""
+    import gc
+
+    from gunicorn.app.base import Application
+
+    from bka.web import server
+
+    class Probe(Application):
+        def init(self, *args):
+            return {}
+
+        def load(self):
+            return None
+
+    settings = Probe().load_config_from_module_name_or_filename("python:bka.web.server")
+    assert settings["post_worker_init"] is server.post_worker_init
+    threshold = gc.get_threshold()
+    try:
+        server.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == server.YOUNG_OBJECTS_BEFORE_COLLECTION
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

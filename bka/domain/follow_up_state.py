@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from bka.domain import follow_up
@@ -27,6 +27,7 @@ from bka.models import (
     MeasureUpdate,
     ObservedEffect,
     Reading,
+    User,
 )
 
 
@@ -80,26 +81,41 @@ class FollowUpState:
         return [checkpoint for checkpoint in self.checkpoints if checkpoint.closed_on is None]
 
 
-def _records(model, analysis: Analysis, *order):
-    return list(
-        db.session.scalars(
-            select(model)
-            .where(model.analysis_id == analysis.id)
-            .options(joinedload(model.recorded_by))
-            .order_by(*order, model.id)
-        )
+# Built once: constructing a statement costs more than running it from SQLAlchemy's cache.
+def _records_statement(model, *order):
+    """A kind's records of one analysis, each with the name of who recorded it."""
+    return (
+        select(model)
+        .where(model.analysis_id == bindparam("analysis_id"))
+        .options(joinedload(model.recorded_by).load_only(User.name))
+        .order_by(*order, model.id)
     )
 
 
-def _entries(model, analysis: Analysis, *options):
-    return list(
-        db.session.scalars(
-            select(model)
-            .where(model.analysis_id == analysis.id)
-            .options(*options)
-            .order_by(model.id)
-        )
+def _entries_statement(model, *options):
+    return (
+        select(model)
+        .where(model.analysis_id == bindparam("analysis_id"))
+        .options(*options)
+        .order_by(model.id)
     )
+
+
+_READINGS = _records_statement(Reading, Reading.measured_on)
+_MEASURE_UPDATES = _records_statement(MeasureUpdate, MeasureUpdate.updated_on)
+_OBSERVED_EFFECTS = _records_statement(ObservedEffect, ObservedEffect.observed_on)
+_CHECKPOINTS = _records_statement(Checkpoint, Checkpoint.due_on)
+_EVENTS = _records_statement(FollowUpEvent, FollowUpEvent.occurred_on)
+_CHILD_FEEDBACK = _records_statement(ChildFeedback, ChildFeedback.given_on)
+_PARENTS = {
+    Indicator: _entries_statement(Indicator),
+    Measure: _entries_statement(Measure),
+    Impact: _entries_statement(Impact, joinedload(Impact.child_group)),
+}
+
+
+def _all(statement, analysis: Analysis) -> list:
+    return list(db.session.scalars(statement, {"analysis_id": analysis.id}))
 
 
 def _grouped(records, key: str) -> dict[int, list]:
@@ -111,17 +127,16 @@ def _grouped(records, key: str) -> dict[int, list]:
 
 def parents_of(analysis: Analysis, kind: follow_up.FollowUpKind) -> list:
     """The step entries a record of `kind` may belong to (indicators, measures, impact rows)."""
-    options = (joinedload(Impact.child_group),) if kind.parent_model is Impact else ()
-    return _entries(kind.parent_model, analysis, *options)
+    return _all(_PARENTS[kind.parent_model], analysis)
 
 
 def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
     """The analysis's follow-up as it stands on `today` (the installation's date)."""
-    readings = _grouped(_records(Reading, analysis, Reading.measured_on), "indicator_id")
-    updates = _grouped(_records(MeasureUpdate, analysis, MeasureUpdate.updated_on), "measure_id")
-    effects = _grouped(_records(ObservedEffect, analysis, ObservedEffect.observed_on), "impact_id")
+    readings = _grouped(_all(_READINGS, analysis), "indicator_id")
+    updates = _grouped(_all(_MEASURE_UPDATES, analysis), "measure_id")
+    effects = _grouped(_all(_OBSERVED_EFFECTS, analysis), "impact_id")
     measures = []
-    for measure in _entries(Measure, analysis):
+    for measure in _all(_PARENTS[Measure], analysis):
         history = updates.get(measure.id, [])
         status = follow_up.measure_status(measure, history)
         overdue = (
@@ -132,20 +147,20 @@ def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
         measures.append(MeasureFollowUp(measure, history, status, overdue))
     return FollowUpState(
         analysis=analysis,
-        checkpoints=_records(Checkpoint, analysis, Checkpoint.due_on),
+        checkpoints=_all(_CHECKPOINTS, analysis),
         indicators=[
             IndicatorFollowUp(
                 indicator,
                 readings.get(indicator.id, []),
                 follow_up.next_reading_due(indicator, readings.get(indicator.id, [])),
             )
-            for indicator in _entries(Indicator, analysis)
+            for indicator in _all(_PARENTS[Indicator], analysis)
         ],
         measures=measures,
         impacts=[
             ImpactFollowUp(impact, effects.get(impact.id, []))
-            for impact in _entries(Impact, analysis, joinedload(Impact.child_group))
+            for impact in _all(_PARENTS[Impact], analysis)
         ],
-        events=_records(FollowUpEvent, analysis, FollowUpEvent.occurred_on),
-        child_feedback=_records(ChildFeedback, analysis, ChildFeedback.given_on),
+        events=_all(_EVENTS, analysis),
+        child_feedback=_all(_CHILD_FEEDBACK, analysis),
     )

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from bka.domain import audit, notifications, permissions, versions
 from bka.domain.analyses import touch
@@ -188,16 +189,27 @@ def _details(trigger: Trigger, record) -> dict[str, Any]:
 # --- the flag, and what the team does with it ---------------------------------------------------
 
 
-def _reassessments_opened(analysis: Analysis) -> list:
+# Built once: the flag is read on every analysis page.
+_OPEN_HITS = (
+    select(TriggerHit)
+    .where(TriggerHit.analysis_id == bindparam("analysis_id"), TriggerHit.dismissed_at.is_(None))
+    .options(joinedload(TriggerHit.trigger))  # the flag names each hit's trigger
+    .order_by(TriggerHit.id)
+)
+_ONWARD_LINKS = select(
+    VersionLink.created_at, VersionLink.reason, VersionLink.next_analysis_id
+).where(VersionLink.previous_analysis_id == bindparam("analysis_id"))
+
+
+def _onward_links(analysis: Analysis) -> list:
+    """The links to the versions that continue `analysis`: when, why, and to which."""
+    return db.session.execute(_ONWARD_LINKS, {"analysis_id": analysis.id}).all()
+
+
+def _reassessments_opened(analysis: Analysis, links: list | None = None) -> list:
     """When each re-assessment of `analysis` was opened."""
-    return list(
-        db.session.scalars(
-            select(VersionLink.created_at).where(
-                VersionLink.previous_analysis_id == analysis.id,
-                VersionLink.reason == versions.REASSESSMENT,
-            )
-        )
-    )
+    links = _onward_links(analysis) if links is None else links
+    return [link.created_at for link in links if link.reason == versions.REASSESSMENT]
 
 
 def is_open(hit: TriggerHit, reassessments_opened: list) -> bool:
@@ -208,15 +220,19 @@ def is_open(hit: TriggerHit, reassessments_opened: list) -> bool:
     return not any(opened >= hit.hit_at for opened in reassessments_opened)
 
 
+def _open_hits(analysis: Analysis) -> tuple[list[TriggerHit], list]:
+    """The hits that flag `analysis`, oldest first, and the links onward read to tell."""
+    hits = list(db.session.scalars(_OPEN_HITS, {"analysis_id": analysis.id}))
+    if not hits:  # most analyses: no need to look for re-assessments
+        return hits, []
+    links = _onward_links(analysis)
+    opened = _reassessments_opened(analysis, links)
+    return [hit for hit in hits if is_open(hit, opened)], links
+
+
 def open_hits(analysis: Analysis) -> list[TriggerHit]:
     """The hits that flag `analysis`, oldest first."""
-    opened = _reassessments_opened(analysis)
-    hits = db.session.scalars(
-        select(TriggerHit)
-        .where(TriggerHit.analysis_id == analysis.id, TriggerHit.dismissed_at.is_(None))
-        .order_by(TriggerHit.id)
-    )
-    return [hit for hit in hits if is_open(hit, opened)]
+    return _open_hits(analysis)[0]
 
 
 @dataclass(frozen=True)
@@ -230,10 +246,11 @@ class Flag:
 
 def flag(analysis: Analysis) -> Flag | None:
     """The flag of `analysis`, or None when no trigger hit is open."""
-    hits = open_hits(analysis)
+    hits, links = _open_hits(analysis)
     if not hits:
         return None
-    return Flag(hits, versions.next_version(analysis))
+    onward = min((link.next_analysis_id for link in links), default=None)
+    return Flag(hits, None if onward is None else db.session.get(Analysis, onward))
 
 
 def get_hit(analysis: Analysis, hit_id: int) -> TriggerHit | None:

@@ -98,12 +98,25 @@ def matrix_rows(state: AnalysisState, labels: Mapping, editable: bool) -> list[M
     return rows
 
 
+def impact_headings(impacts: Iterable[Impact], checklists: Checklists) -> list[str]:
+    """Each row of the impact matrix named as pages head it, in the order given:
+    "6. Right to life, survival and development × <group>"."""
+    language = current_language()
+    convention = checklists.convention
+    articles: dict[int, str] = {}  # many rows share an article: each title looked up once
+    headings = []
+    for impact in impacts:
+        number = impact.article
+        if number not in articles:
+            articles[number] = f"{number}. {convention.article(number).title.get(language)}"
+        headings.append(f"{articles[number]} × {impact.child_group.label}")
+    return headings
+
+
 def impact_summaries(
     impacts: Iterable[Impact], checklists: Checklists, labels: Mapping
 ) -> list[ImpactSummary]:
     """Each assessment in words, as the impact step, check your answers and the review show it."""
-    language = current_language()
-    convention = checklists.convention
     directions, terms, severities, likelihoods = (
         labels["direction"],
         labels["term"],
@@ -111,15 +124,12 @@ def impact_summaries(
         labels["likelihood"],
     )
     severity_text, likelihood_text = gettext("severity"), gettext("likelihood")
-    # Many assessments share an article or the same grades: each put into words once.
-    articles: dict[int, str] = {}
+    impacts = list(impacts)
+    # Many assessments share the same grades: each put into words once.
     assessments: dict[tuple[str, str, str, str], str] = {}
     summaries = []
-    for impact in impacts:
-        number = impact.article
+    for impact, heading in zip(impacts, impact_headings(impacts, checklists), strict=True):
         grades = (impact.direction, impact.term, impact.severity, impact.likelihood)
-        if number not in articles:
-            articles[number] = f"{number}. {convention.article(number).title.get(language)}"
         if grades not in assessments:
             direction, term, severity, likelihood = grades
             assessments[grades] = (
@@ -127,11 +137,5 @@ def impact_summaries(
                 f"{severity_text} {str(severities[severity]).lower()}, "
                 f"{likelihood_text} {str(likelihoods[likelihood]).lower()}"
             )
-        summaries.append(
-            ImpactSummary(
-                f"{articles[number]} × {impact.child_group.label}",
-                assessments[grades],
-                impact.explanation,
-            )
-        )
+        summaries.append(ImpactSummary(heading, assessments[grades], impact.explanation))
     return summaries

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
 from babel import dates, numbers
@@ -16,7 +16,7 @@ from flask_login import current_user
 from bka.domain import labels, notifications, permissions, reminders, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
-from bka.web import impacts
+from bka.web import follow_up, impacts
 from bka.web.i18n import current_format_locale, current_language
 
 
@@ -29,14 +29,26 @@ def localize(value) -> str:
 
 def format_date(value, fmt: str = "long") -> str:
     """A date in the active language's formats (day–month–year in English too)."""
-    return dates.format_date(value, fmt, locale=current_format_locale()) if value else ""
+    return _formatted_date(value, fmt, current_format_locale()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, fmt: str, locale: str) -> str:
+    """Babel's formatting, remembered: a page shows the same few dates many times, and the
+    text depends on nothing but the date, the format and the locale."""
+    return dates.format_date(value, fmt, locale=locale)
 
 
 def format_datetime(value, fmt: str = "medium") -> str:
     """A moment in the installation's time zone (BABEL_DEFAULT_TIMEZONE), 24-hour time."""
     if not value:
         return ""
-    return dates.format_datetime(value, fmt, tzinfo=get_timezone(), locale=current_format_locale())
+    return _formatted_datetime(value, fmt, get_timezone(), current_format_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_datetime(value: datetime, fmt: str, zone: tzinfo, locale: str) -> str:
+    return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
 
 
 def reminder_text(notification, wording: str = "text") -> str:
@@ -106,7 +118,13 @@ def format_number(value) -> str:
     """Numbers in the page's language; whole numbers take a fast path (pages show hundreds)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}".replace(",", _group_symbol(current_format_locale()))
-    return numbers.format_decimal(value, locale=current_format_locale())
+    return _formatted_decimal(value, current_format_locale())
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _formatted_decimal(value, locale: str) -> str:
+    """Babel's formatting of a decimal number, remembered (readings repeat on a page)."""
+    return numbers.format_decimal(value, locale=locale)
 
 
 ENTRY_KIND_STEPS = {name: kind.step for name, kind in ENTRY_KINDS.items()}
@@ -122,7 +140,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
-        impact_matrix_rows=impacts.matrix_rows, impact_summary_lines=impacts.impact_summaries
+        impact_matrix_rows=impacts.matrix_rows,
+        impact_summary_lines=impacts.impact_summaries,
+        impact_headings=impacts.impact_headings,
+        follow_up_links=follow_up.FollowUpLinks,
+        follow_up_trend_chart=follow_up.trend_chart,
     )
 
     @app.context_processor
