@@ -481,3 +481,27 @@ def test_observed_effects_show_each_row_of_the_matrix_and_every_observation(app,
     every = re.search(r'<table class="table" id="observations">.*?</table>', html, re.S).group(0)
     assert every.count("<tr>") == 3  # the heading and both observations
     assert "Sämre än förutsett" in every and "15 januari 2025" in every
+
+
+def test_an_indicator_states_its_baseline_and_target_in_numbers_words_or_a_dash(app):
+    from bka.domain.follow_up_state import IndicatorFollowUp
+    from bka.web.follow_up import indicator_sections
+
+    def indicator(**values):
+        fields = {"id": 1, "name": "Väntetid", "unit": "", "baseline": "", "target": ""}
+        fields |= {"baseline_value": None, "target_value": None} | values
+        return IndicatorFollowUp(SimpleNamespace(**fields), [], None)
+
+    items = [
+        indicator(baseline_value=40.0, baseline="Nivån 2023", unit="%", target_value=100.0),
+        indicator(baseline="Ingen mätning", target="Kortare än i dag"),
+        indicator(),
+    ]
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        sections = indicator_sections(items, date(2025, 1, 1))
+    assert [(section.baseline, section.target) for section in sections] == [
+        ("40 % – Nivån 2023", "100 %"),
+        ("Ingen mätning", "Kortare än i dag"),
+        ("–", "–"),
+    ]
+    assert all(section.chart is None and section.latest == "" for section in sections)

@@ -152,7 +152,7 @@ def test_dates_are_formatted_for_the_locale(browser, make_user, make_analysis):
 def test_fast_number_filter_matches_babel(app, language):
     from flask_babel import force_locale, format_decimal
 
-    from bka.web.templating import format_number
+    from bka.web.formats import format_number
 
     with app.test_request_context(), force_locale(language):
         for value in (0, 7, 1248, -12345, 1234567, 2.5, 1 / 3):

@@ -166,7 +166,7 @@ def test_remembered_dates_and_numbers_follow_the_language(app):
     """The formatting memo is keyed by the locale: a page in English never gets Swedish text."""
     from datetime import date, datetime
 
-    from bka.web.templating import format_date, format_datetime, format_number
+    from bka.web.formats import format_date, format_datetime, format_number
 
     moment = datetime(2024, 11, 15, 13, 5)  # noqa: DTZ001 - stored times are naive UTC
     for language, day, number in (

@@ -9,14 +9,19 @@ Made anew for each rendering, so nothing outlives the page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import NamedTuple
 
 from flask import url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from bka.domain.checklists import Checklists
+from bka.domain.follow_up_state import ImpactFollowUp, IndicatorFollowUp
 from bka.models import Reading
+from bka.web.formats import format_date, format_number
+from bka.web.impacts import impact_headings
 
 
 class FollowUpLinks:
@@ -49,21 +54,23 @@ LEFT, RIGHT, TOP, BOTTOM = 110, 630, 16, 196
 
 
 class TrendChart(NamedTuple):
-    """Where an indicator's readings, baseline and target go on its chart (SVG coordinates,
-    with one decimal), and the value range the vertical axis spans."""
+    """An indicator's chart: where its readings, baseline and target go (SVG coordinates, with
+    one decimal), and the labels of its axes (the highest and lowest value, the first and last
+    date; no last date when every reading is from the same day)."""
 
-    low: float
-    high: float
     points: list[tuple[str, str]]  # (x, y) per reading, oldest first
     baseline_y: str | None
     target_y: str | None
-    spans_time: bool  # False when every reading is from the same day
+    high: str
+    low: str
+    first_on: str
+    last_on: str | None
 
     left, right, top, bottom = LEFT, RIGHT, TOP, BOTTOM  # the plot area, for the axes
 
 
 def trend_chart(
-    readings: Sequence[Reading], baseline: float | None, target: float | None
+    readings: Sequence[Reading], baseline: float | None, target: float | None, unit: str = ""
 ) -> TrendChart:
     """The chart of `readings` (at least one, oldest first) with the baseline and target lines."""
     bounds = [reading.value for reading in readings]
@@ -82,10 +89,141 @@ def trend_chart(
         return f"{LEFT + offset * (RIGHT - LEFT):.1f}"
 
     return TrendChart(
-        low,
-        high,
         [(x(reading), y(reading.value)) for reading in readings],
         None if baseline is None else y(baseline),
         None if target is None else y(target),
-        bool(span),
+        _amount(high, unit),
+        _amount(low, unit),
+        format_date(readings[0].measured_on, "short"),
+        format_date(readings[-1].measured_on, "short") if span else None,
     )
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{format_number(value)} {unit}" if unit else format_number(value)
+
+
+def _value_and_text(value: float | None, text: str, unit: str) -> str:
+    """A baseline or target as the page states it: "40 % – the level of 2023", either part
+    alone, or a dash when there is neither."""
+    parts = [_amount(value, unit)] if value is not None else []
+    if text:
+        parts.append(text)
+    return " – ".join(parts) or "–"
+
+
+class ReadingRow(NamedTuple):
+    record: Reading  # for its links
+    measured_on: str
+    value: str
+    source: str
+    comment: str
+    recorded_by: str
+
+
+class IndicatorSection(NamedTuple):
+    """An indicator's part of the follow-up page: its baseline and target, the latest reading
+    and whether it reaches the target (None: cannot be told), when the next reading is due, and
+    the chart and table of its readings."""
+
+    id: int
+    name: str
+    unit: str
+    baseline: str
+    target: str
+    latest: str  # "62 %, 8 November 2024"; empty without readings
+    on_target: bool | None
+    next_due: str  # empty when no reading is planned
+    overdue: bool
+    chart: TrendChart | None
+    readings: list[ReadingRow]
+
+
+def indicator_sections(
+    indicators: Sequence[IndicatorFollowUp], today: date
+) -> list[IndicatorSection]:
+    sections = []
+    for item in indicators:
+        indicator, latest, unit = item.indicator, item.latest, item.indicator.unit or ""
+        sections.append(
+            IndicatorSection(
+                indicator.id,
+                indicator.name,
+                unit,
+                _value_and_text(indicator.baseline_value, indicator.baseline, unit),
+                _value_and_text(indicator.target_value, indicator.target, unit),
+                f"{_amount(latest.value, unit)}, {format_date(latest.measured_on)}"
+                if latest
+                else "",
+                item.on_target,
+                format_date(item.next_due) if item.next_due else "",
+                item.next_due is not None and item.next_due < today,
+                trend_chart(item.readings, indicator.baseline_value, indicator.target_value, unit)
+                if item.readings
+                else None,
+                [
+                    ReadingRow(
+                        reading,
+                        format_date(reading.measured_on),
+                        format_number(reading.value),
+                        reading.source,
+                        reading.comment,
+                        reading.recorded_by.name,
+                    )
+                    for reading in item.readings
+                ],
+            )
+        )
+    return sections
+
+
+class ImpactRow(NamedTuple):
+    """A row of the impact matrix as the follow-up shows it: what was predicted, what was last
+    observed (empty while nothing is), and the observations recorded for it."""
+
+    id: int
+    heading: str  # "6. Right to life … × <group>"
+    predicted: str
+    observed: str
+    observed_on: str
+    observations: list[Observation]
+
+
+class Observation(NamedTuple):
+    record: object  # the ObservedEffect, for its links
+    observed_on: str
+    observation: str
+    evidence: str
+    recorded_by: str
+
+
+def impact_rows(
+    impacts: Sequence[ImpactFollowUp], checklists: Checklists, labels: Mapping
+) -> list[ImpactRow]:
+    """Every row of the impact matrix with its observations, in words."""
+    directions, observations = labels["direction"], labels["observation"]
+    headings = impact_headings([item.impact for item in impacts], checklists)
+    rows = []
+    for item, heading in zip(impacts, headings, strict=True):
+        seen = [
+            Observation(
+                effect,
+                format_date(effect.observed_on),
+                str(observations[effect.observation]),
+                effect.evidence,
+                effect.recorded_by.name,
+            )
+            for effect in item.effects
+        ]
+        latest = seen[-1] if seen else None
+        rows.append(
+            ImpactRow(
+                item.impact.id,
+                heading,
+                str(directions[item.impact.direction]),
+                latest.observation if latest else "",
+                latest.observed_on if latest else "",
+                seen,
+            )
+        )
+    return rows

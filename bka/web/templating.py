@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, tzinfo
-from functools import lru_cache
+from datetime import date
 
-from babel import dates, numbers
-from babel.numbers import get_group_symbol
+from babel.numbers import format_decimal
 from flask import Flask, current_app, render_template
-from flask_babel import get_timezone
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -17,6 +14,7 @@ from bka.domain import labels, notifications, permissions, reminders, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
 from bka.web import follow_up, impacts
+from bka.web.formats import format_date, format_datetime, format_number
 from bka.web.i18n import current_format_locale, current_language
 
 
@@ -25,30 +23,6 @@ def localize(value) -> str:
     if isinstance(value, Text):
         return value.get(current_language())
     return "" if value is None else str(value)
-
-
-def format_date(value, fmt: str = "long") -> str:
-    """A date in the active language's formats (day–month–year in English too)."""
-    return _formatted_date(value, fmt, current_format_locale()) if value else ""
-
-
-@lru_cache(maxsize=4096)
-def _formatted_date(value: date, fmt: str, locale: str) -> str:
-    """Babel's formatting, remembered: a page shows the same few dates many times, and the
-    text depends on nothing but the date, the format and the locale."""
-    return dates.format_date(value, fmt, locale=locale)
-
-
-def format_datetime(value, fmt: str = "medium") -> str:
-    """A moment in the installation's time zone (BABEL_DEFAULT_TIMEZONE), 24-hour time."""
-    if not value:
-        return ""
-    return _formatted_datetime(value, fmt, get_timezone(), current_format_locale())
-
-
-@lru_cache(maxsize=4096)
-def _formatted_datetime(value: datetime, fmt: str, zone: tzinfo, locale: str) -> str:
-    return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
 
 
 def reminder_text(notification, wording: str = "text") -> str:
@@ -109,24 +83,6 @@ class PageLabels(Mapping):
         return len(self._table)
 
 
-@lru_cache(maxsize=8)
-def _group_symbol(locale: str) -> str:
-    return get_group_symbol(locale)
-
-
-def format_number(value) -> str:
-    """Numbers in the page's language; whole numbers take a fast path (pages show hundreds)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", _group_symbol(current_format_locale()))
-    return _formatted_decimal(value, current_format_locale())
-
-
-@lru_cache(maxsize=4096, typed=True)
-def _formatted_decimal(value, locale: str) -> str:
-    """Babel's formatting of a decimal number, remembered (readings repeat on a page)."""
-    return numbers.format_decimal(value, locale=locale)
-
-
 ENTRY_KIND_STEPS = {name: kind.step for name, kind in ENTRY_KINDS.items()}
 
 
@@ -144,7 +100,8 @@ def init_app(app: Flask) -> None:
         impact_summary_lines=impacts.impact_summaries,
         impact_headings=impacts.impact_headings,
         follow_up_links=follow_up.FollowUpLinks,
-        follow_up_trend_chart=follow_up.trend_chart,
+        follow_up_indicator_sections=follow_up.indicator_sections,
+        follow_up_impact_rows=follow_up.impact_rows,
     )
 
     @app.context_processor
@@ -174,7 +131,7 @@ def _error_page(code: int):
     def handler(_error):
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         max_upload = (
-            numbers.format_decimal(limit / 2**20, "#,##0.#", locale=current_format_locale()) + " MB"
+            format_decimal(limit / 2**20, "#,##0.#", locale=current_format_locale()) + " MB"
         )
         return render_template("errors/error.html", code=code, max_upload=max_upload), code
 
