@@ -265,3 +265,16 @@ def test_every_pack_gives_examples_for_the_method(library):
         assert {example.question for example in examples} <= keys
     digital = library.packs["digital"]
     assert "1177" in digital.example_for("affected_how").text.sv
+
+
+def test_the_rights_step_lists_the_packs_sources(make_user, make_analysis, browser, library):
+    owner = make_user()
+    analysis_id = make_analysis(owner, area="planning", title="Ny detaljplan")
+    browser.login(owner)
+    page = browser.get(f"/analyses/{analysis_id}/steps/rights").get_data(as_text=True)
+    assert "Lagkällor för samhällsplanering och trafik" in page
+    for source in library.packs["planning"].sources:
+        assert f'href="{source.url}"' in page
+        assert f"{source.number};" in page
+    screening = browser.get(f"/analyses/{analysis_id}/steps/screening").get_data(as_text=True)
+    assert "Lagkällor" not in screening
