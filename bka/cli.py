@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import inspect, select
 
-from bka.domain.checklists import ChecklistError, load_library
+from bka.domain.checklists import ChecklistError, load_library, review_warnings
 
 
 def _create_app():
@@ -37,8 +37,15 @@ checklists_group = AppGroup("checklists", help="Inspect the checklist content.")
     help="Checklist directory (default: $BKA_CHECKLIST_DIR, else the repository's checklists/ "
     "or, when installed from a wheel, the copy inside the package).",
 )
-def validate_checklists(directory: str | None) -> None:
-    """Check every checklist file: keys, both languages, article numbers, links, versions."""
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date legal reviews are aged against (default: today).",
+)
+def validate_checklists(directory: str | None, today: datetime | None) -> None:
+    """Check every checklist file: keys, both languages, article numbers, links, versions, and
+    that every legal reference names its source. Warns about legal reviews over 12 months old."""
     directory = directory or os.environ.get("BKA_CHECKLIST_DIR")
     try:
         library = load_library(directory)
@@ -46,6 +53,8 @@ def validate_checklists(directory: str | None) -> None:
         for problem in error.problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1) from error
+    for warning in review_warnings(library, today.date() if today else date.today()):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(
         f"ok: {library.method.id} v{library.method.version} ({len(library.method.steps)} steps), "
         f"{library.convention.id} v{library.convention.version} "

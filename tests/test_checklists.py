@@ -145,7 +145,7 @@ def test_an_analysis_keeps_the_content_it_was_started_with(app, make_user, broke
         )
         old_title = ops.checklists_for(first).convention.article(24).title.sv
         # The content changes and the version is bumped.
-        _rewrite(broken_dir / "convention.toml", "version = 1", "version = 2")
+        _rewrite(broken_dir / "convention.toml", "version = 2", "version = 3")
         _rewrite(broken_dir / "convention.toml", old_title, "Ny rubrik för hälsa")
         second = ops.create_analysis(
             load_library(broken_dir),
@@ -161,7 +161,7 @@ def test_an_analysis_keeps_the_content_it_was_started_with(app, make_user, broke
         second = db.session.get(Analysis, second_id)
         assert ops.checklists_for(first).convention.article(24).title.sv == old_title
         assert ops.checklists_for(second).convention.article(24).title.sv == "Ny rubrik för hälsa"
-        assert first.convention_revision.version == 1
-        assert second.convention_revision.version == 2
+        assert first.convention_revision.version == 2
+        assert second.convention_revision.version == 3
         # Both share the unchanged method revision: snapshots are stored once.
         assert first.method_revision_id == second.method_revision_id

@@ -8,9 +8,11 @@ started with.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,24 @@ ARTICLE_NUMBERS = range(1, 55)
 
 METHOD_ID = "method"
 CONVENTION_ID = "crc"
+
+# Legal sources (see checklists/README.md, "Legal references"). A source is an act of law with
+# its number, the address of its official text and the date someone checked the checklist's
+# references against that text. A legal review older than this many months is warned about.
+REVIEW_MAX_AGE_MONTHS = 12
+SFS_NUMBER = re.compile(r"^\d{4}:\d{1,4}$")
+CELEX_NUMBER = re.compile(r"^\d{5}[A-Z]\d{4}$")
+OFFICIAL_HOSTS = ("www.riksdagen.se", "rkrattsbaser.gov.se", "eur-lex.europa.eu")
+# What makes a text a legal reference: a section or chapter, an SFS number, or the name of an act
+# ("skollagen", "föräldrabalken", "the Education Act", "OSL" ...). Such a text must list its
+# sources (`law = [...]`) when the checklists are loaded from disk.
+_LEGAL_MENTION = re.compile(
+    r"§|\bkap\.|\bchapters?\s+\d|(?<!Ds )(?<!SOU )(?<!prop\. )\b\d{4}:\d{1,4}\b"
+    r"|\b\w*(?:lagen|balken|förordningen)\b|\b(?:[A-Z][\w-]*\s+)+(?:Act|Code)\b"
+    r"|\b(?:HSL|OSL|PBL|LVU|LSS|PDL|SoL|GDPR)\b"
+)
+# Words ending like an act's name that are not one.
+_NOT_ACTS = {"förslagen", "underlagen", "anslagen", "inslagen", "utslagen", "avslagen", "slagen"}
 
 # An installed wheel carries a copy of the checklists in bka/checklists/ (setup.py puts it there);
 # a checkout (editable install) has none there and reads the repository's top-level checklists/.
@@ -55,6 +75,25 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Source:
+    """An act of law a checklist cites: its number, the address of the official text, and when
+    the checklist's references to it were last checked against that text."""
+
+    key: str
+    sfs: str | None
+    celex: str | None
+    title: Text
+    url: str
+    checked: date
+    note: Text | None
+    names: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> str:
+        return f"SFS {self.sfs}" if self.sfs else f"CELEX {self.celex}"
+
+
+@dataclass(frozen=True)
 class Choice:
     key: str
     label: Text
@@ -80,6 +119,7 @@ class Question:
     guidance: Text | None
     required: bool
     scale: Scale | None
+    law: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +130,7 @@ class Step:
     purpose: Text
     guiding_questions: tuple[Text, ...]
     questions: tuple[Question, ...]
+    law: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +139,7 @@ class Method:
     version: int
     title: Text
     steps: tuple[Step, ...]
+    sources: tuple[Source, ...] = ()
 
     def step(self, key: str) -> Step:
         for step in self.steps:
@@ -121,6 +163,7 @@ class Article:
     general_principle: bool
     incorporated: bool
     relevance: dict[str, str] = field(hash=False)
+    law: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +172,7 @@ class Convention:
     version: int
     title: Text
     articles: tuple[Article, ...]
+    sources: tuple[Source, ...] = ()
 
     def article(self, number: int) -> Article:
         return self.articles[number - 1]
@@ -141,6 +185,17 @@ class Prompt:
     articles: tuple[int, ...]
     text: Text
     guidance: Text | None
+    law: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example from the pack's decision area, shown with one of the method's questions, so
+    the method's own texts can stay the same for every area."""
+
+    question: str
+    text: Text
+    law: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,9 +207,17 @@ class Pack:
     description: Text
     suggested_articles: tuple[int, ...]
     prompts: tuple[Prompt, ...]
+    sources: tuple[Source, ...] = ()
+    examples: tuple[Example, ...] = ()
 
     def prompts_for(self, step_key: str) -> tuple[Prompt, ...]:
         return tuple(p for p in self.prompts if p.step == step_key)
+
+    def example_for(self, question_key: str) -> Example | None:
+        for example in self.examples:
+            if example.question == question_key:
+                return example
+        return None
 
 
 @dataclass(frozen=True)
@@ -200,11 +263,17 @@ def content_hash(raw: dict[str, Any]) -> str:
 
 
 class _Reader:
-    """Collects problems while parsing, so one run reports everything wrong with a file."""
+    """Collects problems while parsing, so one run reports everything wrong with a file.
 
-    def __init__(self, source: str):
+    `strict` is for the files on disk: there every legal reference must name its source. Stored
+    snapshots are read without it, so analyses started before sources existed keep working.
+    """
+
+    def __init__(self, source: str, *, strict: bool = False):
         self.source = source
+        self.strict = strict
         self.problems: list[str] = []
+        self.sources: dict[str, Source] = {}
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{self.source}: {where}: {message}")
@@ -255,15 +324,141 @@ class _Reader:
             self.problem(where, "an article is listed twice")
         return tuple(numbers)
 
+    def read_sources(self, raw: Any) -> tuple[Source, ...]:
+        """The file's `[[sources]]`: one act of law each, with number, official address and the
+        date it was checked."""
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem("sources", "expected a list of [[sources]] tables")
+            return ()
+        sources = []
+        for index, item in enumerate(raw):
+            key = item.get("key") if isinstance(item, dict) else None
+            where = f"sources[{index}]"
+            if not isinstance(key, str) or not key.isidentifier():
+                self.problem(where, "a source needs a snake_case key")
+                continue
+            where = f"sources.{key}"
+            if key in self.sources:
+                self.problem(where, "duplicate source key")
+            sfs, celex = item.get("sfs"), item.get("celex")
+            if sfs is None and celex is None:
+                self.problem(
+                    where,
+                    'a source needs its SFS number (sfs = "2017:30") or, for EU '
+                    'law, its CELEX number (celex = "32016R0679")',
+                )
+            if sfs is not None and not (isinstance(sfs, str) and SFS_NUMBER.match(sfs)):
+                self.problem(where, f'sfs must look like "2017:30", found {sfs!r}')
+            if celex is not None and not (isinstance(celex, str) and CELEX_NUMBER.match(celex)):
+                self.problem(where, f'celex must look like "32016R0679", found {celex!r}')
+            url = item.get("url")
+            if not isinstance(url, str) or not any(
+                url.startswith(f"https://{host}/") for host in OFFICIAL_HOSTS
+            ):
+                self.problem(
+                    where,
+                    "url must be the address of the official text, starting with "
+                    + " or ".join(f"https://{host}/" for host in OFFICIAL_HOSTS),
+                )
+            checked = _as_date(item.get("checked"))
+            if checked is None:
+                self.problem(
+                    where,
+                    "checked must be the date the references were checked against the official "
+                    "text, e.g. checked = 2026-12-02",
+                )
+            names = item.get("names", [])
+            if not isinstance(names, list) or not all(
+                isinstance(name, str) and name.strip() for name in names
+            ):
+                self.problem(where, "names must be a list of the act's names as the texts use them")
+                names = []
+            source = Source(
+                key=key,
+                sfs=sfs if isinstance(sfs, str) else None,
+                celex=celex if isinstance(celex, str) else None,
+                title=self.text(item.get("title"), f"{where}.title"),
+                url=str(url or ""),
+                checked=checked or date.min,
+                note=self.text(item.get("note"), f"{where}.note", optional=True),
+                names=tuple(name.strip() for name in names),
+            )
+            self.sources[key] = source
+            sources.append(source)
+        return tuple(sources)
+
+    def law(self, raw: Any, where: str, texts: Iterable[Text | None]) -> tuple[Source, ...]:
+        """The sources an element cites (`law = ["hsl", ...]`). On disk, a text that makes a
+        legal reference must list its sources, and every act it names by a source's name."""
+        keys = raw if raw is not None else []
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            self.problem(where, "law must be a list of source keys")
+            keys = []
+        cited = []
+        for key in keys:
+            if key in self.sources:
+                cited.append(self.sources[key])
+            else:
+                self.problem(where, f"law: no source with key {key!r} in this file's [[sources]]")
+        if self.strict:
+            words = " ".join(f"{text.sv} {text.en}" for text in texts if text is not None)
+            mention = _legal_mention(words)
+            if mention and not cited:
+                self.problem(
+                    where,
+                    f"the text makes a legal reference ({mention!r}) but lists no source; add "
+                    'law = ["<source key>"] and the act to the file\'s [[sources]] with its SFS '
+                    "number, official address and the date it was checked",
+                )
+            lowered = words.lower()
+            for source in self.sources.values():
+                named = next(
+                    (
+                        name
+                        for name in (*source.names, *([source.sfs] if source.sfs else []))
+                        if re.search(rf"\b{re.escape(name.lower())}", lowered)
+                    ),
+                    None,
+                )
+                if named and source not in cited:
+                    self.problem(
+                        where, f"the text names {named!r} but law does not list {source.key!r}"
+                    )
+        return tuple(cited)
+
     def finish(self) -> None:
         if self.problems:
             raise ChecklistError(self.problems)
 
 
-def parse_method(raw: dict[str, Any], source: str = METHOD_ID) -> Method:
-    reader = _Reader(source)
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _legal_mention(text: str) -> str | None:
+    """The first piece of `text` that makes it a legal reference, if any."""
+    for match in _LEGAL_MENTION.finditer(text):
+        if match.group(0).lower() not in _NOT_ACTS:
+            return match.group(0)
+    return None
+
+
+def parse_method(raw: dict[str, Any], source: str = METHOD_ID, *, strict: bool = False) -> Method:
+    reader = _Reader(source, strict=strict)
     checklist_id, version = reader.header(raw, METHOD_ID)
     title = reader.text(raw.get("title"), "title")
+    sources = reader.read_sources(raw.get("sources"))
 
     scales: dict[str, Scale] = {}
     for scale_key, scale_raw in (raw.get("scales") or {}).items():
@@ -316,41 +511,51 @@ def parse_method(raw: dict[str, Any], source: str = METHOD_ID) -> Method:
             required = question_raw.get("required", False)
             if not isinstance(required, bool):
                 reader.problem(q_where, "required must be true or false")
+            label = reader.text(question_raw.get("label"), f"{q_where}.label")
+            guidance = reader.text(
+                question_raw.get("guidance"), f"{q_where}.guidance", optional=True
+            )
             questions.append(
                 Question(
                     key=key,
                     kind=kind,
-                    label=reader.text(question_raw.get("label"), f"{q_where}.label"),
-                    guidance=reader.text(
-                        question_raw.get("guidance"), f"{q_where}.guidance", optional=True
-                    ),
+                    label=label,
+                    guidance=guidance,
                     required=bool(required),
                     scale=scale,
+                    law=reader.law(question_raw.get("law"), q_where, (label, guidance)),
                 )
             )
+        step_title = reader.text(step_raw.get("title"), f"{where}.title")
+        purpose = reader.text(step_raw.get("purpose"), f"{where}.purpose")
+        guiding = tuple(
+            reader.text(text, f"{where}.guiding_questions[{i}]")
+            for i, text in enumerate(step_raw.get("guiding_questions", []))
+        )
         steps.append(
             Step(
                 key=step_key,
                 number=number,
-                title=reader.text(step_raw.get("title"), f"{where}.title"),
-                purpose=reader.text(step_raw.get("purpose"), f"{where}.purpose"),
-                guiding_questions=tuple(
-                    reader.text(text, f"{where}.guiding_questions[{i}]")
-                    for i, text in enumerate(step_raw.get("guiding_questions", []))
-                ),
+                title=step_title,
+                purpose=purpose,
+                guiding_questions=guiding,
                 questions=tuple(questions),
+                law=reader.law(step_raw.get("law"), where, (step_title, purpose, *guiding)),
             )
         )
     if articles_questions != 1:
         reader.problem("steps", "exactly one question of kind 'articles' is required")
     reader.finish()
-    return Method(checklist_id, version, title, tuple(steps))
+    return Method(checklist_id, version, title, tuple(steps), sources)
 
 
-def parse_convention(raw: dict[str, Any], source: str = CONVENTION_ID) -> Convention:
-    reader = _Reader(source)
+def parse_convention(
+    raw: dict[str, Any], source: str = CONVENTION_ID, *, strict: bool = False
+) -> Convention:
+    reader = _Reader(source, strict=strict)
     checklist_id, version = reader.header(raw, CONVENTION_ID)
     title = reader.text(raw.get("title"), "title")
+    sources = reader.read_sources(raw.get("sources"))
     articles = []
     for index, article_raw in enumerate(raw.get("articles") or []):
         number = article_raw.get("number")
@@ -370,25 +575,29 @@ def parse_convention(raw: dict[str, Any], source: str = CONVENTION_ID) -> Conven
         incorporated = article_raw.get("incorporated")
         if incorporated != (number in INCORPORATED_ARTICLES):
             reader.problem(where, "incorporated must be true exactly for articles 1-42")
+        article_title = reader.text(article_raw.get("title"), f"{where}.title")
+        summary = reader.text(article_raw.get("summary"), f"{where}.summary")
         articles.append(
             Article(
                 number=number,
-                title=reader.text(article_raw.get("title"), f"{where}.title"),
-                summary=reader.text(article_raw.get("summary"), f"{where}.summary"),
+                title=article_title,
+                summary=summary,
                 general_principle=bool(general_principle),
                 incorporated=bool(incorporated),
                 relevance=dict(relevance),
+                law=reader.law(article_raw.get("law"), where, (article_title, summary)),
             )
         )
     if len(articles) != len(ARTICLE_NUMBERS):
         reader.problem("articles", f"expected 54 articles, found {len(articles)}")
     reader.finish()
-    return Convention(checklist_id, version, title, tuple(articles))
+    return Convention(checklist_id, version, title, tuple(articles), sources)
 
 
-def parse_pack(raw: dict[str, Any], source: str) -> Pack:
-    reader = _Reader(source)
+def parse_pack(raw: dict[str, Any], source: str, *, strict: bool = False) -> Pack:
+    reader = _Reader(source, strict=strict)
     checklist_id, version = reader.header(raw)
+    sources = reader.read_sources(raw.get("sources"))
     area = raw.get("area")
     if area not in AREAS:
         reader.problem("area", f"unknown decision area {area!r}")
@@ -410,25 +619,43 @@ def parse_pack(raw: dict[str, Any], source: str) -> Pack:
         articles = reader.articles(prompt_raw.get("articles"), f"{where}.articles")
         if not articles:
             reader.problem(where, "a prompt must link to at least one article")
+        text = reader.text(prompt_raw.get("text"), f"{where}.text")
+        guidance = reader.text(prompt_raw.get("guidance"), f"{where}.guidance", optional=True)
         prompts.append(
             Prompt(
                 key=key,
                 step=prompt_raw.get("step"),
                 articles=articles,
-                text=reader.text(prompt_raw.get("text"), f"{where}.text"),
-                guidance=reader.text(
-                    prompt_raw.get("guidance"), f"{where}.guidance", optional=True
-                ),
+                text=text,
+                guidance=guidance,
+                law=reader.law(prompt_raw.get("law"), f"prompts.{key}", (text, guidance)),
             )
         )
+    examples = []
+    for index, example_raw in enumerate(raw.get("examples") or []):
+        question = example_raw.get("question")
+        where = f"examples[{index}]"
+        if not isinstance(question, str) or not question.isidentifier():
+            reader.problem(where, "an example needs the key of the method question it belongs to")
+            continue
+        where = f"examples.{question}"
+        if any(example.question == question for example in examples):
+            reader.problem(where, "a question has at most one example per pack")
+        text = reader.text(example_raw.get("text"), f"{where}.text")
+        examples.append(Example(question, text, reader.law(example_raw.get("law"), where, (text,))))
+    pack_title = reader.text(raw.get("title"), "title")
+    description = reader.text(raw.get("description"), "description")
+    reader.law(raw.get("law"), "description", (pack_title, description))
     pack = Pack(
         id=checklist_id,
         version=version,
         area=area,
-        title=reader.text(raw.get("title"), "title"),
-        description=reader.text(raw.get("description"), "description"),
+        title=pack_title,
+        description=description,
         suggested_articles=reader.articles(raw.get("suggested_articles", []), "suggested_articles"),
         prompts=tuple(prompts),
+        sources=sources,
+        examples=tuple(examples),
     )
     reader.finish()
     return pack
@@ -440,9 +667,20 @@ def parse_pack(raw: dict[str, Any], source: str) -> Pack:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            return _plain(tomllib.load(handle))
     except tomllib.TOMLDecodeError as exc:
         raise ChecklistError([f"{path.name}: not valid TOML: {exc}"]) from exc
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates as ISO strings: the raw content is stored as JSON in checklist snapshots."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def load_library(directory: str | Path | None = None) -> Library:
@@ -468,25 +706,68 @@ def load_library(directory: str | Path | None = None) -> Library:
 
     if not directory.is_dir():
         raise ChecklistError([f"checklist directory {directory} does not exist"])
-    method = attempt(directory / "method.toml", lambda d: parse_method(d, "method.toml"))
+    method = attempt(
+        directory / "method.toml", lambda d: parse_method(d, "method.toml", strict=True)
+    )
     if method is not None:
         # The keys the code relies on (bka/domain/contract.py); snapshots are not held to it.
         problems.extend(contract_problems(method, "method.toml"))
     convention = attempt(
-        directory / "convention.toml", lambda d: parse_convention(d, "convention.toml")
+        directory / "convention.toml",
+        lambda d: parse_convention(d, "convention.toml", strict=True),
+    )
+    question_keys = (
+        {q.key for step in method.steps for q in step.questions} if method is not None else None
     )
     for path in sorted((directory / "packs").glob("*.toml")):
-        pack = attempt(path, lambda d, name=path.name: parse_pack(d, f"packs/{name}"))
+        pack = attempt(path, lambda d, name=path.name: parse_pack(d, f"packs/{name}", strict=True))
         if pack is not None:
             if pack.area in packs:
                 problems.append(f"packs/{path.name}: a second pack for area {pack.area!r}")
             packs[pack.area] = pack
+            for example in pack.examples:
+                if question_keys is not None and example.question not in question_keys:
+                    problems.append(
+                        f"packs/{path.name}: examples.{example.question}: no question with "
+                        "that key in method.toml"
+                    )
     for area in AREAS:
         if area not in packs:
             problems.append(f"packs/: no pack for decision area {area!r}")
     if problems or method is None or convention is None:
         raise ChecklistError(problems or ["checklists could not be loaded"])
     return Library(method, convention, packs, raw)
+
+
+def _months_later(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    while True:
+        try:
+            return day.replace(year=year, month=month)
+        except ValueError:  # 29-31 in a shorter month: the month's last day
+            day = day.replace(day=day.day - 1)
+
+
+def review_warnings(library: Library, today: date) -> list[str]:
+    """One line per legal source whose check is more than REVIEW_MAX_AGE_MONTHS old on `today`
+    (`bka checklists validate` prints them; `today` is passed in so tests can fix it)."""
+    files = [
+        ("method.toml", library.method.sources),
+        ("convention.toml", library.convention.sources),
+    ]
+    files += [(f"packs/{area}.toml", pack.sources) for area, pack in sorted(library.packs.items())]
+    warnings = []
+    for name, sources in files:
+        for source in sources:
+            if _months_later(source.checked, REVIEW_MAX_AGE_MONTHS) < today:
+                warnings.append(
+                    f"{name}: the legal review of {source.number} ({source.title.sv}) was last "
+                    f"checked on {source.checked.isoformat()}, more than "
+                    f"{REVIEW_MAX_AGE_MONTHS} months ago: check the references against "
+                    f"{source.url} and update checked"
+                )
+    return warnings
 
 
 _parsed_snapshots: dict[tuple[str, str, str], Checklists] = {}

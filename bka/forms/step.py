@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -26,6 +27,15 @@ TEXTAREA_MAX = 20_000
 def _field_for(question: Question, checklists: Checklists, locale: str):
     label = question.label.get(locale)
     description = question.guidance.get(locale) if question.guidance else ""
+    # The method's guidance is the same for every area; the pack may add an example of its own.
+    example = checklists.pack.example_for(question.key)
+    if example is not None:
+        example_text = _(
+            "Example for %(area)s: %(example)s",
+            area=checklists.pack.title.get(locale).lower(),
+            example=example.text.get(locale),
+        )
+        description = f"{description} {example_text}".strip()
     kind = question.kind
     if kind == "text":
         return StringField(
