@@ -196,13 +196,17 @@ _OPEN_HITS = (
     .options(joinedload(TriggerHit.trigger))  # the flag names each hit's trigger
     .order_by(TriggerHit.id)
 )
-_ONWARD_LINKS = select(
-    VersionLink.created_at, VersionLink.reason, VersionLink.next_analysis_id
-).where(VersionLink.previous_analysis_id == bindparam("analysis_id"))
+_ONWARD_LINKS = (
+    select(VersionLink.created_at, VersionLink.reason, Analysis)
+    .join(Analysis, Analysis.id == VersionLink.next_analysis_id)
+    .where(VersionLink.previous_analysis_id == bindparam("analysis_id"))
+    .order_by(Analysis.id)
+)
 
 
 def _onward_links(analysis: Analysis) -> list:
-    """The links to the versions that continue `analysis`: when, why, and to which."""
+    """The links to the versions that continue `analysis`, first version first: when, why, and
+    the version itself (read with its link: the flag names it)."""
     return db.session.execute(_ONWARD_LINKS, {"analysis_id": analysis.id}).all()
 
 
@@ -249,8 +253,7 @@ def flag(analysis: Analysis) -> Flag | None:
     hits, links = _open_hits(analysis)
     if not hits:
         return None
-    onward = min((link.next_analysis_id for link in links), default=None)
-    return Flag(hits, None if onward is None else db.session.get(Analysis, onward))
+    return Flag(hits, links[0].Analysis if links else None)
 
 
 def get_hit(analysis: Analysis, hit_id: int) -> TriggerHit | None:
