@@ -2,7 +2,9 @@
 each indicator with its readings, each measure with its status over time, each row of the impact
 matrix with what was observed, and the checkpoints, events and feedback to children.
 
-One query per table, whatever the number of records; the follow-up page reads this.
+One query per table, whatever the number of records; the follow-up page reads this. The step
+entries are the analysis's objects; the follow-up records are read-only rows of their columns
+(a record's attributes, and `recorded_by`: the name of who recorded it).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from bka.domain import follow_up
@@ -34,11 +36,11 @@ from bka.models import (
 @dataclass
 class IndicatorFollowUp:
     indicator: Indicator
-    readings: list[Reading]  # oldest first
+    readings: list[Row]  # Reading rows, oldest first
     next_due: date | None
 
     @property
-    def latest(self) -> Reading | None:
+    def latest(self) -> Row | None:
         return self.readings[-1] if self.readings else None
 
     @property
@@ -51,7 +53,7 @@ class IndicatorFollowUp:
 @dataclass
 class MeasureFollowUp:
     measure: Measure
-    updates: list[MeasureUpdate]  # oldest first
+    updates: list[Row]  # MeasureUpdate rows, oldest first
     status: str
     overdue: bool  # past its due date and neither done nor dropped
 
@@ -59,36 +61,39 @@ class MeasureFollowUp:
 @dataclass
 class ImpactFollowUp:
     impact: Impact
-    effects: list[ObservedEffect]  # oldest first
+    effects: list[Row]  # ObservedEffect rows, oldest first
 
     @property
-    def latest(self) -> ObservedEffect | None:
+    def latest(self) -> Row | None:
         return self.effects[-1] if self.effects else None
 
 
 @dataclass
 class FollowUpState:
     analysis: Analysis
-    checkpoints: list[Checkpoint] = field(default_factory=list)
+    checkpoints: list[Row] = field(default_factory=list)
     indicators: list[IndicatorFollowUp] = field(default_factory=list)
     measures: list[MeasureFollowUp] = field(default_factory=list)
     impacts: list[ImpactFollowUp] = field(default_factory=list)
-    events: list[FollowUpEvent] = field(default_factory=list)  # by date, the timeline
-    child_feedback: list[ChildFeedback] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)  # by date, the timeline
+    child_feedback: list[Row] = field(default_factory=list)
 
     @property
-    def open_checkpoints(self) -> list[Checkpoint]:
+    def open_checkpoints(self) -> list[Row]:
         return [checkpoint for checkpoint in self.checkpoints if checkpoint.closed_on is None]
 
 
 # Built once: constructing a statement costs more than running it from SQLAlchemy's cache.
 def _records_statement(model, *order):
-    """A kind's records of one analysis, each with the name of who recorded it."""
+    """A kind's records of one analysis as rows of their columns (the page only reads them:
+    rows cost a fraction of ORM objects), each with the name of who recorded it as
+    `recorded_by`."""
+    table, users = model.__table__, User.__table__
     return (
-        select(model)
-        .where(model.analysis_id == bindparam("analysis_id"))
-        .options(joinedload(model.recorded_by).load_only(User.name))
-        .order_by(*order, model.id)
+        select(*table.c, users.c.name.label("recorded_by"))
+        .join(users, users.c.id == table.c.recorded_by_id)
+        .where(table.c.analysis_id == bindparam("analysis_id"))
+        .order_by(*order, table.c.id)
     )
 
 
@@ -118,6 +123,10 @@ def _all(statement, analysis: Analysis) -> list:
     return list(db.session.scalars(statement, {"analysis_id": analysis.id}))
 
 
+def _rows(statement, analysis: Analysis) -> list:
+    return db.session.execute(statement, {"analysis_id": analysis.id}).all()
+
+
 def _grouped(records, key: str) -> dict[int, list]:
     groups: dict[int, list] = defaultdict(list)
     for record in records:
@@ -132,9 +141,9 @@ def parents_of(analysis: Analysis, kind: follow_up.FollowUpKind) -> list:
 
 def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
     """The analysis's follow-up as it stands on `today` (the installation's date)."""
-    readings = _grouped(_all(_READINGS, analysis), "indicator_id")
-    updates = _grouped(_all(_MEASURE_UPDATES, analysis), "measure_id")
-    effects = _grouped(_all(_OBSERVED_EFFECTS, analysis), "impact_id")
+    readings = _grouped(_rows(_READINGS, analysis), "indicator_id")
+    updates = _grouped(_rows(_MEASURE_UPDATES, analysis), "measure_id")
+    effects = _grouped(_rows(_OBSERVED_EFFECTS, analysis), "impact_id")
     measures = []
     for measure in _all(_PARENTS[Measure], analysis):
         history = updates.get(measure.id, [])
@@ -147,7 +156,7 @@ def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
         measures.append(MeasureFollowUp(measure, history, status, overdue))
     return FollowUpState(
         analysis=analysis,
-        checkpoints=_all(_CHECKPOINTS, analysis),
+        checkpoints=_rows(_CHECKPOINTS, analysis),
         indicators=[
             IndicatorFollowUp(
                 indicator,
@@ -161,6 +170,6 @@ def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
             ImpactFollowUp(impact, effects.get(impact.id, []))
             for impact in _all(_PARENTS[Impact], analysis)
         ],
-        events=_all(_EVENTS, analysis),
-        child_feedback=_all(_CHILD_FEEDBACK, analysis),
+        events=_rows(_EVENTS, analysis),
+        child_feedback=_rows(_CHILD_FEEDBACK, analysis),
     )

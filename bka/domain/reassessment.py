@@ -193,7 +193,12 @@ def _details(trigger: Trigger, record) -> dict[str, Any]:
 _OPEN_HITS = (
     select(TriggerHit)
     .where(TriggerHit.analysis_id == bindparam("analysis_id"), TriggerHit.dismissed_at.is_(None))
-    .options(joinedload(TriggerHit.trigger))  # the flag names each hit's trigger
+    # The flag names each hit's trigger, and the reading (of which indicator) or event.
+    .options(
+        joinedload(TriggerHit.trigger),
+        joinedload(TriggerHit.reading).joinedload(Reading.indicator),
+        joinedload(TriggerHit.event),
+    )
     .order_by(TriggerHit.id)
 )
 _ONWARD_LINKS = (

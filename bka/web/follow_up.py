@@ -16,10 +16,10 @@ from typing import NamedTuple
 from flask import url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
+from sqlalchemy import Row
 
 from bka.domain.checklists import Checklists
 from bka.domain.follow_up_state import ImpactFollowUp, IndicatorFollowUp
-from bka.models import Reading
 from bka.web.formats import format_date, format_number
 from bka.web.impacts import impact_headings
 
@@ -70,7 +70,7 @@ class TrendChart(NamedTuple):
 
 
 def trend_chart(
-    readings: Sequence[Reading], baseline: float | None, target: float | None, unit: str = ""
+    readings: Sequence[Row], baseline: float | None, target: float | None, unit: str = ""
 ) -> TrendChart:
     """The chart of `readings` (at least one, oldest first) with the baseline and target lines."""
     bounds = [reading.value for reading in readings]
@@ -84,7 +84,7 @@ def trend_chart(
     def y(value: float) -> str:
         return f"{BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP):.1f}"
 
-    def x(reading: Reading) -> str:
+    def x(reading: Row) -> str:
         offset = (reading.measured_on.toordinal() - first) / span if span else 0.5
         return f"{LEFT + offset * (RIGHT - LEFT):.1f}"
 
@@ -113,7 +113,7 @@ def _value_and_text(value: float | None, text: str, unit: str) -> str:
 
 
 class ReadingRow(NamedTuple):
-    record: Reading  # for its links
+    record: Row  # the reading, for its links
     measured_on: str
     value: str
     source: str
@@ -168,7 +168,7 @@ def indicator_sections(
                         format_number(reading.value),
                         reading.source,
                         reading.comment,
-                        reading.recorded_by.name,
+                        reading.recorded_by,
                     )
                     for reading in item.readings
                 ],
@@ -190,7 +190,7 @@ class ImpactRow(NamedTuple):
 
 
 class Observation(NamedTuple):
-    record: object  # the ObservedEffect, for its links
+    record: Row  # the observed effect, for its links
     observed_on: str
     observation: str
     evidence: str
@@ -211,7 +211,7 @@ def impact_rows(
                 format_date(effect.observed_on),
                 str(observations[effect.observation]),
                 effect.evidence,
-                effect.recorded_by.name,
+                effect.recorded_by,
             )
             for effect in item.effects
         ]
