@@ -98,7 +98,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         impact_matrix_rows=impacts.matrix_rows,
         impact_summary_lines=impacts.impact_summaries,
-        impact_headings=impacts.impact_headings,
         follow_up_links=follow_up.FollowUpLinks,
         follow_up_indicator_sections=follow_up.indicator_sections,
         follow_up_impact_rows=follow_up.impact_rows,
