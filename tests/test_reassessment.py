@@ -414,6 +414,33 @@ def test_no_reassessment_needed_takes_a_reason(app, decided, make_browser):
     assert 'id="reassessment-flag"' not in page
 
 
+def test_a_personal_identity_number_in_the_reason_needs_the_confirmation(
+    app, decided, make_browser
+):
+    hit_id = _hit_id(app, decided)
+    owner = make_browser()
+    owner.login(decided.owner)
+    url = f"/analyses/{decided.id}/reassessment/hits/{hit_id}/dismiss"
+    reason = "Avvikelsen gällde patient 19811218-9876, inte ett mönster."
+    refused = owner.post(url, {"reason": reason})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "personnummer" in html
+    assert reason in html  # what was typed is kept
+    with app.app_context():
+        assert db.session.get(TriggerHit, hit_id).dismissed_at is None
+    confirmed = {
+        "reason": reason,
+        "not_a_child_number": "y",
+        "not_a_child_reason": "Ett ärendenummer",
+    }
+    assert owner.post(url, confirmed).status_code == 302
+    with app.app_context():
+        assert db.session.get(TriggerHit, hit_id).dismissed_at is not None
+        assert db.session.scalar(
+            select(AuditEvent.id).where(AuditEvent.action == "personnummer_confirmed")
+        )
+
+
 @pytest.mark.parametrize(
     ("role", "expected"), [("viewer", 403), ("admin", 403), ("other", 404), ("anonymous", 302)]
 )

@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import reassessment
+from bka.domain import personnummer, reassessment
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import RECORD_FOLLOW_UP
 from bka.extensions import db
 from bka.forms.reassessment import DismissForm
-from bka.views.helpers import load_analysis
+from bka.views.helpers import load_analysis, refuse_personnummer
 from bka.web.security import form_checks_csrf
 
 bp = Blueprint("reassessment", __name__, url_prefix="/analyses/<int:analysis_id>/reassessment")
@@ -63,7 +63,16 @@ def dismiss(analysis_id: int, hit_id: int):
     form = DismissForm()
     if form.validate_on_submit():
         try:
+            personnummer.require_confirmation(
+                analysis.id,
+                current_user,
+                "trigger_hits",
+                {"reason": form.reason.data},
+                **form.confirmation,
+            )
             reassessment.dismiss(analysis, hit, current_user, form.reason.data)
+        except personnummer.PersonnummerFound as error:
+            refuse_personnummer(form, error)
         except FieldError as error:
             form.add_domain_error(error)
         except DomainError as error:
