@@ -411,6 +411,13 @@ def test_the_history_names_follow_up_areas_fields_and_choices(app, team):
     assert "Uppföljning: Mätvärden" in html and "Värde" in html and "41,5" in html
     assert "Uppföljning: Kontrollpunkter" in html  # offered by the decision
     assert "event_kind" not in html and "measured_on" not in html
+    with app.app_context():
+        indicator = db.session.get(Indicator, team.parents["indicator_id"])
+        assert (
+            f'<span class="diff-new"><span class="label-inline">Efter:</span> {indicator.name}'
+            in html
+        )
+    assert "Efter:</span> #" not in html  # indicators and child groups by name, not number
 
 
 def test_every_link_of_the_follow_up_page_opens_its_form(app, team):

@@ -17,7 +17,16 @@ from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.progress import AnalysisState, load_state
 from bka.extensions import db
-from bka.models import Analysis, EditLog, Revision, RevisionRedaction, User
+from bka.models import (
+    Analysis,
+    ChildGroup,
+    EditLog,
+    Indicator,
+    Measure,
+    Revision,
+    RevisionRedaction,
+    User,
+)
 
 DETAIL_FIELDS = ("title", "organisation", "diarienummer", "planned_decision_date")
 
@@ -217,3 +226,23 @@ def edits_of(analysis: Analysis, limit: int = 300) -> list[EditLog]:
             .limit(limit)
         )
     )
+
+
+def entries_named(analysis: Analysis) -> dict[str, dict[int, str]]:
+    """What the edit log's references to step entries stand for, by field ("indicator_id",
+    "measure_id", "child_group_id"), so the history names them instead of giving a number. An entry
+    removed since is not here; the history then shows its number."""
+    indicators = db.session.execute(
+        select(Indicator.id, Indicator.name).where(Indicator.analysis_id == analysis.id)
+    )
+    measures = db.session.execute(
+        select(Measure.id, Measure.description).where(Measure.analysis_id == analysis.id)
+    )
+    groups = db.session.execute(
+        select(ChildGroup.id, ChildGroup.label).where(ChildGroup.analysis_id == analysis.id)
+    )
+    return {
+        "indicator_id": dict(indicators.all()),
+        "measure_id": dict(measures.all()),
+        "child_group_id": dict(groups.all()),
+    }

@@ -51,6 +51,7 @@ def index(analysis_id: int):
         chosen_to=chosen_to,
         changes=history.diff(content(chosen_from), content(chosen_to)),
         edits=history.edits_of(analysis),
+        entries_named=history.entries_named(analysis),
         confirm_form=ConfirmForm(),
         step_keys=set(history.STEP_KEYS),
     )
