@@ -157,6 +157,12 @@ SCREENING = {
         "om uppgifter röjs, och det går inte att ta tillbaka."
     ),
     "owner_and_team": "Projektledaren med barnrättsstrateg, jurist och dataskyddsombud.",
+    "team_competences": ["child_rights", "frontline", "legal", "data_protection"],
+    "team_roles": (
+        "Projektledaren leder och skriver, barnrättsstrategen håller i samtalen med unga och "
+        "juristen bedömer sekretessfrågorna. Ekonomisk kompetens saknas; controllern läser "
+        "utkastet."
+    ),
     "assessment_deadline": "2024-05-24",
 }
 
@@ -188,6 +194,10 @@ ANSWERS: dict[str, dict[str, Any]] = {
             "Vårdnadshavare har åtkomst till journalen tills barnet fyller 13 år; därefter "
             "bedöms barnets mognad och egen åtkomst från 16 år."
         ),
+        "child_network": (
+            "Vårdnadshavare, syskon och familjehem läser barnets uppgifter i e-tjänsten; barn "
+            "med två hem har två vårdnadshavare som kan se olika saker."
+        ),
         "excluded_groups": "Inga grupper av barn är undantagna.",
     },
     "rights": {
@@ -214,6 +224,16 @@ ANSWERS: dict[str, dict[str, Any]] = {
             "då kan hitta ett barn som har placerats skyddat."
         ),
         "cumulative_effects": "Driftstarten sänker vårdens kapacitet under samma period.",
+        "time_perception": (
+            "Ett halvår med längre väntetider är en stor del av livet för ett spädbarn som "
+            "väntar på uppföljning."
+        ),
+        "economic_consequences": (
+            "Familjerna betalar inget själva; införandet tar resurser från barnvården under "
+            "övergången."
+        ),
+        "wellbeing_dimensions": ["safe", "healthy", "respected"],
+        "wellbeing_effects": "Tryggheten försämras för barn med skyddade uppgifter om fel uppstår.",
         "watch_points": "Skyddsmarkeringar, ungdomars egen åtkomst och väntetider.",
     },
     "alternatives": {
