@@ -189,6 +189,29 @@ def normalise_answers(checklists: Checklists, step_key: str, values: dict[str, A
     return answers
 
 
+def refuse_procedural_articles(
+    checklists: Checklists, key: str, chosen: Any, engaged_before: Any
+) -> None:
+    """Refuse (FieldError on `key`) articles 43-54 among `chosen` that were not engaged before:
+    they are procedural, not rights to assess. An analysis that engaged one before this rule
+    keeps it until the team unticks it."""
+    before = {int(number) for number in engaged_before or []}
+    refused = sorted(
+        number
+        for number in {int(number) for number in chosen or []}
+        if checklists.convention.is_procedural(number) and number not in before
+    )
+    if refused:
+        raise FieldError(
+            key,
+            _l(
+                "Articles 43–54 cannot be engaged: they are about how the Convention is monitored "
+                "and comes into force, not rights of the child to assess. Untick %(articles)s.",
+                articles=", ".join(str(number) for number in refused),
+            ),
+        )
+
+
 def save_step(
     analysis: Analysis,
     checklists: Checklists,
@@ -212,6 +235,12 @@ def save_step(
     )
     if base_version is not None and row is not None and row.lock_version != base_version:
         raise SaveConflict(row)
+    stored = (row.answers or {}) if row is not None else {}
+    for question in checklists.method.step(step_key).questions:
+        if question.kind == "articles":
+            refuse_procedural_articles(
+                checklists, question.key, values.get(question.key), stored.get(question.key)
+            )
     if row is None:
         row = StepAnswer(analysis=analysis, step_key=step_key, updated_by=user, answers={})
         db.session.add(row)
@@ -249,6 +278,13 @@ def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None
     if kind.name == "impacts":
         if values["article"] not in state.engaged_articles():
             raise FieldError("article", _l("Choose one of the articles engaged in step 4."))
+        if state.checklists.convention.is_procedural(values["article"]) and (
+            entry is None or entry.article != values["article"]
+        ):
+            raise FieldError(
+                "article",
+                _l("Articles 43–54 are procedural and are not assessed; choose another article."),
+            )
         group = db.session.get(ChildGroup, values["child_group_id"])
         if group is None or group.analysis_id != state.analysis.id:
             raise FieldError("child_group_id", _l("Choose one of this analysis's child groups."))

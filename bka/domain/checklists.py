@@ -24,6 +24,9 @@ AREAS = ("health_care", "digital", "education", "social_services", "planning")
 QUESTION_KINDS = ("text", "textarea", "choice", "multichoice", "date", "articles")
 RELEVANCE_LEVELS = ("high", "some")
 GENERAL_PRINCIPLES = (2, 3, 6, 12)
+# Articles 1-42 are Swedish law (lag (2018:1197) 1 §): the rights of the child. Articles 43-54 are
+# procedural (the Committee, signature, entry into force ...): they give no right to assess, so
+# they are never offered as engaged articles nor assessed in the impact matrix.
 INCORPORATED_ARTICLES = range(1, 43)
 ARTICLE_NUMBERS = range(1, 55)
 
@@ -177,6 +180,11 @@ class Convention:
     def article(self, number: int) -> Article:
         return self.articles[number - 1]
 
+    @staticmethod
+    def is_procedural(number: int) -> bool:
+        """Whether article `number` is one of the procedural articles 43-54 (not a right)."""
+        return number not in INCORPORATED_ARTICLES
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -229,7 +237,15 @@ class Checklists:
     pack: Pack
 
     def suggested_articles(self) -> tuple[int, ...]:
-        return tuple(sorted(set(GENERAL_PRINCIPLES) | set(self.pack.suggested_articles)))
+        """The articles the area's pack suggests, besides the general principles: shown as
+        suggestions in the picker, never ticked for the team (only 2, 3, 6 and 12 are)."""
+        return tuple(
+            sorted(
+                number
+                for number in set(self.pack.suggested_articles)
+                if number not in GENERAL_PRINCIPLES and not self.convention.is_procedural(number)
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -646,13 +662,20 @@ def parse_pack(raw: dict[str, Any], source: str, *, strict: bool = False) -> Pac
     pack_title = reader.text(raw.get("title"), "title")
     description = reader.text(raw.get("description"), "description")
     reader.law(raw.get("law"), "description", (pack_title, description))
+    suggested = reader.articles(raw.get("suggested_articles", []), "suggested_articles")
+    procedural = [number for number in suggested if number not in INCORPORATED_ARTICLES]
+    if procedural and strict:  # stored snapshots keep what they were started with
+        reader.problem(
+            "suggested_articles",
+            f"articles 43-54 are procedural and cannot be suggested: {procedural}",
+        )
     pack = Pack(
         id=checklist_id,
         version=version,
         area=area,
         title=pack_title,
         description=description,
-        suggested_articles=reader.articles(raw.get("suggested_articles", []), "suggested_articles"),
+        suggested_articles=suggested,
         prompts=tuple(prompts),
         sources=sources,
         examples=tuple(examples),

@@ -85,6 +85,14 @@ class AnalysisState:
     def engaged_articles(self) -> list[int]:
         return list(self.step_answers(ENGAGED_ARTICLES.step).get(ENGAGED_ARTICLES.key, []))
 
+    def assessable_articles(self) -> list[int]:
+        """The engaged articles a new assessment may be made on: not the procedural articles
+        43-54, which an analysis may still have engaged from before they were refused."""
+        convention = self.checklists.convention
+        return [
+            number for number in self.engaged_articles() if not convention.is_procedural(number)
+        ]
+
     def impact_matrix(self) -> list[MatrixRow]:
         """The impact matrix laid out in Python, so that a page only walks it: looking every
         cell up in the template costs many times more."""
@@ -215,14 +223,25 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                     _l("Add the groups of children before assessing the impacts."),
                 )
             )
-        assessed_groups = {impact.child_group_id for impact in entries["impacts"]}
+        # The rule the step states: every child group is assessed against at least one of the
+        # articles engaged in step 4 (the matrix's rows). Further cells are assessed where the
+        # decision affects that right for that group; an assessment of an article no longer
+        # engaged is not in the matrix and does not count.
+        engaged = set(state.engaged_articles())
+        assessed_groups = {
+            impact.child_group_id for impact in entries["impacts"] if impact.article in engaged
+        }
         for group in entries["child_groups"]:
             if group.id not in assessed_groups:
                 missing.append(
                     Missing(
                         step_key,
                         "impacts",
-                        _l("Assess the impact on “%(group)s”.", group=group.label),
+                        _l(
+                            "Assess the impact on “%(group)s” against at least one engaged "
+                            "article.",
+                            group=group.label,
+                        ),
                     )
                 )
     elif step_key == STEP_ALTERNATIVES:

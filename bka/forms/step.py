@@ -13,15 +13,31 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
+from bka.domain.analyses import refuse_procedural_articles
 from bka.domain.checklists import Checklists, Question
+from bka.domain.errors import FieldError
 from bka.forms.base import BaseForm, ChildTextForm, DateField, MaxLength, MultiCheckboxField
 from bka.models.base import DB_INT_MAX
 
 TEXT_MAX = 200
 TEXTAREA_MAX = 20_000
+
+
+class NoNewProceduralArticles:
+    """Refuses articles 43-54 unless the stored answers (the field's object data) engaged them
+    already: the rule is the domain's (analyses.refuse_procedural_articles)."""
+
+    def __init__(self, checklists: Checklists):
+        self.checklists = checklists
+
+    def __call__(self, form, field) -> None:
+        try:
+            refuse_procedural_articles(self.checklists, field.name, field.data, field.object_data)
+        except FieldError as error:
+            raise StopValidation(str(error.message)) from None
 
 
 def _field_for(question: Question, checklists: Checklists, locale: str):
@@ -59,12 +75,19 @@ def _field_for(question: Question, checklists: Checklists, locale: str):
             label, description=description, choices=choices, validators=[Optional()]
         )
     if kind == "articles":
+        # Every article is a choice, so that an analysis that engaged a procedural article
+        # (43-54) before they were refused can show it and untick it; the picker offers only
+        # 1-42 and the validator refuses a procedural article that was not engaged before.
         articles = [
             SelectChoice(article.number, f"{article.number}. {article.title.get(locale)}")
             for article in checklists.convention.articles
         ]
         return MultiCheckboxField(
-            label, description=description, choices=articles, coerce=int, validators=[Optional()]
+            label,
+            description=description,
+            choices=articles,
+            coerce=int,
+            validators=[Optional(), NoNewProceduralArticles(checklists)],
         )
     raise ValueError(f"unknown question kind {kind!r}")
 

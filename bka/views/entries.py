@@ -30,18 +30,22 @@ def _load(analysis_id: int, kind_name: str, action: str = EDIT):
     return analysis, kind, load_state(analysis, ops.checklists_for(analysis))
 
 
-def _prepare(form, state: AnalysisState) -> None:
-    """Give the impact form its choices (the engaged articles and this analysis's groups) and
-    the trigger form its own (this analysis's indicators)."""
+def _prepare(form, state: AnalysisState, entry=None) -> None:
+    """Give the impact form its choices (the engaged articles that may be assessed, and the
+    entry's own article; this analysis's groups) and the trigger form its own (this analysis's
+    indicators)."""
     if isinstance(form, TriggerForm):
         form.set_options(state.entries["indicators"])
     if isinstance(form, ImpactForm):
         locale = current_language()
         convention = state.checklists.convention
+        offered = state.assessable_articles()
+        if entry is not None and entry.article in state.engaged_articles():
+            offered = sorted({*offered, entry.article})
         form.set_options(
             {
                 number: f"{number}. {convention.article(number).title.get(locale)}"
-                for number in state.engaged_articles()
+                for number in offered
             },
             {group.id: group.label for group in state.entries["child_groups"]},
         )
@@ -61,7 +65,7 @@ def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
         form = form_class(data={k: v for k, v in prefill.items() if v is not None})
     else:
         form = form_class(obj=entry)
-    _prepare(form, state)
+    _prepare(form, state, entry)
     if form.validate_on_submit():
         values = {name: form[name].data for name in kind.fields}
         try:

@@ -16,9 +16,10 @@ from werkzeug.datastructures import MultiDict
 
 from bka.domain import analyses as ops
 from bka.domain import lifecycle, personnummer
-from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.checklists import GENERAL_PRINCIPLES, STEP_KEYS, Checklists
 from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_SCREENING
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
+from bka.domain.errors import FieldError
 from bka.domain.permissions import COMMENT, EDIT, RESOLVE_COMMENTS, can
 from bka.domain.progress import NEEDS_CHANGES, load_state
 from bka.domain.screening import screening_result
@@ -38,7 +39,8 @@ bp = Blueprint("steps", __name__, url_prefix="/analyses/<int:analysis_id>/steps"
 def _form_data(
     checklists: Checklists, step_key: str, answers: dict, completed: bool, lock_version: int
 ) -> dict:
-    """Stored answers as form data: ISO dates back to dates, suggested articles pre-ticked."""
+    """Stored answers as form data: ISO dates back to dates; on a new analysis only the general
+    principles ticked (the area's suggested articles are shown as suggestions, not ticked)."""
     data = dict(answers)
     for question in checklists.method.step(step_key).questions:
         value = data.get(question.key)
@@ -48,7 +50,7 @@ def _form_data(
             except ValueError:
                 data.pop(question.key)
         if question.kind == "articles" and value is None:
-            data[question.key] = list(checklists.suggested_articles())
+            data[question.key] = list(GENERAL_PRINCIPLES)
     data["mark_completed"] = completed
     data["base_version"] = lock_version
     return data
@@ -89,6 +91,9 @@ def _save(analysis, checklists, step_key: str, form, locale: str, then: Callable
         return _current_row(analysis, step_key)
     except personnummer.PersonnummerFound as error:  # nothing is saved; the text is kept
         refuse_personnummer(form, error)
+        return None
+    except FieldError as error:  # a rule refused a value before anything was written
+        form.add_domain_error(error)
         return None
     except (StaleDataError, IntegrityError):  # a concurrent save won the race
         db.session.rollback()

@@ -66,6 +66,9 @@ def matrix_rows(state: AnalysisState, labels: Mapping, editable: bool) -> list[M
     rows = []
     for row in state.impact_matrix():
         number = row.article.number
+        # A procedural article (43-54) engaged before they were refused: its assessments can
+        # be changed, but no new one is offered.
+        assessable = editable and row.article.incorporated
         cells = []
         for group, impact in row.cells:
             hidden = cell_for % {"number": number, "group": group.label} if editable else ""
@@ -74,7 +77,7 @@ def matrix_rows(state: AnalysisState, labels: Mapping, editable: bool) -> list[M
                     MatrixCell(
                         None, group=group, go=f"new/impacts/{number}/{group.id}", hidden=hidden
                     )
-                    if editable
+                    if assessable
                     else _NOT_ASSESSED
                 )
                 continue
