@@ -214,6 +214,8 @@ def test_a_logged_path_cannot_forge_a_line(app, caplog):
     (line,) = request_lines(caplog.records)
     assert line.path == "/nowhere%0A2024-01-01%20INFO%20forged"
     assert "\n" not in text_line(line) and "\n" not in json_line(line)
+    forged = logging.makeLogRecord({"name": "bka", "msg": "Exception on /a\n2024 INFO forged"})
+    assert text_line(forged).endswith("Exception on /a\\n2024 INFO forged")
 
 
 def test_probes_stay_out_of_the_info_log(app, caplog):
@@ -233,3 +235,27 @@ def test_an_unknown_log_format_stops_the_start(tmp_path):
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
             }
         )
+
+
+def test_an_unexpected_error_shows_a_generic_page_and_is_logged_with_its_reference(
+    tmp_path, caplog
+):
+    application = fresh_app(tmp_path)
+    application.config["PROPAGATE_EXCEPTIONS"] = False  # as in production, not as in tests
+
+    @application.get("/broken")
+    def broken():
+        raise RuntimeError("secret detail of the failure")
+
+    caplog.set_level(logging.INFO, logger="bka")
+    response = application.test_client().get("/broken", headers={"X-Request-ID": "broken-0001"})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Referens: broken-0001" in page and "Något gick fel" in page
+    assert "secret detail" not in page and "Traceback" not in page
+    (failure,) = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert failure.request_id == "broken-0001" and failure.exc_info
+    assert '"request_id": "broken-0001"' in json_line(failure)
+    assert "RuntimeError" in json.loads(json_line(failure))["exception"]
+    (line,) = request_lines(caplog.records)
+    assert (line.status, line.request_id) == (500, "broken-0001")

@@ -130,7 +130,10 @@ def json_line(record: logging.LogRecord) -> str:
 
 
 def text_line(record: logging.LogRecord) -> str:
-    line = f"{_timestamp(record)} {record.levelname} {record.name}: {record.getMessage()}"
+    """One line per record (a traceback follows on its own lines): line breaks in the message,
+    such as a path Flask names in its error line, are written as \\n."""
+    message = record.getMessage().replace("\r", "\\r").replace("\n", "\\n")
+    line = f"{_timestamp(record)} {record.levelname} {record.name}: {message}"
     if record.name != request_logger.name:  # the request line names its id itself
         rid = getattr(record, "request_id", None)
         if rid:
