@@ -19,7 +19,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from bka.domain.tallies import warn_if_stale
     from bka.extensions import babel, csrf, db, login_manager
     from bka.views import register_blueprints
-    from bka.web import i18n, security, templating
+    from bka.web import i18n, logs, security, templating
 
     overrides = dict(config) if isinstance(config, dict) else {}
     name = config if isinstance(config, str) else overrides.get("BKA_CONFIG_NAME")
@@ -30,6 +30,8 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config_from_environment(name))
     app.config.update(overrides)
+    # First: the request id exists before any other hook runs, and every line is formatted.
+    logs.init_app(app)
 
     security.init_secret_key(app)
     security.init_audit(app)

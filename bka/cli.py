@@ -156,7 +156,8 @@ def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> No
     """Run the production server (gunicorn) with the app factory.
 
     BKA_CONFIG defaults to production here: SECRET_KEY is required and cookies are Secure, so
-    serve over HTTPS (behind a TLS proxy)."""
+    serve over HTTPS (behind a TLS proxy). The app logs one line per request to stderr
+    (BKA_LOG_FORMAT=text or json); gunicorn's own access log is off."""
     env = serve_environment(os.environ)
     problem = serve_problem(env)
     if problem:
@@ -169,8 +170,7 @@ def serve_command(bind: str, workers: int, gunicorn_args: tuple[str, ...]) -> No
         bind,
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
+        # No gunicorn access log: the app logs each request itself (bka/web/logs.py).
         "--config",
         "python:bka.web.server",
         *gunicorn_args,

@@ -12,7 +12,8 @@ class Config:
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text (in the log) never carries what was typed.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLITE_BUSY_TIMEOUT_MS = 5000
 
     LANGUAGES = ("sv", "en")
@@ -94,6 +95,9 @@ class Config:
     # The largest request body accepted (413 above it): far above any real form, and small
     # enough that a hostile upload cannot swell a worker.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # The application's log (bka/web/logs.py): "text" lines or "json" objects, one per line.
+    LOG_FORMAT = "text"
 
     PAGE_SIZE = 25
     TESTING = False
@@ -188,6 +192,7 @@ ENV_OVERRIDES = {
     "BKA_LOGIN_THROTTLE_LOCK_SECONDS": ("LOGIN_THROTTLE_LOCK_SECONDS", int),
     "BKA_LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS", int),
     "BKA_LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS", int),
+    "BKA_LOG_FORMAT": ("LOG_FORMAT", lambda v: v.strip().lower()),
     "BKA_REQUIRE_TOTP_FOR": (
         "REQUIRE_TOTP_FOR",
         lambda v: tuple(role.strip() for role in v.split(",") if role.strip()),

@@ -56,6 +56,9 @@ CASES = [
     ("POST", "/logout", {}, EVERYONE),
     ("POST", "/language", {"language": "en"}, EVERYONE),
     ("GET", "/tillganglighet", {}, EVERYONE),
+    # Probes for a load balancer or Kubernetes: open to everyone (tests/test_operations.py).
+    ("GET", "/healthz", {}, EVERYONE),
+    ("GET", "/readyz", {}, EVERYONE),
     ("GET", "/login/code", {}, EVERYONE),  # no password step pending: back to the login
     ("POST", "/login/code", {"code": "123456"}, EVERYONE),
     ("GET", "/account", {}, SIGNED_IN),

@@ -20,7 +20,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -39,11 +39,22 @@ HEAD_ID = 1
 DENIAL_WINDOW = timedelta(minutes=10)
 CHECKPOINT_PREFIX = "bka-audit-checkpoint-v1"
 
-# Set by the web layer: returns (source address, user agent) of the current request, if any.
-_source_provider: Callable[[], tuple[str | None, str | None]] = lambda: (None, None)  # noqa: E731
+
+class RequestSource(NamedTuple):
+    """Where the current request comes from, as the web layer tells it."""
+
+    address: str | None = None
+    user_agent: str | None = None
+    # The request's id (X-Request-ID, also in the log and on error pages): kept in the event's
+    # details as "request_id", so the chain's MAC covers it.
+    request_id: str | None = None
 
 
-def set_source_provider(provider: Callable[[], tuple[str | None, str | None]]) -> None:
+# Set by the web layer: returns the current request's source, if any.
+_source_provider: Callable[[], RequestSource] = RequestSource
+
+
+def set_source_provider(provider: Callable[[], RequestSource]) -> None:
     """The web layer tells the audit log where requests come from (the domain never asks)."""
     global _source_provider
     _source_provider = provider
@@ -112,7 +123,10 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event in the current transaction (the caller commits)."""
-    address, agent = _source_provider()
+    address, agent, request_id = _source_provider()
+    details = dict(details or {})
+    if request_id:
+        details.setdefault("request_id", request_id)
     key = _key()
     head = _lock_head()
     event = AuditEvent(
@@ -123,7 +137,7 @@ def record(
         object_type=object_type,
         object_id=object_id,
         outcome=outcome,
-        details=details or {},
+        details=details,
         prev_hash=head.last_hash,
         source_address=(address or None) and address[:45],
         user_agent=(agent or None) and agent[:200],
@@ -150,7 +164,7 @@ def record_denied(
 ) -> AuditEvent | None:
     """A refusal: chained when it is the first of its user (or address) in the window, counted
     otherwise. The next chained refusal says how many were counted before it."""
-    address, _agent = _source_provider()
+    address = _source_provider().address
     actor_id = getattr(actor, "id", None)
     actor_key = f"user:{actor_id}" if actor_id is not None else f"addr:{address or '-'}"
     now = utcnow()

@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         entries,
         follow_up,
+        health,
         history,
         lifecycle,
         notifications,
@@ -20,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         steps,
     )
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(analyses.bp)
     app.register_blueprint(steps.bp)

@@ -68,7 +68,12 @@ def send_due(now: datetime | None = None) -> Delivery:
                 except (OSError, smtplib.SMTPException) as error:
                     outbox.failed(notification, now, str(error))
                     result.failed += 1
-                    current_app.logger.warning("Notification e-mail failed: %s", error)
+                    # The error's text may name the recipient: the log gets its kind only.
+                    current_app.logger.warning(
+                        "Notification e-mail %s failed: %s",
+                        notification_id,
+                        type(error).__name__,
+                    )
                 else:
                     outbox.sent(notification, now)
                     result.sent += 1

@@ -19,6 +19,7 @@ from bka.domain.two_factor import required
 from bka.extensions import csrf, login_manager
 from bka.models.base import DB_INT_MAX
 from bka.web import sessions, unsaved
+from bka.web.logs import known_request_id
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # What a user who must first change the password or set up TOTP may still reach.
@@ -82,7 +83,7 @@ def init_secret_key(app: Flask) -> None:
 
 def init_audit(app: Flask) -> None:
     """The audit chain's key, kept outside the database: BKA_AUDIT_KEY, else derived from
-    SECRET_KEY. Also tells the audit log each request's source address and user agent."""
+    SECRET_KEY. Also tells the audit log each request's source address, user agent and id."""
     configured = app.config.get("AUDIT_KEY")
     app.extensions["bka_audit_key"] = (
         configured.encode("utf-8") if configured else audit.derive_key(app.config["SECRET_KEY"])
@@ -90,10 +91,10 @@ def init_audit(app: Flask) -> None:
     audit.set_source_provider(_request_source)
 
 
-def _request_source() -> tuple[str | None, str | None]:
+def _request_source() -> audit.RequestSource:
     if not has_request_context():
-        return None, None
-    return request.remote_addr, request.user_agent.string
+        return audit.RequestSource()
+    return audit.RequestSource(request.remote_addr, request.user_agent.string, known_request_id())
 
 
 def form_checks_csrf(view):

@@ -16,6 +16,7 @@ from bka.domain.entries import ENTRY_KINDS
 from bka.web import follow_up, impacts
 from bka.web.formats import format_date, format_datetime, format_number
 from bka.web.i18n import current_format_locale, current_language
+from bka.web.logs import request_id
 
 
 def localize(value) -> str:
@@ -93,6 +94,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_iso"] = _date_from_iso
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["reminder_text"] = reminder_text
+    app.jinja_env.globals["request_id"] = request_id
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
@@ -122,7 +124,7 @@ def init_app(app: Flask) -> None:
             "decision_outcomes": PageLabels(labels.DECISION_OUTCOME),
         }
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page(code))
 
 
