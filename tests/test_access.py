@@ -167,6 +167,7 @@ CLOSE_DATA = {"closed_on": "2025-06-18", "fared": "as_predicted", "conclusion": 
 # On an analysis in follow-up: members see it, the team records it and closes the analysis.
 FOLLOW_UP_CASES = [
     ("GET", FOLLOW_UP, {}, analysis_rule(VIEWERS)),
+    ("GET", FOLLOW_UP + "/observed-effects", {}, analysis_rule(VIEWERS)),
     ("GET", FOLLOW_UP + "/events/new", {}, analysis_rule(EDITORS)),
     ("POST", FOLLOW_UP + "/events/new", EVENT_DATA, analysis_rule(EDITORS)),
     ("GET", FOLLOW_UP + "/events/{v}", {}, analysis_rule(EDITORS)),

@@ -160,10 +160,14 @@ def test_each_kind_is_added_changed_and_removed_by_the_owner(app, team, kind_nam
     form = page(team.owner, f"{team.base}/{kind_name}/new")
     assert "<title>" in form and 'method="post"' in form
 
+    # Observed effects are seen on their own page, per row of the impact matrix.
+    seen_on = f"{team.base}/observed-effects" if kind_name == "observed_effects" else team.base
     added = team.owner.post(f"{team.base}/{kind_name}/new", filled(first, team.parents))
     assert added.status_code == 302, added.get_data(as_text=True)[:2000]
-    assert added.location.endswith(f"{team.base}#{kind_name}")
-    assert shown_first in page(team.owner, team.base)
+    assert added.location.endswith(
+        seen_on if kind_name == "observed_effects" else f"{team.base}#{kind_name}"
+    )
+    assert shown_first in page(team.owner, seen_on)
 
     record_id = only_record_id(app, kind_name, team.id)
     assert shown_first in page(team.owner, f"{team.base}/{kind_name}/{record_id}")
@@ -171,14 +175,14 @@ def test_each_kind_is_added_changed_and_removed_by_the_owner(app, team, kind_nam
         f"{team.base}/{kind_name}/{record_id}", filled(changed, team.parents)
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    assert shown_changed in page(team.owner, team.base)
+    assert shown_changed in page(team.owner, seen_on)
 
     confirm = page(team.owner, f"{team.base}/{kind_name}/{record_id}/delete")
     assert "Ta bort" in confirm and 'method="post"' in confirm
     with app.app_context():  # asking is not removing
         assert db.session.get(follow_up.FOLLOW_UP_KINDS[kind_name].model, record_id) is not None
     assert team.owner.post(f"{team.base}/{kind_name}/{record_id}/delete").status_code == 302
-    assert shown_changed not in page(team.owner, team.base)
+    assert shown_changed not in page(team.owner, seen_on)
     with app.app_context():
         model = follow_up.FOLLOW_UP_KINDS[kind_name].model
         assert db.session.get(model, record_id) is None
@@ -428,9 +432,10 @@ def test_every_link_of_the_follow_up_page_opens_its_form(app, team):
             team.owner.post(f"{team.base}/{kind_name}/new", filled(first, team.parents)).status_code
             == 302
         )
-    html = page(team.owner, team.base)
+    html = page(team.owner, team.base) + page(team.owner, f"{team.base}/observed-effects")
     links = set(re.findall(rf'href="({team.base}/[^"#]+)"', html))
     kinds = {link.removeprefix(team.base + "/").split("/")[0] for link in links}
+    links.discard(f"{team.base}/observed-effects")  # the page itself, not a form
     assert kinds >= set(RECORDS) and any(link.endswith("/delete") for link in links)
     assert f"{team.base}/readings/new?indicator_id={team.parents['indicator_id']}" in links
     for link in links:
@@ -472,7 +477,10 @@ def test_observed_effects_show_each_row_of_the_matrix_and_every_observation(app,
                 "observed_on": observed_on,
             },
         )
-    html = page(team.viewer, team.base)
+    summary = page(team.viewer, team.base)
+    assert "1 av " in summary and "Bättre än förutsett: 1 rad" in summary
+    assert f'href="{team.base}/observed-effects"' in summary
+    html = page(team.viewer, f"{team.base}/observed-effects")
     per_row = re.search(r'<table class="table" id="observed-per-row">.*?</table>', html, re.S)
     rows = re.findall(r'<tr>\s*<th scope="row" id="impact-(\d+)">.*?</tr>', per_row.group(0), re.S)
     with app.app_context():
@@ -485,7 +493,7 @@ def test_observed_effects_show_each_row_of_the_matrix_and_every_observation(app,
     )
     assert "Bättre än förutsett" in observed.group(0) and "1 mars 2025" in observed.group(0)
     assert per_row.group(0).count("Ännu inte känt") == len(impacts) - 1
-    every = re.search(r'<table class="table" id="observations">.*?</table>', html, re.S).group(0)
+    every = re.search(r'<table class="table" id="observations".*?</table>', html, re.S).group(0)
     assert every.count("<tr>") == 3  # the heading and both observations
     assert "Sämre än förutsett" in every and "15 januari 2025" in every
 

@@ -2,18 +2,19 @@
 each indicator with its readings, each measure with its status over time, each row of the impact
 matrix with what was observed, and the checkpoints, events and feedback to children.
 
-One query per table, whatever the number of records; the follow-up page reads this. The step
+One query per table, whatever the number of records; the follow-up page reads this, and the
+page of observed effects per row of the impact matrix reads those on their own. The step
 entries are the analysis's objects; the follow-up records are read-only rows of their columns
 (a record's attributes, and `recorded_by`: the name of who recorded it).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from bka.domain import follow_up
@@ -74,7 +75,10 @@ class FollowUpState:
     checkpoints: list[Row] = field(default_factory=list)
     indicators: list[IndicatorFollowUp] = field(default_factory=list)
     measures: list[MeasureFollowUp] = field(default_factory=list)
-    impacts: list[ImpactFollowUp] = field(default_factory=list)
+    # The observed effects in brief (they have a page of their own, per row of the matrix):
+    # how many rows the impact matrix has, and how many rows' latest observation is of each kind.
+    impact_rows: int = 0
+    latest_observations: dict[str, int] = field(default_factory=dict)
     events: list[Row] = field(default_factory=list)  # by date, the timeline
     child_feedback: list[Row] = field(default_factory=list)
 
@@ -119,6 +123,9 @@ _PARENTS = {
 }
 
 
+_IMPACT_ROWS = select(func.count(Impact.id)).where(Impact.analysis_id == bindparam("analysis_id"))
+
+
 def _all(statement, analysis: Analysis) -> list:
     return list(db.session.scalars(statement, {"analysis_id": analysis.id}))
 
@@ -154,6 +161,7 @@ def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
             and status not in follow_up.MEASURE_FINISHED
         )
         measures.append(MeasureFollowUp(measure, history, status, overdue))
+    latest = Counter(rows[-1].observation for rows in effects.values())
     return FollowUpState(
         analysis=analysis,
         checkpoints=_rows(_CHECKPOINTS, analysis),
@@ -166,10 +174,21 @@ def load_follow_up(analysis: Analysis, today: date) -> FollowUpState:
             for indicator in _all(_PARENTS[Indicator], analysis)
         ],
         measures=measures,
-        impacts=[
-            ImpactFollowUp(impact, effects.get(impact.id, []))
-            for impact in _all(_PARENTS[Impact], analysis)
-        ],
+        impact_rows=db.session.scalar(_IMPACT_ROWS, {"analysis_id": analysis.id}),
+        latest_observations={
+            observation: latest[observation]
+            for observation in follow_up.OBSERVATIONS
+            if latest[observation]
+        },
         events=_rows(_EVENTS, analysis),
         child_feedback=_rows(_CHILD_FEEDBACK, analysis),
     )
+
+
+def load_observed_effects(analysis: Analysis) -> list[ImpactFollowUp]:
+    """Every row of the impact matrix with what was observed of it, oldest observation first."""
+    effects = _grouped(_rows(_OBSERVED_EFFECTS, analysis), "impact_id")
+    return [
+        ImpactFollowUp(impact, effects.get(impact.id, []))
+        for impact in _all(_PARENTS[Impact], analysis)
+    ]

@@ -13,7 +13,7 @@ from bka.domain.errors import DomainError, FieldError
 from bka.domain.follow_up import FOLLOW_UP_KINDS, FollowUpKind, get_record
 from bka.domain.follow_up import delete_record as delete_follow_up_record
 from bka.domain.follow_up import save_record as save_follow_up_record
-from bka.domain.follow_up_state import load_follow_up, parents_of
+from bka.domain.follow_up_state import load_follow_up, load_observed_effects, parents_of
 from bka.domain.permissions import RECORD_FOLLOW_UP
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
@@ -49,7 +49,25 @@ def _load(analysis_id: int, kind_name: str) -> tuple[Analysis, FollowUpKind]:
     return analysis, kind
 
 
+@bp.route("/observed-effects")
+@login_required
+def observed_effects(analysis_id: int):
+    """The observed effects per row of the impact matrix: a page of their own, as the matrix
+    of a large analysis has dozens of rows."""
+    analysis = load_analysis(analysis_id)
+    return render_template(
+        "follow_up/observed_effects.html",
+        analysis=analysis,
+        checklists=ops.checklists_for(analysis),
+        impacts=load_observed_effects(analysis),
+    )
+
+
 def _back(analysis_id: int, kind: FollowUpKind) -> str:
+    """Where a saved or removed record is seen: its section of the follow-up page, or the page
+    of observed effects."""
+    if kind.name == "observed_effects":
+        return url_for("follow_up.observed_effects", analysis_id=analysis_id)
     return url_for("follow_up.index", analysis_id=analysis_id) + f"#{kind.name}"
 
 
@@ -97,7 +115,12 @@ def _edit(analysis: Analysis, kind: FollowUpKind, record=None):
             flash(_l("Saved."), "success")
             return redirect(_back(analysis.id, kind))
     return render_template(
-        "follow_up/edit.html", analysis=analysis, kind=kind, form=form, record=record
+        "follow_up/edit.html",
+        analysis=analysis,
+        kind=kind,
+        form=form,
+        record=record,
+        back=_back(analysis.id, kind),
     )
 
 
@@ -137,6 +160,7 @@ def delete(analysis_id: int, kind_name: str, record_id: int):
         analysis=analysis,
         kind=kind,
         record=record,
+        back=_back(analysis.id, kind),
         form=ConfirmForm(),
         checklists=ops.checklists_for(analysis),
     )

@@ -125,6 +125,7 @@ SCANS = [
     Scan("hub-filled", TEAM, "/analyses/{draft}"),
     Scan("hub-decided", TEAM, "/analyses/{decided}"),  # in follow-up, flagged by triggers
     Scan("follow-up-flagged", TEAM, "/analyses/{decided}/follow-up"),
+    Scan("observed-effects", TEAM, "/analyses/{decided}/follow-up/observed-effects"),
     Scan("hub-reassessment", TEAM, "/analyses/{reassessment}"),
     Scan("hub-approved", TEAM, "/analyses/{approved}"),
     Scan("decision", TEAM, "/analyses/{approved}/decision"),
