@@ -3,17 +3,17 @@
 Starts `bka serve` (gunicorn, 2 workers, SQLite, demo data in a temporary instance folder) and
 benchmarks/bare_app.py under gunicorn the same way, each on a free loopback port. Logs in as the
 demo team member, finds the Millennium demo analysis and then measures, alternating in one run
-(bare, decision, bare, impacts, bare, follow-up ... for several rounds), so that the load other
-programs put on the machine hits both alike:
+(bare, decision, bare, impacts, bare, follow-up, bare, observed effects ... for several rounds),
+so that the load other programs put on the machine hits both alike:
 
 * throughput: requests/s with a fixed number of concurrent client processes (closed loop);
 * latency: p50/p95 at a fixed rate (open loop, 100 req/s by default; latency counts from the
   moment a request was due, so a server falling behind is not hidden);
 * worker RSS: VmRSS (and the peak, VmHWM) of the gunicorn workers.
 
-It prints the ratios decision/bare and impacts/bare (goals: >= 0.7 and >= 0.5) and the follow-up
-page's (a new page, held to the same p95 budget), and stops its
-servers at the end, also on errors. Every request stays on 127.0.0.1.
+It prints the ratios decision/bare and impacts/bare (goals: >= 0.7 and >= 0.5) and those of the
+follow-up page and its page of observed effects (new pages, held to the same p95 budget), and
+stops its servers at the end, also on errors. Every request stays on 127.0.0.1.
 
     .venv/bin/python benchmarks/step_pages.py [--rounds 3] [--seconds 3] [--instance DIR]
 """
@@ -410,8 +410,9 @@ def measure(args, bka: Server, bare: Server) -> None:
     pages = {
         "decision": f"{base}/steps/decision",
         "impacts": f"{base}/steps/impacts",
-        # Not a step, but a page the team uses as often once decided: the same p95 budget.
+        # Not steps, but pages the team uses as often once decided: the same p95 budget.
         "follow-up": f"{base}/follow-up",
+        "observed effects": f"{base}/follow-up/observed-effects",
     }
     if args.editable:
         pages["draft decision"] = analysis_path(bka.port, jar, DRAFT) + "/steps/decision"
@@ -433,7 +434,7 @@ def measure(args, bka: Server, bare: Server) -> None:
         f"{args.rate:g} req/s x {args.rate_seconds:g} s per latency run; {args.rounds} rounds"
     )
     for name, path in pages.items():
-        print(f"  {name:<15} {path}")
+        print(f"  {name:<16} {path}")
 
     figures = {name: Figures() for name in ("bare", *targets)}
     for round_number in range(1, args.rounds + 1):
@@ -455,7 +456,7 @@ def measure(args, bka: Server, bare: Server) -> None:
         print(f"round {round_number}: " + " | ".join(line), flush=True)
 
     print(
-        f"\n{'page':<15} {'req/s (median)':>14} {'ratio (median, range)':>26} "
+        f"\n{'page':<16} {'req/s (median)':>14} {'ratio (median, range)':>26} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'p95 service':>12}   @ {args.rate:g} req/s"
     )
     for name, figure in figures.items():
@@ -469,7 +470,7 @@ def measure(args, bka: Server, bare: Server) -> None:
         )
         errors = f"  {figure.errors} errors" if figure.errors else ""
         print(
-            f"{name:<15} {statistics.median(figure.rates):14.1f} {ratio:>26} "
+            f"{name:<16} {statistics.median(figure.rates):14.1f} {ratio:>26} "
             f"{p50:8.1f} {p95:8.1f} {service_p95:12.1f}{errors}"
         )
     bare_rate = statistics.median(figures["bare"].rates)
