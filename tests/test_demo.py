@@ -97,6 +97,9 @@ def test_millennium_is_complete_and_rich(app):
         )
         assert state.entries["measures"] and state.entries["indicators"]
         assert analysis.screening_level == "in_depth"
+        # Shared records are governed by lag (2022:913) since 2023, not patientdatalagen 6 kap.
+        law = state.answers["rights"]["swedish_law"]
+        assert "2022:913" in law and "6 och 8 kap." not in law
 
 
 def _rows(model, analysis):
