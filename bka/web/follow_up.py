@@ -1,10 +1,10 @@
-"""The follow-up page's repeated parts as the page prints them: the "Change" and "Remove" links
-of every record and the geometry of each indicator's trend chart, worked out here once per page.
+"""The follow-up pages' repeated parts as the pages print them: the links of every record,
+each indicator's figures, reading rows and trend chart, and the rows of the impact matrix with
+their observations, worked out here once per page.
 
-The follow-up page lists every record of an analysis's follow-up; as Jinja macros and url_for
-calls (a URL built per link, the chart's coordinates computed per point) they cost most of its
-rendering time.
-Made anew for each rendering, so nothing outlives the page.
+The follow-up page lists every record of an analysis's follow-up; as Jinja macros, filters and
+url_for calls per row they cost most of its rendering time. What is prepared here is plain text:
+the templates still escape it. Made anew for each rendering, so nothing outlives the page.
 """
 
 from __future__ import annotations
