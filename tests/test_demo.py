@@ -1,6 +1,7 @@
 """`bka demo` loads a complete Millennium analysis and others, and is idempotent."""
 
 import io
+import json
 from datetime import date
 from types import SimpleNamespace
 
@@ -26,6 +27,7 @@ from bka.models import (
     MeasureUpdate,
     ObservedEffect,
     Reading,
+    StepAnswer,
     Trigger,
     User,
 )
@@ -34,6 +36,11 @@ MILLENNIUM = "Införande av vårdinformationssystemet Millennium"
 NOTICE = {
     "sv": "Fiktivt exempel, bygger på offentliga uppgifter",
     "en": "Fictional example, based on public information",
+}
+# The other demo analyses are invented throughout; only the organisation's name is real.
+INVENTED = {
+    "sv": "Fiktivt exempel: organisationen finns, men beslutet och innehållet är påhittade",
+    "en": "Fictional example: the organisation is real, the decision and its content invented",
 }
 
 
@@ -198,7 +205,8 @@ def test_millennium_follow_up_tells_the_go_live_and_the_pause(app):
         effects = _rows(ObservedEffect, analysis)
         records = len(events) + len(readings) + len(updates) + len(effects) + len(feedback)
         assert audited == records + 2 * len(checkpoints)  # offered at the decision, then changed
-        # The story is the first analysis's own: the waves and peers copied from it have none.
+        # The story is the first analysis's own: the waves copied from it have none, and the
+        # other analyses have their own decisions without a recorded follow-up.
         assert (
             db.session.scalar(
                 select(db.func.count(FollowUpEvent.id)).where(
@@ -223,11 +231,19 @@ def test_demo_analyses_say_they_are_fictional_on_their_page_and_pdfs(
         millennium = db.session.scalar(select(Analysis.id).where(Analysis.title == MILLENNIUM))
         referred = db.session.scalar(select(Analysis).where(Analysis.status == "referred_back"))
         continued = versions.next_version(referred).id
+        invented = db.session.scalar(
+            select(Analysis.id).where(Analysis.organisation.startswith("Region Skåne"))
+        )
     team = make_browser()
     team.login(SimpleNamespace(email="team@example.se"), "demo-team-2024")
     for analysis_id in (millennium, continued):  # and the versions that continue one
         page = team.get(f"/analyses/{analysis_id}").get_data(as_text=True)
         assert page.count(NOTICE["sv"]) == 1
+        assert INVENTED["sv"] not in page
+    page = team.get(f"/analyses/{invented}").get_data(as_text=True)
+    assert page.count(INVENTED["sv"]) == 1 and NOTICE["sv"] not in page
+    response = team.get(f"/analyses/{invented}/report?kind=signed&lang=en")
+    assert INVENTED["en"] in _pdf_text(response)
     history = team.get(f"/analyses/{millennium}/history")  # the follow-up is in its history
     assert history.status_code == 200
     assert "Driftstarten pausas" in history.get_data(as_text=True)
@@ -302,8 +318,21 @@ def test_reading_rejects_a_broken_file_naming_it(tmp_path, old, new, names):
 
 # A decided analysis with a trigger and a follow-up; the tests below break it one way each.
 VALID_FOLLOW_UP = (
-    VALID.replace('final_status = "draft"', 'final_status = "decided"')
+    VALID.replace(
+        'final_status = "draft"',
+        'final_status = "decided"\nplanned_decision_date = "2024-06-18"\ndecisions = ["adopted"]',
+    )
     + """
+[lifecycle.review]
+signer_title = "Granskare"
+
+[lifecycle.decision]
+body = "Nämnden"
+reference = "§ 1"
+
+[lifecycle.decision.outcomes.adopted]
+best_interests_weighing = "Vägt"
+
 [[indicators]]
 ref = "visits"
 name = "Besök"
@@ -360,6 +389,13 @@ measured_on = "2024-11-30"
         ('indicator = "visits"\nthreshold', 'indicator = "x"\nthreshold', "triggers[1].indicator"),
         ('opened_on = "2024-11-20"', 'opened_on = "20 nov"', "follow_up.reassessment.opened_on"),
         ('event_kind = "pause"\nopened', 'event_kind = "paus"\nopened', "reassessment.event_kind"),
+        # What the decision said is the analysis's own: no text, no decision.
+        ('body = "Nämnden"\n', "", "needs lifecycle.decision.body"),
+        ('signer_title = "Granskare"', 'signer = "Granskare"', "lifecycle.review has an unknown"),
+        ('decisions = ["adopted"]', 'decisions = ["rejected"]', "'rejected'"),
+        ('decisions = ["adopted"]', 'decisions = ["adopted", "adopted"]', "cannot leave"),
+        ("[lifecycle.decision.outcomes.adopted]", "[lifecycle.decision.outcomes.adopt]", "'adopt'"),
+        ('planned_decision_date = "2024-06-18"\n', "", "needs planned_decision_date"),
     ],
 )
 def test_reading_rejects_a_broken_follow_up_naming_it(tmp_path, old, new, names):
@@ -426,3 +462,121 @@ def test_the_demo_refuses_a_production_installation(monkeypatch, tmp_path):
     result = application.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
     assert "published passwords" in result.output
+
+
+def _texts(spec: dict) -> list[tuple[str, str]]:
+    """(where, text) for every written answer and entry text of a demo file."""
+    texts = [
+        (f"answers.{step}.{key}", value)
+        for step, answers in spec.get("answers", {}).items()
+        for key, value in answers.items()
+        if isinstance(value, str)
+    ]
+    for kind in ("child_groups", "evidence_sources", "consultations", "impacts", "alternatives"):
+        for index, entry in enumerate(spec.get(kind, [])):
+            texts += [
+                (f"{kind}[{index}].{key}", value)
+                for key, value in entry.items()
+                if isinstance(value, str) and key not in ("ref", "group")
+            ]
+    return texts
+
+
+def test_no_two_demo_files_share_an_answer_or_an_entry():
+    """Every analysis is about its own decision: no written answer or entry text of one file
+    appears in another (the waves, copies of the first, are made from it on purpose)."""
+    first_seen: dict[str, str] = {}
+    for spec in demo.read_analyses():
+        for where, text in _texts(spec):
+            # A short label such as "Ej uppskattat" may recur, and so may the name of a body.
+            if len(text) < 25 or where.endswith((".decision_body", ".reporting_to")):
+                continue
+            assert first_seen.setdefault(text, spec["source"]) == spec["source"], (
+                f"{spec['source']} {where} copies {first_seen[text]}"
+            )
+
+
+def test_demo_analyses_differ_in_their_step_answers(app):
+    """Loaded: apart from the Millennium rollout's own versions and waves, no two analyses
+    share the answers of any step."""
+    run_demo(app)
+    with app.app_context():
+        rows = db.session.execute(
+            select(Analysis.id, Analysis.title, StepAnswer.step_key, StepAnswer.answers).join(
+                StepAnswer, StepAnswer.analysis_id == Analysis.id
+            )
+        ).all()
+    owners: dict[tuple[str, str], set[str]] = {}
+    for _id, title, step_key, answers in rows:
+        if not answers:
+            continue
+        family = MILLENNIUM if title.startswith(MILLENNIUM) else title
+        key = (step_key, json.dumps(answers, sort_keys=True, ensure_ascii=False))
+        owners.setdefault(key, set()).add(family)
+    shared = {key[0]: titles for key, titles in owners.items() if len(titles) > 1}
+    assert shared == {}
+    assert len({family for titles in owners.values() for family in titles}) == len(demo.ANALYSES)
+
+
+def test_the_millennium_rollout_is_västra_götalandsregionens_alone(app):
+    """Only VGR went live with Millennium (Region Skåne contracted it but has not gone live):
+    no other organisation's analysis is about it, in its title or in any answer or entry."""
+    run_demo(app)
+    with app.app_context():
+        analyses = db.session.scalars(select(Analysis)).all()
+        about_millennium = set()
+        for analysis in analyses:
+            texts = [analysis.title]
+            state = load_state(analysis, ops.checklists_for(analysis))
+            texts += [json.dumps(state.answers, ensure_ascii=False)]
+            texts += [
+                str(getattr(entry, field, ""))
+                for entries in state.entries.values()
+                for entry in entries
+                for field in ("label", "explanation", "title", "description", "views", "name")
+            ]
+            if any("millennium" in text.lower() for text in texts):
+                about_millennium.add(analysis.organisation)
+        assert about_millennium == {"Västra Götalandsregionen, Koncernkontoret"}
+        skåne = [a for a in analyses if a.organisation.startswith("Region Skåne")]
+        assert skåne and all(not a.title.startswith(MILLENNIUM) for a in skåne)
+        millennium_titles = [a.title for a in analyses if a.title.startswith(MILLENNIUM)]
+        assert 7 <= len(millennium_titles) <= len(analyses) // 2
+
+
+def test_the_portfolio_spreads_over_organisations_years_and_answers(app):
+    """The administrators' overview has something to compare: regions and municipalities,
+    every year from 2022, every answer to "were children heard?", decisions of every kind."""
+    run_demo(app)
+    with app.app_context():
+        analyses = db.session.scalars(select(Analysis)).all()
+        organisations = {a.organisation.split(",")[0] for a in analyses}
+        assert len(organisations) >= 12
+        assert sum(o.startswith("Region") for o in organisations) >= 5
+        assert sum(not o.startswith("Region") for o in organisations) >= 6
+        assert {2022, 2023, 2024, 2025, 2026} <= {a.year for a in analyses}
+        assert {"yes", "no", "unsure", None} <= {a.children_heard for a in analyses}
+        by_area: dict[str, set[str]] = {}
+        for analysis in analyses:
+            by_area.setdefault(analysis.decision_area, set()).add(analysis.status)
+        # Each area has analyses in more than one state, and several past the draft.
+        assert all(len(statuses) >= 2 for statuses in by_area.values()), by_area
+        decided = db.session.execute(
+            select(DecisionRecord.decision_body, DecisionRecord.best_interests_weighing)
+        ).all()
+        assert len({body for body, _ in decided}) >= 5
+        assert len({text for _, text in decided}) >= 10
+
+
+def test_reading_needs_the_final_conclusion_of_a_closed_analysis(tmp_path):
+    closed = VALID_FOLLOW_UP.split("\n[[indicators]]")[0].replace(
+        'final_status = "decided"', 'final_status = "closed"'
+    )
+    (tmp_path / "01-closed.toml").write_text(closed, encoding="utf-8")
+    with pytest.raises(demo.DemoDataError) as error:
+        demo.read_analyses(tmp_path)
+    assert "01-closed.toml" in str(error.value)
+    assert "needs lifecycle.closing.fared" in str(error.value)
+    closing = '\n[lifecycle.closing]\nfared = "better"\nconclusion = "Bra"\nlearnt = "Mycket"\n'
+    (tmp_path / "01-closed.toml").write_text(closed + closing, encoding="utf-8")
+    assert demo.read_analyses(tmp_path)[0]["lifecycle"]["closing"]["fared"] == "better"

@@ -1,15 +1,23 @@
 """Demo data for `bka demo`: the users and analyses in bka/demo/data/.
 
 data/users.toml holds the demo logins and data/analyses/*.toml one analysis each, loaded in the
-order of the file names; the first is the Millennium analysis that the later waves and the peers
-below are copies of. Answers are keyed by step and question key as in checklists/method.toml;
+order of the file names; the first is the Millennium analysis that the later waves of its rollout
+(data/portfolio.toml) are copies of. Every other file is a decision of its own, with its own
+answers and entries. Answers are keyed by step and question key as in checklists/method.toml;
 pack prompts are stored as "prompt__<prompt key>" in the prompt's step. Dates are ISO strings.
 No text identifies an individual child. Entries that others refer to carry a `ref`: an impact
 names its child group, a trigger its indicator, and the `[follow_up]` of a decided analysis
 (what happened after the decision) names the indicator, measure or impact a record is about.
 
 Everything but a few public facts is invented, so each analysis the demo creates is marked as a
-fictional example (bka.domain.examples), and its page and PDFs say so.
+fictional example (bka.domain.examples), and its page and PDFs say so: "based on public
+information" only where the file says `based_on_public_information = true` (the Millennium
+rollout); the other analyses are invented throughout, real organisation names included.
+
+What the reviewer and the decision-maker say, and the final conclusion of a closed analysis, are
+the analysis's own too: its `[lifecycle]` table holds the texts the path to its final status needs
+(`review`: signer_title, return_*; `decision`: body, reference, outcomes.<outcome>; `closing`),
+and `decisions` lists the outcomes decided on it, oldest first.
 
 Loading is idempotent: users are matched by e-mail and analyses by title, so running it twice
 changes nothing.
@@ -28,7 +36,6 @@ from bka.domain import analyses as ops
 from bka.domain import examples, follow_up, lifecycle, reassessment, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
 from bka.domain.checklists import Library
-from bka.domain.contract import CHILDREN_HEARD, NO, NOT_HEARD_REASON, UNSURE
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.permissions import FOLLOW_UP_STATUSES
 from bka.domain.progress import load_state
@@ -70,6 +77,30 @@ _OPTIONAL = (
     "answers",
     "completed_steps",
     "follow_up",
+    "decisions",
+    "lifecycle",
+    "based_on_public_information",
+)
+# [lifecycle]: the texts each part of the path to a status needs, and the keys each part allows.
+_LIFECYCLE = {
+    "review": (
+        "signer_title",
+        "rubric",
+        "return_verdicts",
+        "return_rubric",
+        "return_reasons",
+        "return_comments",
+    ),
+    "decision": ("body", "reference", "outcome", "outcomes"),
+    "closing": ("fared", "conclusion", "learnt"),
+}
+_RETURN = ("return_verdicts", "return_rubric", "return_reasons", "return_comments")
+_OUTCOME_TEXT = (
+    "best_interests_weighing",
+    "follows_conclusion",
+    "follows_conclusion_reason",
+    "reference",
+    "days_before",
 )
 # Keys an entry has besides its fields: its `ref`, and the refs of the entries it points at.
 _ENTRY_EXTRAS = {
@@ -263,8 +294,64 @@ def read_analyses(directory: Path = DATA_DIR / "analyses", user_keys=None) -> li
             _check_triggers(path, spec["triggers"], refs)
         if "follow_up" in spec:
             _check_follow_up(path, spec, refs)
+        _check_lifecycle(path, "the file", spec)
         specs.append({**spec, "source": str(path)})
     return specs
+
+
+def _check_lifecycle(path: Path, where: str, spec: dict) -> None:
+    """The analysis's own texts for every move to its final status: a reviewer's title to sign,
+    the reasons to send it back, the decision body and each outcome's text, the closing."""
+    status = spec["final_status"]
+    texts = spec.get("lifecycle", {})
+    _check_keys(path, f"{where}: lifecycle", texts, (), _LIFECYCLE.keys())
+    for part, allowed in _LIFECYCLE.items():
+        if part in texts:
+            _check_keys(path, f"{where}: lifecycle.{part}", texts[part], (), allowed)
+    moves = _PATHS[status]
+
+    def need(part: str, keys) -> dict:
+        table = texts.get(part, {})
+        for key in keys:
+            if key not in table:
+                raise DemoDataError(
+                    f"{path}: {where} ends {status!r} and needs lifecycle.{part}.{key}"
+                )
+        return table
+
+    if "return" in moves:
+        need("review", _RETURN)
+    if "sign_off" in moves:
+        need("review", ("signer_title",))
+    decisions = spec.get("decisions")
+    if "record_decision" in moves or decisions:
+        decision = need("decision", ("body", "reference"))
+        if "planned_decision_date" not in spec:
+            raise DemoDataError(f"{path}: {where} is decided and needs planned_decision_date")
+        outcomes = decision.get("outcomes", {})
+        if not isinstance(outcomes, dict):
+            raise DemoDataError(f"{path}: {where}: lifecycle.decision.outcomes must be a table")
+        for outcome, text in outcomes.items():
+            _check_choice(
+                path, f"{where}: lifecycle.decision.outcomes", outcome, lifecycle.DECISION_OUTCOMES
+            )
+            _check_keys(
+                path,
+                f"{where}: lifecycle.decision.outcomes.{outcome}",
+                text,
+                ("best_interests_weighing",),
+                _OUTCOME_TEXT,
+            )
+        if decisions is None:
+            decisions = _default_decisions(status, decision)
+        if not decisions:
+            raise DemoDataError(f"{path}: {where} ends {status!r} and needs decisions")
+        _check_decisions(path, where, status, decisions, outcomes)
+    if "close" in moves:
+        need("closing", _LIFECYCLE["closing"])
+        _check_choice(
+            path, f"{where}: lifecycle.closing.fared", texts["closing"]["fared"], follow_up.FARED
+        )
 
 
 def check_against(library: Library, specs: list[dict]) -> None:
@@ -316,7 +403,9 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
         diarienummer=spec.get("diarienummer"),
         planned_decision_date=_as_date(spec.get("planned_decision_date")),
     )
-    examples.mark_fictional(analysis)
+    examples.mark_fictional(
+        analysis, based_on_public_information=spec.get("based_on_public_information", False)
+    )
     for member in spec.get("members", []):
         ops.add_member(analysis, users[member["user"]].email, member["role"], owner)
     checklists = ops.checklists_for(analysis)
@@ -347,6 +436,7 @@ def _load_analysis(library: Library, spec: dict, users: dict[str, User]) -> Anal
         spec.get("final_status", "draft"),
         owner,
         users["reviewer"],
+        spec.get("lifecycle", {}),
         _decisions(spec),
     )
     if "follow_up" in spec and analysis.status in FOLLOW_UP_STATUSES:  # not in copies before it
@@ -433,16 +523,20 @@ _LAST_DECISION = {
 }
 
 
-def _decisions(spec: dict) -> list[str]:
-    """The outcomes decided on the analysis, oldest first: its own list, else the default."""
-    status = spec.get("final_status", "draft")
-    if "decisions" in spec:
-        return list(spec["decisions"])
+def _default_decisions(status: str, decision: dict) -> list[str]:
     if status == "referred_back":
         return [lifecycle.REFERRED_BACK]
-    if "record_decision" in _PATHS[status]:
-        return [PORTFOLIO["decision"]["outcome"]]
+    if "record_decision" in _PATHS[status] and "outcome" in decision:
+        return [decision["outcome"]]
     return []
+
+
+def _decisions(spec: dict) -> list[str]:
+    """The outcomes decided on the analysis, oldest first: its own list, else the default."""
+    if "decisions" in spec:
+        return list(spec["decisions"])
+    decision = spec.get("lifecycle", {}).get("decision", {})
+    return _default_decisions(spec.get("final_status", "draft"), decision)
 
 
 def _check_decisions(path: Path, where: str, status: str, decisions, outcomes: dict) -> None:
@@ -450,7 +544,10 @@ def _check_decisions(path: Path, where: str, status: str, decisions, outcomes: d
         raise DemoDataError(f"{path}: {where}.decisions must be a list of outcomes")
     for outcome in decisions:
         if outcome not in outcomes:
-            raise DemoDataError(f"{path}: {where}.decisions has an unknown outcome {outcome!r}")
+            raise DemoDataError(
+                f"{path}: {where}.decisions has {outcome!r}, which lifecycle.decision.outcomes "
+                "has no text for"
+            )
     last = _LAST_DECISION.get(status, ())
     if decisions[-1] not in last or any(o != lifecycle.POSTPONED for o in decisions[:-1]):
         raise DemoDataError(
@@ -459,7 +556,13 @@ def _check_decisions(path: Path, where: str, status: str, decisions, outcomes: d
 
 
 def _drive_lifecycle(
-    analysis, checklists, target: str, owner: User, reviewer: User, decisions: list[str]
+    analysis,
+    checklists,
+    target: str,
+    owner: User,
+    reviewer: User,
+    texts: dict,
+    decisions: list[str],
 ) -> None:
     review = {
         "verdicts": {},
@@ -480,10 +583,10 @@ def _drive_lifecycle(
                 reviewer,
                 **{
                     **review,
-                    "verdicts": PORTFOLIO["review"]["return_verdicts"],
-                    "rubric": {**review["rubric"], **PORTFOLIO["review"]["return_rubric"]},
-                    "reasons": PORTFOLIO["review"]["return_reasons"],
-                    "comments": PORTFOLIO["review"]["return_comments"],
+                    "verdicts": texts["review"]["return_verdicts"],
+                    "rubric": {**review["rubric"], **texts["review"]["return_rubric"]},
+                    "reasons": texts["review"]["return_reasons"],
+                    "comments": texts["review"]["return_comments"],
                 },
             )
         elif move == "sign_off":
@@ -492,26 +595,27 @@ def _drive_lifecycle(
                 analysis,
                 checklists,
                 reviewer,
-                **review,
-                title=PORTFOLIO["review"]["signer_title"],
+                **{
+                    **review,
+                    # The signer's rubric where it is not all yes (children not heard, say).
+                    "rubric": {**review["rubric"], **texts["review"].get("rubric", {})},
+                },
+                title=texts["review"]["signer_title"],
                 statements=list(lifecycle.ATTESTATIONS[target_status]),
                 locale="sv",
             )
         elif move == "record_decision":
             for outcome in decisions:
-                _record_decision(analysis, checklists, owner, outcome)
+                _record_decision(analysis, checklists, owner, texts["decision"], outcome)
         elif move == "close":
-            _close(analysis, checklists, owner)
+            _close(analysis, checklists, owner, texts["closing"])
         else:
             lifecycle.transition(analysis, checklists, move, owner)
 
 
-def _record_decision(analysis, checklists, owner: User, outcome: str) -> None:
-    decision = PORTFOLIO["decision"]
+def _record_decision(analysis, checklists, owner: User, decision: dict, outcome: str) -> None:
     text = decision["outcomes"][outcome]
-    decided_on = analysis.planned_decision_date or date.fromisoformat(
-        decision["date_when_unplanned"]
-    )
+    decided_on = analysis.planned_decision_date
     lifecycle.record_decision(
         analysis,
         checklists,
@@ -527,9 +631,8 @@ def _record_decision(analysis, checklists, owner: User, outcome: str) -> None:
     )
 
 
-def _close(analysis, checklists, owner: User) -> None:
+def _close(analysis, checklists, owner: User, closing: dict) -> None:
     """Close with the final conclusion, a year after the decision (or today, if sooner)."""
-    closing = PORTFOLIO["closing"]
     decided_on = lifecycle.decisions_of(analysis)[-1].decided_on
     lifecycle.close(
         analysis,
@@ -547,7 +650,7 @@ def _waves(spec: dict) -> list[dict]:
     spec = _without_follow_up(spec)
     return [
         {
-            **spec,
+            **{key: value for key, value in spec.items() if key not in ("decisions", "backdate")},
             "title": f"{spec['title']}, {wave['suffix']}",
             "final_status": wave["status"],
             "diarienummer": f"{spec['diarienummer']}-{index}",
@@ -557,48 +660,14 @@ def _waves(spec: dict) -> list[dict]:
     ]
 
 
-def _peers(spec: dict) -> list[dict]:
-    """The Millennium analysis as other organisations made it, in other years and states."""
-    spec = _without_follow_up(spec)
-    peers = []
-    for index, peer in enumerate(PORTFOLIO["peers"]["list"], start=1):
-        organisation, year, heard = peer["organisation"], peer["year"], peer["heard"]
-        participation = dict(spec["answers"][CHILDREN_HEARD.step])
-        if heard == "unanswered":
-            participation.pop(CHILDREN_HEARD.key, None)
-        else:
-            participation[CHILDREN_HEARD.key] = heard
-        if heard in (NO, UNSURE):
-            participation[NOT_HEARD_REASON.key] = PORTFOLIO["peers"]["reason_children_not_heard"]
-        peers.append(
-            {
-                **spec,
-                "title": f"{spec['title']}: {organisation.split(',')[0]} {year}",
-                "organisation": organisation,
-                "diarienummer": f"RS {year}-{100 + index:05d}",
-                "planned_decision_date": date(year, 3 + index % 9, 10 + index % 15),
-                "final_status": peer["status"],
-                **({"decisions": peer["decisions"]} if "decisions" in peer else {}),
-                "answers": {**spec["answers"], CHILDREN_HEARD.step: participation},
-                "completed_steps": [
-                    step
-                    for step in spec["completed_steps"]
-                    if heard != "unanswered" or step != CHILDREN_HEARD.step
-                ],
-                "backdate": True,
-            }
-        )
-    return peers
-
-
 def _without_follow_up(spec: dict) -> dict:
     """A copy of `spec` for another analysis: what happened after the decision was its own."""
     return {key: value for key, value in spec.items() if key != "follow_up"}
 
 
 def _backdate(analysis: Analysis) -> None:
-    """Move the dates of a peer (or of an analysis with a follow-up) to before its decision, so
-    that lead times, years and the follow-up's order look as they would."""
+    """Move the dates of an analysis that has left the draft to before its decision, so that
+    lead times, years and the follow-up's order look as they would."""
     planned = analysis.planned_decision_date
     started = datetime.combine(planned - timedelta(days=150), datetime.min.time(), tzinfo=UTC)
     analysis.created_at = started
@@ -616,11 +685,12 @@ def load_demo(library: Library, config) -> int:
     users = _users(config)
     existing = set(db.session.scalars(select(Analysis.title)))
     created = 0
-    for spec in [*ANALYSES, *_waves(ANALYSES[0]), *_peers(ANALYSES[0])]:
+    for spec in [*ANALYSES, *_waves(ANALYSES[0])]:
         if spec["title"] in existing:
             continue
         analysis = _load_analysis(library, spec, users)
-        if spec.get("backdate") or "follow_up" in spec:  # a follow-up needs its past to be past
+        # A follow-up needs its past to be past; an analysis of its own is dated by its decision.
+        if spec.get("backdate") or "follow_up" in spec:
             _backdate(analysis)
         created += 1
     db.session.flush()
@@ -637,29 +707,19 @@ def _sign_offs_of(analysis: Analysis) -> list[SignOff]:
     return list(db.session.scalars(select(SignOff).where(SignOff.analysis_id == analysis.id)))
 
 
-def read_portfolio(path: Path = DATA_DIR / "portfolio.toml") -> dict:
-    """The lifecycle texts, the later waves and the peers; statuses checked against _PATHS."""
+def read_portfolio(path: Path = DATA_DIR / "portfolio.toml", first: dict | None = None) -> dict:
+    """The later waves of the first analysis's rollout; each checked as that analysis would be
+    in the wave's status (its lifecycle texts must cover the wave's path)."""
+    first = first if first is not None else ANALYSES[0]
     data = _read(path)
-    _check_keys(
-        path, "the file", data, ("review", "decision", "closing", "waves", "peers"), data.keys()
-    )
-    for where, status in [
-        *((f"waves[{i}]", wave.get("status")) for i, wave in enumerate(data["waves"])),
-        *((f"peers.list[{i}]", peer.get("status")) for i, peer in enumerate(data["peers"]["list"])),
-    ]:
-        if status not in _PATHS:
-            raise DemoDataError(f"{path}: {where} has an unknown status {status!r}")
-    outcomes = data["decision"].get("outcomes", {})
-    for outcome in lifecycle.DECISION_OUTCOMES:
-        if outcome not in outcomes:
-            raise DemoDataError(f"{path}: decision.outcomes has no text for {outcome!r}")
-    for where, entry in [
-        *((f"waves[{i}]", wave) for i, wave in enumerate(data["waves"])),
-        *((f"peers.list[{i}]", peer) for i, peer in enumerate(data["peers"]["list"])),
-    ]:
-        if "decisions" in entry:
-            _check_decisions(path, where, entry["status"], entry["decisions"], outcomes)
-    _check_date(path, "decision.date_when_unplanned", data["decision"]["date_when_unplanned"])
+    _check_keys(path, "the file", data, ("waves",), ("waves",))
+    for index, wave in enumerate(_check_list(path, "waves", data["waves"])):
+        where = f"waves[{index}]"
+        _check_keys(path, where, wave, ("suffix", "status"), ("suffix", "status", "decisions"))
+        if wave["status"] not in _PATHS:
+            raise DemoDataError(f"{path}: {where} has an unknown status {wave['status']!r}")
+        copy = {key: value for key, value in first.items() if key != "decisions"}
+        _check_lifecycle(path, where, {**copy, "final_status": wave["status"], **wave})
     return data
 
 
