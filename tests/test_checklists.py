@@ -144,8 +144,13 @@ def test_an_analysis_keeps_the_content_it_was_started_with(app, make_user, broke
             decision_area="digital",
         )
         old_title = ops.checklists_for(first).convention.article(24).title.sv
+        old_version = first.convention_revision.version
         # The content changes and the version is bumped.
-        _rewrite(broken_dir / "convention.toml", "version = 2", "version = 3")
+        _rewrite(
+            broken_dir / "convention.toml",
+            f"version = {old_version}",
+            f"version = {old_version + 1}",
+        )
         _rewrite(broken_dir / "convention.toml", old_title, "Ny rubrik för hälsa")
         second = ops.create_analysis(
             load_library(broken_dir),
@@ -161,7 +166,59 @@ def test_an_analysis_keeps_the_content_it_was_started_with(app, make_user, broke
         second = db.session.get(Analysis, second_id)
         assert ops.checklists_for(first).convention.article(24).title.sv == old_title
         assert ops.checklists_for(second).convention.article(24).title.sv == "Ny rubrik för hälsa"
-        assert first.convention_revision.version == 2
-        assert second.convention_revision.version == 3
+        assert first.convention_revision.version == old_version
+        assert second.convention_revision.version == old_version + 1
         # Both share the unchanged method revision: snapshots are stored once.
         assert first.method_revision_id == second.method_revision_id
+
+
+# --- the decision areas budget and culture_leisure (issue 14, item 8) ---------------------------
+
+
+def test_budget_and_culture_leisure_are_decision_areas_with_their_own_packs(library):
+    assert {"budget", "culture_leisure"} <= set(AREAS)
+    budget, culture = library.packs["budget"], library.packs["culture_leisure"]
+    assert budget.title.sv == "Budget, ekonomi och styrdokument"
+    assert culture.title.en == "Culture and leisure"
+    convention = library.convention
+    # Child budgeting rests on article 4 (maximum available resources); culture and leisure on
+    # article 31 (rest, leisure, play and culture) with 13, 15 and 30.
+    assert convention.article(4).relevance["budget"] == "high"
+    for number in (31, 13, 15, 30, 23):
+        assert convention.article(number).relevance["culture_leisure"] == "high", number
+    for pack in (budget, culture):
+        assert pack.suggested_articles and set(pack.suggested_articles) <= set(range(1, 43))
+        assert {prompt.step for prompt in pack.prompts} >= {
+            "screening",
+            "children",
+            "evidence",
+            "participation",
+            "impacts",
+            "alternatives",
+            "follow_up",
+        }
+
+
+def test_new_analyses_can_be_started_in_the_new_areas(browser, make_user, app):
+    browser.login(make_user())
+    page = browser.client.get("/analyses/new").get_data(as_text=True)
+    assert 'value="budget"' in page and "Budget, ekonomi och styrdokument" in page
+    assert 'value="culture_leisure"' in page and "Kultur och fritid" in page
+    response = browser.post(
+        "/analyses/new",
+        {
+            "title": "Fritidsgård flyttas",
+            "organisation": "Kultur",
+            "decision_area": "culture_leisure",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        analysis = db.session.scalars(
+            db.select(Analysis).filter_by(title="Fritidsgård flyttas")
+        ).one()
+        assert analysis.decision_area == "culture_leisure"
+    participation = browser.client.get(f"/analyses/{analysis.id}/steps/participation").get_data(
+        as_text=True
+    )
+    assert "nationella minoriteterna" in participation
