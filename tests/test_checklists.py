@@ -225,3 +225,24 @@ def test_new_analyses_can_be_started_in_the_new_areas(browser, make_user, app):
         as_text=True
     )
     assert "nationella minoriteterna" in participation
+
+
+def test_digital_pack_covers_the_issues_the_content_review_found_missing(library):
+    """Issue 14 item 8: children's consent under lag (2022:913), manual record transfer, SIP,
+    self-care in LSS, split youth-clinic records, maternity-newborn-dental links, SiS homes."""
+    prompts = {prompt.key: prompt for prompt in library.packs["digital"].prompts}
+    expected = {
+        "child_consent_shared_documentation": ("samtycke", "2022:913"),
+        "manual_record_transfer": ("för hand", "2008:355"),
+        "coordinated_individual_plans": ("SIP", "2017:30"),
+        "self_care_in_lss_and_school": ("egenvård", "2022:1250"),
+        "split_youth_clinic_records": ("kurator", "2009:400"),
+        "maternity_newborn_dental_links": ("tandvård", "1985:125"),
+        "children_in_special_youth_homes": ("särskilda ungdomshem", "1990:52"),
+    }
+    for key, (word, sfs) in expected.items():
+        prompt = prompts[key]
+        text = f"{prompt.text.sv} {prompt.guidance.sv}"
+        assert word in text, key
+        assert prompt.text.en and prompt.guidance.en
+        assert sfs in {source.sfs for source in prompt.law}, key
