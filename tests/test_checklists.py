@@ -246,3 +246,12 @@ def test_digital_pack_covers_the_issues_the_content_review_found_missing(library
         assert word in text, key
         assert prompt.text.en and prompt.guidance.en
         assert sfs in {source.sfs for source in prompt.law}, key
+
+
+def test_the_readme_table_lists_every_pack_with_its_prompt_count(library):
+    readme = (DEFAULT_DIR / "README.md").read_text(encoding="utf-8")
+    for area in AREAS:
+        pack = library.packs[area]
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{area}` |"))
+        assert f"`packs/{area}.toml`" in row and pack.title.sv in row, area
+        assert row.endswith(f"| {len(pack.prompts)} |"), (area, len(pack.prompts))
