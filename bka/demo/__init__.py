@@ -650,7 +650,7 @@ def _waves(spec: dict) -> list[dict]:
     spec = _without_follow_up(spec)
     return [
         {
-            **{key: value for key, value in spec.items() if key not in ("decisions", "backdate")},
+            **{key: value for key, value in spec.items() if key != "decisions"},
             "title": f"{spec['title']}, {wave['suffix']}",
             "final_status": wave["status"],
             "diarienummer": f"{spec['diarienummer']}-{index}",
@@ -669,6 +669,8 @@ def _backdate(analysis: Analysis) -> None:
     """Move the dates of an analysis that has left the draft to before its decision, so that
     lead times, years and the follow-up's order look as they would."""
     planned = analysis.planned_decision_date
+    if planned is None:  # nothing to date it by
+        return
     started = datetime.combine(planned - timedelta(days=150), datetime.min.time(), tzinfo=UTC)
     analysis.created_at = started
     for number, review in enumerate(_rounds_of(analysis), start=1):
@@ -689,8 +691,9 @@ def load_demo(library: Library, config) -> int:
         if spec["title"] in existing:
             continue
         analysis = _load_analysis(library, spec, users)
-        # A follow-up needs its past to be past; an analysis of its own is dated by its decision.
-        if spec.get("backdate") or "follow_up" in spec:
+        # Whatever left the draft happened before its (planned) decision, and a follow-up needs
+        # its past to be past: lead times and the follow-up's order look as they would.
+        if spec["final_status"] != "draft" or "follow_up" in spec:
             _backdate(analysis)
         created += 1
     db.session.flush()
