@@ -5,6 +5,7 @@ Every operation flushes and leaves the commit to the caller (one commit per requ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,11 @@ from bka.domain.checklists import (
     STEP_KEYS,
     Checklists,
     Library,
+    Method,
     cached_checklists,
+    cached_method,
     content_hash,
+    parse_method_snapshot,
     parse_snapshot,
 )
 from bka.domain.contract import STEP_SCREENING
@@ -99,6 +103,30 @@ def checklists_for(analysis: Analysis) -> Checklists:
             analysis.pack_revision.content,
         )
     return parsed
+
+
+_METHOD_HASHES = (
+    select(Analysis.id, ChecklistRevision.id, ChecklistRevision.content_hash)
+    .join(ChecklistRevision, ChecklistRevision.id == Analysis.method_revision_id)
+    .where(Analysis.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def methods_of(analyses: Iterable[Analysis]) -> dict[int, Method]:
+    """The method each of `analyses` was started with, by analysis id: for lists, one query
+    and each snapshot parsed once per process."""
+    ids = [analysis.id for analysis in analyses]
+    if not ids:
+        return {}
+    rows = db.session.execute(_METHOD_HASHES, {"ids": ids}).all()
+    methods = {}
+    for analysis_id, revision_id, digest in rows:
+        method = cached_method(digest)
+        if method is None:
+            content = db.session.get(ChecklistRevision, revision_id).content
+            method = parse_method_snapshot(digest, content)
+        methods[analysis_id] = method
+    return methods
 
 
 # --- analyses -----------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from bka.domain.contract import (
 from bka.domain.errors import DomainError
 from bka.domain.overview import Overview
 from bka.domain.progress import load_state
-from bka.domain.screening import screening_result
+from bka.domain.screening import ScreeningResult, screening_result
 from bka.domain.workflow import STATUS_LABELS
 from bka.extensions import db
 from bka.models import Analysis, ArchivedReport
@@ -129,6 +129,21 @@ def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
     return str(value)
 
 
+def _screening_text(result: ScreeningResult) -> str:
+    """The level, the rules' reasons and, where the team chose another level, the suggestion
+    and the team's reason: the decision file shows the choice as the reviewer saw it."""
+    text = str(labels.SCREENING_LEVEL.get(result.level, result.level)) + ": "
+    text += " ".join(str(reason) for reason in result.reasons)
+    if result.overridden:
+        suggested = labels.SCREENING_LEVEL.get(result.suggested, result.suggested)
+        text += " " + str(
+            _l("The team chose this level; the screening suggested: %(level)s.", level=suggested)
+        )
+        if result.override_reason:
+            text += " " + str(_l("Reason:")) + " " + result.override_reason
+    return text
+
+
 def _sections(content: dict, checklists: Checklists, locale: str) -> tuple[StepSection, ...]:
     sections = []
     for step in checklists.method.steps:
@@ -198,13 +213,7 @@ def build_report_data(
             decision_date=decision.decided_on
             if decision
             else _day(details.get("planned_decision_date")),
-            screening_result=(
-                label(labels.SCREENING_LEVEL, result.level)
-                + ": "
-                + " ".join(str(reason) for reason in result.reasons)
-            )
-            if result
-            else "",
+            screening_result=_screening_text(result) if result else "",
             steps=_sections(content, checklists, locale),
             child_groups=tuple(
                 ChildGroupRow(

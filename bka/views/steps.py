@@ -21,7 +21,7 @@ from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_SCREENING
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
 from bka.domain.errors import FieldError
 from bka.domain.permissions import COMMENT, EDIT, RESOLVE_COMMENTS, can
-from bka.domain.progress import NEEDS_CHANGES, load_state
+from bka.domain.progress import NEEDS_CHANGES, load_state, required_questions
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.review import CommentForm
@@ -260,6 +260,7 @@ def step(analysis_id: int, step_key: str):
         state = load_state(analysis, checklists)
     step_def = checklists.method.step(step_key)
     status = lifecycle.status_of_step(analysis, state, step_key)
+    level = checklists.method.levels.get(analysis.screening_level or "")
     return render_template(
         "steps/step.html",
         analysis=analysis,
@@ -270,6 +271,9 @@ def step(analysis_id: int, step_key: str):
         editable=editable,
         status=status,
         entry_kinds=kinds_for_step(step_key),
+        required_keys=required_questions(checklists.method, analysis.screening_level, step_key),
+        # A step the analysis's level does not require says so, with what the level covers.
+        optional_step=level.description if level and step_key not in level.steps else None,
         prompts=checklists.pack.prompts_for(step_key),
         screening=screening_result(state.step_answers(STEP_SCREENING))
         if step_key == STEP_SCREENING
