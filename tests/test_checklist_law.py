@@ -278,3 +278,24 @@ def test_the_rights_step_lists_the_packs_sources(make_user, make_analysis, brows
         assert f"{source.number};" in page
     screening = browser.get(f"/analyses/{analysis_id}/steps/screening").get_data(as_text=True)
     assert "Lagkällor" not in screening
+
+
+def test_every_pack_prompts_for_consulting_national_minority_children(library):
+    """Issue 14 item 4: in every pack, a participation prompt on the duty to give children of the
+    national minorities influence and consultation (lag (2009:724) 5 and 5 a §§)."""
+    for area in AREAS:
+        pack = library.packs[area]
+        prompts = [
+            prompt
+            for prompt in pack.prompts_for("participation")
+            if any(source.sfs == "2009:724" for source in prompt.law)
+        ]
+        assert prompts, area
+        prompt = prompts[0]
+        assert "nationella minoriteterna" in prompt.text.sv, area
+        assert "national minorities" in prompt.text.en, area
+        assert "ålder och mognad" in prompt.text.sv and "age and maturity" in prompt.text.en
+        # The duty towards children and young people is in 5 a § since SFS 2018:1367.
+        assert "5 a §" in prompt.guidance.sv and "section 5 a" in prompt.guidance.en, area
+        (source,) = [source for source in pack.sources if source.sfs == "2009:724"]
+        assert "5 a §" in source.note.sv and "2018:1367" in source.note.en

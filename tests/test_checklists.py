@@ -63,6 +63,9 @@ def test_packs_exist_for_every_area_and_link_valid_articles(library):
     health = library.packs["health_care"]
     assert len(digital.prompts) >= 25
     assert len(health.prompts) >= 12
+    # Issue 14 item 8: these packs from 8 to at least 15 prompts; the two new ones as many.
+    for area in ("education", "social_services", "planning", "budget", "culture_leisure"):
+        assert len(library.packs[area].prompts) >= 15, area
     for pack in library.packs.values():
         assert len(pack.prompts) >= 5
         for prompt in pack.prompts:
@@ -144,8 +147,13 @@ def test_an_analysis_keeps_the_content_it_was_started_with(app, make_user, broke
             decision_area="digital",
         )
         old_title = ops.checklists_for(first).convention.article(24).title.sv
+        old_version = first.convention_revision.version
         # The content changes and the version is bumped.
-        _rewrite(broken_dir / "convention.toml", "version = 2", "version = 3")
+        _rewrite(
+            broken_dir / "convention.toml",
+            f"version = {old_version}",
+            f"version = {old_version + 1}",
+        )
         _rewrite(broken_dir / "convention.toml", old_title, "Ny rubrik för hälsa")
         second = ops.create_analysis(
             load_library(broken_dir),
@@ -161,7 +169,89 @@ def test_an_analysis_keeps_the_content_it_was_started_with(app, make_user, broke
         second = db.session.get(Analysis, second_id)
         assert ops.checklists_for(first).convention.article(24).title.sv == old_title
         assert ops.checklists_for(second).convention.article(24).title.sv == "Ny rubrik för hälsa"
-        assert first.convention_revision.version == 2
-        assert second.convention_revision.version == 3
+        assert first.convention_revision.version == old_version
+        assert second.convention_revision.version == old_version + 1
         # Both share the unchanged method revision: snapshots are stored once.
         assert first.method_revision_id == second.method_revision_id
+
+
+# --- the decision areas budget and culture_leisure (issue 14, item 8) ---------------------------
+
+
+def test_budget_and_culture_leisure_are_decision_areas_with_their_own_packs(library):
+    assert {"budget", "culture_leisure"} <= set(AREAS)
+    budget, culture = library.packs["budget"], library.packs["culture_leisure"]
+    assert budget.title.sv == "Budget, ekonomi och styrdokument"
+    assert culture.title.en == "Culture and leisure"
+    convention = library.convention
+    # Child budgeting rests on article 4 (maximum available resources); culture and leisure on
+    # article 31 (rest, leisure, play and culture) with 13, 15 and 30.
+    assert convention.article(4).relevance["budget"] == "high"
+    for number in (31, 13, 15, 30, 23):
+        assert convention.article(number).relevance["culture_leisure"] == "high", number
+    for pack in (budget, culture):
+        assert pack.suggested_articles and set(pack.suggested_articles) <= set(range(1, 43))
+        assert {prompt.step for prompt in pack.prompts} >= {
+            "screening",
+            "children",
+            "evidence",
+            "participation",
+            "impacts",
+            "alternatives",
+            "follow_up",
+        }
+
+
+def test_new_analyses_can_be_started_in_the_new_areas(browser, make_user, app):
+    browser.login(make_user())
+    page = browser.client.get("/analyses/new").get_data(as_text=True)
+    assert 'value="budget"' in page and "Budget, ekonomi och styrdokument" in page
+    assert 'value="culture_leisure"' in page and "Kultur och fritid" in page
+    response = browser.post(
+        "/analyses/new",
+        {
+            "title": "Fritidsgård flyttas",
+            "organisation": "Kultur",
+            "decision_area": "culture_leisure",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        analysis = db.session.scalars(
+            db.select(Analysis).filter_by(title="Fritidsgård flyttas")
+        ).one()
+        assert analysis.decision_area == "culture_leisure"
+    participation = browser.client.get(f"/analyses/{analysis.id}/steps/participation").get_data(
+        as_text=True
+    )
+    assert "nationella minoriteterna" in participation
+
+
+def test_digital_pack_covers_the_issues_the_content_review_found_missing(library):
+    """Issue 14 item 8: children's consent under lag (2022:913), manual record transfer, SIP,
+    self-care in LSS, split youth-clinic records, maternity-newborn-dental links, SiS homes."""
+    prompts = {prompt.key: prompt for prompt in library.packs["digital"].prompts}
+    expected = {
+        "child_consent_shared_documentation": ("samtycke", "2022:913"),
+        "manual_record_transfer": ("för hand", "2008:355"),
+        "coordinated_individual_plans": ("SIP", "2017:30"),
+        "self_care_in_lss_and_school": ("egenvård", "2022:1250"),
+        "split_youth_clinic_records": ("kurator", "2009:400"),
+        "maternity_newborn_dental_links": ("tandvård", "1985:125"),
+        "children_in_special_youth_homes": ("särskilda ungdomshem", "1990:52"),
+    }
+    for key, (word, sfs) in expected.items():
+        prompt = prompts[key]
+        text = f"{prompt.text.sv} {prompt.guidance.sv}"
+        assert word in text, key
+        assert prompt.text.en and prompt.guidance.en
+        assert sfs in {source.sfs for source in prompt.law}, key
+
+
+def test_the_readme_table_lists_every_pack_with_its_prompt_count(library):
+    readme = (DEFAULT_DIR / "README.md").read_text(encoding="utf-8")
+    for area in AREAS:
+        pack = library.packs[area]
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{area}` |"))
+        assert f"`packs/{area}.toml`" in row and pack.title.sv in row, area
+        assert row.endswith(f"| {len(pack.prompts)} |"), (area, len(pack.prompts))

@@ -20,7 +20,15 @@ from bka.domain.canonical import sha256_hex
 from bka.domain.contract import STEP_KEYS, contract_problems
 
 LANGUAGES = ("sv", "en")
-AREAS = ("health_care", "digital", "education", "social_services", "planning")
+AREAS = (
+    "health_care",
+    "digital",
+    "education",
+    "social_services",
+    "planning",
+    "budget",
+    "culture_leisure",
+)
 QUESTION_KINDS = ("text", "textarea", "choice", "multichoice", "date", "articles")
 RELEVANCE_LEVELS = ("high", "some")
 GENERAL_PRINCIPLES = (2, 3, 6, 12)

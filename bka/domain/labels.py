@@ -16,6 +16,8 @@ AREA = {
     "education": _l("Education"),
     "social_services": _l("Social services"),
     "planning": _l("Urban planning and transport"),
+    "budget": _l("Budgets, finance and policy documents"),
+    "culture_leisure": _l("Culture and leisure"),
 }
 AGE_BAND = {
     "0-1": _l("0–1 years"),
