@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -122,6 +123,74 @@ class ConsultationForm(EntryForm):
     influence = TextAreaField(
         LABEL["consultations"]["influence"], validators=[Optional(), MaxLength(TEXTAREA_MAX)]
     )
+    requirements_met = MultiCheckboxField(
+        LABEL["consultations"]["requirements_met"],
+        validators=[Optional()],
+        description=_l(
+            "The nine basic requirements of General Comment 12 on the right of the child to be "
+            "heard. Tick each one that held for this consultation; leave unticked those that did "
+            "not, and say why below."
+        ),
+    )
+    requirements_note = TextAreaField(
+        LABEL["consultations"]["requirements_note"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "Briefly, how the requirements were met, and for each one not ticked, why it did not "
+            "hold and what you did about it."
+        ),
+    )
+    not_reached = TextAreaField(
+        LABEL["consultations"]["not_reached"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "Groups of children who did not take part although the decision affects them, for "
+            "example younger children, children with disabilities, children placed in care or "
+            "children of national minorities, and why. Authorities must especially promote "
+            "minority children's chance to be consulted (lag (2009:724) om nationella minoriteter "
+            "och minoritetsspråk, 5 §)."
+        ),
+    )
+    consent = TextAreaField(
+        LABEL["consultations"]["consent"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "How the children agreed to take part and, where needed, how their guardians' "
+            "consent was obtained. Describe the procedure only: no names, no personal identity "
+            "numbers."
+        ),
+    )
+    feedback_given_on = DateField(
+        LABEL["consultations"]["feedback_given_on"],
+        validators=[Optional()],
+        description=_l(
+            "The date the children who took part were told what came of their views. Leave "
+            "empty until it has happened."
+        ),
+    )
+    feedback_how = TextAreaField(
+        LABEL["consultations"]["feedback_how"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "For example “a letter to the class and a visit from the project lead”. Required "
+            "with the date."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each requirement with what it means, put together in the request's language.
+        self.requirements_met.choices = [
+            (
+                key,
+                _(
+                    "%(requirement)s. %(meaning)s",
+                    requirement=labels.PARTICIPATION_REQUIREMENT[key],
+                    meaning=labels.PARTICIPATION_REQUIREMENT_HINT[key],
+                ),
+            )
+            for key in labels.PARTICIPATION_REQUIREMENT
+        ]
 
 
 class ImpactForm(EntryForm):
