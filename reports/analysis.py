@@ -117,7 +117,7 @@ def _participation(item, data: ReportData, gettext: Gettext, styles: Styles) -> 
     if item.requirements:
         held = sum(1 for _label, ok in item.requirements if ok)
         marks = " · ".join(
-            f"{'✓' if ok else '–'} {markup(label)}" for label, ok in item.requirements
+            f"{'✓' if ok else '–'}\u00a0{markup(label)}" for label, ok in item.requirements
         )
         summary = gettext("%(held)d of %(total)d held") % {
             "held": held,

@@ -189,7 +189,7 @@ def test_the_form_records_the_checklist_and_the_page_explains_the_rule(app, team
     assert 'id="consultations-rule"' in step and "allmän kommentar nr 12" in step
     assert "3 av 9 uppfyllda" in step
     assert "Respektfullt, Relevant, Barnvänligt, Inkluderande" in step
-    assert "given 1 september 2024 – Brev till klassen." in step
+    assert "given den 1 september 2024 – Brev till klassen." in step
     check = _page(browser.get(f"/analyses/{analysis_id}/check"))
     assert "3 av 9 uppfyllda" in check and "Nåddes inte:" in check
 
@@ -320,10 +320,123 @@ def test_the_report_shows_the_checklist_compactly_in_both_languages(app, make_us
     assert "✓ Transparent och informativt" in text and "– Tryggt och riskmedvetet" in text
     assert "Nåddes inte: Barn under 9 år." in text
     assert "Samtycke: Vårdnadshavarna samtyckte skriftligt." in text
-    assert "Återkoppling till barnen: given 10 september 2024 – Brev via skolan." in text
+    assert "Återkoppling till barnen: given den 10 september 2024 – Brev via skolan." in text
     # The standard consultations were recorded without the checklist: nothing is claimed.
     assert text.count("Krav på delaktighet (allmän kommentar nr 12)") == 1
     _reader, english = text_of(render(app, new, locale="en"))
     english = flat(english)
     assert "Requirements for participation (General Comment 12): 8 of 9 held." in english
     assert "Feedback to the children: given on 10 September 2024 – Brev via skolan." in english
+
+
+# --- feedback reached the children: step 10 and the follow-up ------------------------------------
+
+
+@pytest.fixture
+def decided(app, make_user, add_member, make_browser):
+    """A decided analysis with the standard two consultations (held 12 and 20 March 2024), the
+    first with feedback recorded on it; a logged-in owner and viewer."""
+    owner = make_user(name="Tove Ägare")
+    viewer = make_user(name="Vera Läsare")
+    reviewer = make_user(role="reviewer", name="Gustav Granskare")
+    with app.test_request_context():
+        analysis = factories.complete_analysis(db.session.get(User, owner.id))
+        first, second = load_state(analysis, ops.checklists_for(analysis)).entries["consultations"]
+        values = {name: getattr(first, name) for name in KIND.fields}
+        values.update(feedback_given_on=date(2024, 4, 2), feedback_how="Vid rådets möte.")
+        _save(analysis.id, values, first)
+        factories.answer(
+            analysis.id,
+            "participation",
+            {
+                **factories.ANSWERS["participation"],
+                **factories.prompt_answers(analysis, "participation"),
+            },
+            complete=True,
+        )
+        factories.drive_to(analysis, "decided", reviewer)
+        db.session.commit()
+        ids = (analysis.id, first.id, second.id)
+    add_member(ids[0], viewer, "viewer")
+    browsers = []
+    for user in (owner, viewer):
+        browser = make_browser()
+        browser.login(user)
+        browsers.append(browser)
+    return ids, browsers[0], browsers[1]
+
+
+def test_feedback_per_consultation_comes_from_the_consultation_or_the_follow_up(app, decided):
+    from bka.domain import follow_up, participation
+
+    (analysis_id, first_id, second_id), _owner, _viewer = decided
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        consultations = load_state(analysis, ops.checklists_for(analysis)).entries["consultations"]
+        items = participation.consultation_feedback(analysis, consultations)
+        assert [(i.number, i.given_on, i.recorded_in) for i in items] == [
+            (1, date(2024, 4, 2), "consultation"),
+            (2, None, None),
+        ]
+        kind = follow_up.FOLLOW_UP_KINDS["child_feedback"]
+        owner = analysis.memberships[0].user
+        record = {"given_on": date(2024, 9, 10), "channel": "Brev", "message": "Så blev det."}
+        follow_up.save_record(analysis, kind, {**record, "consultation_id": second_id}, owner)
+        # A later record for the first consultation is its latest feedback; an unlinked one
+        # counts for none.
+        follow_up.save_record(analysis, kind, {**record, "consultation_id": first_id}, owner)
+        follow_up.save_record(analysis, kind, {**record, "consultation_id": None}, owner)
+        items = participation.consultation_feedback(analysis, consultations)
+        assert [(i.given_on, i.how, i.recorded_in) for i in items] == [
+            (date(2024, 9, 10), "Brev", "follow_up"),
+            (date(2024, 9, 10), "Brev", "follow_up"),
+        ]
+        # Not before the consultation, and only this analysis's consultations.
+        with pytest.raises(FieldError) as error:
+            follow_up.save_record(
+                analysis,
+                kind,
+                {**record, "given_on": date(2024, 3, 1), "consultation_id": first_id},
+                owner,
+            )
+        assert error.value.field == "given_on"
+        other = factories.complete_analysis(owner, title="Ett annat beslut")
+        foreign = load_state(other, ops.checklists_for(other)).entries["consultations"][0]
+        with pytest.raises(FieldError) as error:
+            follow_up.save_record(analysis, kind, {**record, "consultation_id": foreign.id}, owner)
+        assert error.value.field == "consultation_id"
+
+
+def test_the_pages_show_which_consultations_have_had_feedback(app, decided):
+    (analysis_id, _first_id, second_id), owner, viewer = decided
+    base = f"/analyses/{analysis_id}/follow-up"
+    step = _page(owner.get(f"/analyses/{analysis_id}/steps/feedback"))
+    assert "Återkopplingen har nått barnen i 1 av 2 dialoger." in step
+    assert "Ingen återkoppling registrerad än" in step and "registrerad i steg 6" in step
+    follow = _page(owner.get(base))
+    assert "Återkopplingen har nått barnen i 1 av 2 dialoger." in follow
+    add = f"{base}/child_feedback/new?consultation_id={second_id}"
+    assert f'href="{add}"' in follow
+    # The viewer sees the same, without the link to record.
+    seen = _page(viewer.get(base))
+    assert "1 av 2 dialoger" in seen and "consultation_id=" not in seen
+    form = _page(owner.get(add))
+    assert re.search(
+        rf'<option selected value="{second_id}">|<option value="{second_id}" selected', form
+    )
+    response = owner.post(
+        f"{base}/child_feedback/new",
+        {
+            "given_on": "2024-09-10",
+            "channel": "Brev via skolan",
+            "message": "Så här blev det.",
+            "consultation_id": str(second_id),
+        },
+    )
+    assert response.status_code == 302, _page(response)[:3000]
+    follow = _page(owner.get(base))
+    assert "Återkopplingen har nått barnen i 2 av 2 dialoger." in follow
+    assert "till barnen i dialog 2" in follow and "registrerad i uppföljningen" in follow
+    history = html.unescape(_page(owner.get(f"/analyses/{analysis_id}/history")))
+    assert "Dialogen vars barn fick återkopplingen" in history
+    assert "2. Fokusgrupp, 2024-03-20" in history

@@ -391,6 +391,7 @@ FIELD_LABELS = {
         "given_on": _l("Date"),
         "channel": _l("How children were told"),
         "message": _l("What children were told"),
+        "consultation_id": _l("Consultation whose children were told"),
     },
 }
 

@@ -24,6 +24,7 @@ from bka.forms.base import (
     MaxLength,
     MultiCheckboxField,
     NumberField,
+    optional_id,
     options,
     required,
 )
@@ -318,14 +319,6 @@ class IndicatorForm(EntryForm):
     )
 
 
-def _optional_id(value):
-    """A chosen entry's id, or None for the empty choice (and anything that is not a number)."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class TriggerForm(EntryForm):
     """A trigger for re-assessment: which choices it needs depends on the condition, checked in
     the domain (bka.domain.reassessment.check_trigger), whose messages appear next to the field."""
@@ -344,7 +337,7 @@ class TriggerForm(EntryForm):
     )
     indicator_id = SelectField(
         LABEL["triggers"]["indicator_id"],
-        coerce=_optional_id,
+        coerce=optional_id,
         validators=[Optional()],
         description=_l("For a condition on readings: the indicator whose readings are checked."),
     )
