@@ -95,6 +95,14 @@ def test_millennium_is_complete_and_rich(app):
             "ungdomsråd" in c.views.lower() or c.method == "youth_council"
             for c in state.entries["consultations"]
         )
+        # Every consultation answers General Comment 12's checklist, with who was not reached
+        # and how consent was obtained; feedback has reached the children of all but one.
+        consultations = state.entries["consultations"]
+        assert all(c.requirements_met and c.not_reached and c.consent for c in consultations)
+        assert any(len(c.requirements_met) < 9 and c.requirements_note for c in consultations)
+        given = [c for c in consultations if c.feedback_given_on is not None]
+        assert len(given) == len(consultations) - 1
+        assert all(c.feedback_how and c.feedback_given_on >= c.held_on for c in given)
         assert state.entries["measures"] and state.entries["indicators"]
         assert analysis.screening_level == "in_depth"
         # Shared records are governed by lag (2022:913) since 2023, not patientdatalagen 6 kap.

@@ -61,7 +61,7 @@ class DemoUser:
     role: str
 
 
-_DATE_FIELDS = {"held_on", "due_date", "measure_on"}
+_DATE_FIELDS = {"held_on", "due_date", "measure_on", "feedback_given_on"}
 _REQUIRED = ("title", "organisation", "decision_area", "owner", "final_status")
 _OPTIONAL = (
     "diarienummer",

@@ -26,7 +26,7 @@ from bka.domain.checklists import (
     parse_snapshot,
 )
 from bka.domain.contract import STEP_SCREENING
-from bka.domain.entries import EntryKind
+from bka.domain.entries import PARTICIPATION_REQUIREMENTS, EntryKind
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.progress import AnalysisState, Missing, load_state, missing_for_step
 from bka.domain.screening import screening_result
@@ -328,8 +328,37 @@ def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None
                 "child_group_id",
                 _l("This article and child group are already assessed; edit that entry instead."),
             )
-    if kind.name == "consultations" and values["age_from"] > values["age_to"]:
+    if kind.name == "consultations":
+        return _check_consultation(values)
+    return values
+
+
+def _check_consultation(values: dict) -> dict:
+    """Ages in order; the requirements met are known keys, kept in the method's order; feedback
+    is recorded as a date and a way together, and not before the consultation."""
+    if values["age_from"] > values["age_to"]:
         raise FieldError("age_to", _l("The upper age cannot be lower than the lower age."))
+    if "requirements_met" in values:
+        chosen = values["requirements_met"]
+        if chosen is not None:
+            if any(key not in PARTICIPATION_REQUIREMENTS for key in chosen):
+                raise FieldError("requirements_met", _l("Choose only requirements from the list."))
+            values["requirements_met"] = [
+                key for key in PARTICIPATION_REQUIREMENTS if key in set(chosen)
+            ]
+    given_on, how = values.get("feedback_given_on"), (values.get("feedback_how") or "").strip()
+    if given_on is not None and not how:
+        raise FieldError("feedback_how", _l("Say how the feedback reached the children."))
+    if how and given_on is None:
+        raise FieldError(
+            "feedback_given_on", _l("Enter the date the children were given feedback.")
+        )
+    held_on = values.get("held_on")
+    if given_on is not None and held_on is not None and given_on < held_on:
+        raise FieldError(
+            "feedback_given_on",
+            _l("The feedback cannot be given before the consultation was held."),
+        )
     return values
 
 

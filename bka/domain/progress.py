@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
+from bka.domain import labels
 from bka.domain.checklists import Article, Checklists, Method, Text
 from bka.domain.contract import (
     CHILDREN_HEARD,
@@ -246,6 +247,27 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                     _l("Describe at least one consultation with children."),
                 )
             )
+        # Every consultation says which of General Comment 12's nine requirements held, or
+        # why none did. One recorded before the checklist existed (None: never asked) is not
+        # held to it, so older analyses keep their completed step; once changed, it is.
+        for number, consultation in enumerate(entries["consultations"], start=1):
+            if consultation.requirements_met == [] and _blank(
+                (consultation.requirements_note or "").strip()
+            ):
+                missing.append(
+                    Missing(
+                        step_key,
+                        "consultations",
+                        _l(
+                            "Consultation %(number)d (%(method)s): tick which of the nine "
+                            "requirements for participation held, or say why none did.",
+                            number=number,
+                            method=labels.CONSULTATION_METHOD.get(
+                                consultation.method, consultation.method
+                            ),
+                        ),
+                    )
+                )
         if heard in (NO, UNSURE) and _blank(answers.get(NOT_HEARD_REASON.key)):
             missing.append(
                 Missing(

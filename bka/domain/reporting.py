@@ -39,6 +39,7 @@ from bka.domain.contract import (
     STEP_FEEDBACK,
     STEP_SCREENING,
 )
+from bka.domain.entries import PARTICIPATION_REQUIREMENTS
 from bka.domain.errors import DomainError
 from bka.domain.overview import Overview
 from bka.domain.progress import load_state
@@ -82,6 +83,17 @@ def translations(locale: str) -> Translations:
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _requirements(met: list[str] | None, label) -> tuple[tuple[str, bool], ...]:
+    """General Comment 12's nine requirements with whether each held; none for a consultation
+    (or a snapshot) from before the checklist existed."""
+    if met is None:
+        return ()
+    return tuple(
+        (label(labels.PARTICIPATION_REQUIREMENT, key), key in met)
+        for key in PARTICIPATION_REQUIREMENTS
+    )
 
 
 def _number(value: float, unit: str, locale: str) -> str:
@@ -268,6 +280,12 @@ def build_report_data(
                     c.get("adaptations") or "",
                     c.get("views") or "",
                     c.get("influence") or "",
+                    _requirements(c.get("requirements_met"), label),
+                    c.get("requirements_note") or "",
+                    c.get("not_reached") or "",
+                    c.get("consent") or "",
+                    _day(c.get("feedback_given_on")),
+                    c.get("feedback_how") or "",
                 )
                 for c in entries.get("consultations", [])
             ),

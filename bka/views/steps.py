@@ -15,9 +15,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer
+from bka.domain import lifecycle, participation, personnummer
 from bka.domain.checklists import GENERAL_PRINCIPLES, STEP_KEYS, Checklists
-from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_SCREENING
+from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_FEEDBACK, STEP_SCREENING
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
 from bka.domain.errors import FieldError
 from bka.domain.permissions import COMMENT, EDIT, RESOLVE_COMMENTS, can
@@ -281,6 +281,12 @@ def step(analysis_id: int, step_key: str):
         locale=locale,
         threads=lifecycle.comments_by_step(analysis),
         decisions=lifecycle.decisions_of(analysis) if step_key in DECISION_STEPS else [],
+        # Step 10 shows whether feedback reached the children of each consultation.
+        consultation_feedback=participation.consultation_feedback(
+            analysis, state.entries["consultations"]
+        )
+        if step_key == STEP_FEEDBACK
+        else [],
         needs_changes=status == NEEDS_CHANGES,
         conflict=conflict,
         yours=ops.normalise_answers(checklists, step_key, question_fields(form))
