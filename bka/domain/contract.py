@@ -99,6 +99,14 @@ SCREENING_JUSTIFICATION = FixedQuestion(
     FREE_TEXT,
     "the rule that a 'no BKA needed' screening is justified (bka/domain/progress.py)",
 )
+# Screening (step 1): the competences the team ticks, compared with those the organisation's
+# profile requires.
+TEAM_COMPETENCES = FixedQuestion(
+    "team_competences",
+    STEP_SCREENING,
+    ("multichoice",),
+    "the competences an organisation's profile requires (bka/domain/organisation_profiles.py)",
+)
 # Step 2: the report names the decision body until the decision itself is recorded.
 DECISION_BODY = FixedQuestion(
     "decision_body", STEP_DECISION, FREE_TEXT, "the report's title page (bka/domain/reporting.py)"
@@ -148,6 +156,7 @@ FIXED_QUESTIONS = (
     VULNERABLE_AFFECTED,
     REVERSIBILITY,
     SCREENING_JUSTIFICATION,
+    TEAM_COMPETENCES,
     DECISION_BODY,
     ENGAGED_ARTICLES,
     CHILDREN_HEARD,
