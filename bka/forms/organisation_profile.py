@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -84,7 +84,7 @@ class OrganisationProfileForm(BaseForm):
         fields = {}
         for number in range(1, rows + 1):
             fields[f"policy_title_{number}"] = StringField(_l("Title"))
-            fields[f"policy_url_{number}"] = StringField(
+            fields[f"policy_url_{number}"] = URLField(
                 _l("Address"), description=_l("Starts with https:// or http://.")
             )
         form_class = type(cls.__name__, (cls,), {**fields, "policy_rows": rows})
