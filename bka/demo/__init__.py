@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from bka.demo.organisations import load_organisations
 from bka.domain import analyses as ops
 from bka.domain import examples, follow_up, lifecycle, reassessment, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
@@ -623,6 +624,7 @@ def load_demo(library: Library, config) -> int:
         if spec.get("backdate") or "follow_up" in spec:  # a follow-up needs its past to be past
             _backdate(analysis)
         created += 1
+    load_organisations(library, users)
     db.session.flush()
     return created
 

@@ -115,6 +115,14 @@ LEVEL_OVERRIDE_REASON = FixedQuestion(
     FREE_TEXT,
     "the rule that a level other than the screening's is justified (bka/domain/progress.py)",
 )
+# Screening (step 1): the competences the team ticks, compared with those the organisation's
+# profile requires.
+TEAM_COMPETENCES = FixedQuestion(
+    "team_competences",
+    STEP_SCREENING,
+    ("multichoice",),
+    "the competences an organisation's profile requires (bka/domain/organisation_profiles.py)",
+)
 # Step 2: the report names the decision body until the decision itself is recorded.
 DECISION_BODY = FixedQuestion(
     "decision_body", STEP_DECISION, FREE_TEXT, "the report's title page (bka/domain/reporting.py)"
@@ -166,6 +174,7 @@ FIXED_QUESTIONS = (
     SCREENING_JUSTIFICATION,
     LEVEL_OVERRIDE,
     LEVEL_OVERRIDE_REASON,
+    TEAM_COMPETENCES,
     DECISION_BODY,
     ENGAGED_ARTICLES,
     CHILDREN_HEARD,

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, participation, personnummer
+from bka.domain import lifecycle, organisation_profiles, participation, personnummer
 from bka.domain.checklists import GENERAL_PRINCIPLES, STEP_KEYS, Checklists
 from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_FEEDBACK, STEP_SCREENING
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
@@ -28,7 +28,7 @@ from bka.forms.review import CommentForm
 from bka.forms.step import build_step_form, question_fields
 from bka.models import StepAnswer
 from bka.views import lifecycle as lifecycle_views
-from bka.views.helpers import load_analysis, refuse_personnummer
+from bka.views.helpers import library, load_analysis, refuse_personnummer
 from bka.web import unsaved
 from bka.web.i18n import current_language
 from bka.web.security import database_int, form_checks_csrf
@@ -279,6 +279,14 @@ def step(analysis_id: int, step_key: str):
         if step_key == STEP_SCREENING
         else None,
         locale=locale,
+        organisation_guidance=organisation_profiles.guidance_for(
+            analysis,
+            state.step_answers(STEP_SCREENING),
+            locale,
+            (checklists.method, library().method),
+        )
+        if step_key == STEP_SCREENING
+        else None,
         threads=lifecycle.comments_by_step(analysis),
         decisions=lifecycle.decisions_of(analysis) if step_key in DECISION_STEPS else [],
         # Step 10 shows whether feedback reached the children of each consultation.
