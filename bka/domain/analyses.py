@@ -256,6 +256,10 @@ def save_step(
     `base_version` is the lock version the user's form was loaded with (0: no saved answers);
     if the step has changed since, SaveConflict is raised and nothing is written.
     """
+    # The analysis's row lock first: concurrent saves of one analysis (several workers or
+    # instances on PostgreSQL) then queue, instead of locking the step's row and the analysis's
+    # in opposite orders and deadlocking (tests/test_instances.py). SQLite locks the database.
+    db.session.execute(select(Analysis.id).where(Analysis.id == analysis.id).with_for_update())
     row = db.session.scalar(
         select(StepAnswer).where(
             StepAnswer.analysis_id == analysis.id, StepAnswer.step_key == step_key
