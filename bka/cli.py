@@ -342,7 +342,149 @@ def rebuild_overview(check: bool) -> None:
     )
 
 
+def _bka_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("bka")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _describe(manifest) -> str:
+    files = len(manifest.instance_files)
+    return (
+        f"{manifest.backend} database at migration {manifest.revision or 'none'}, made by bka "
+        f"{manifest.bka_version} at {manifest.created_at}, {len(manifest.members)} member(s)"
+        + (f" ({files} instance file(s))" if files else "")
+    )
+
+
+def _key_file():
+    """The instance's secret_key file when this app's audit key is derived from it (no
+    SECRET_KEY or BKA_AUDIT_KEY given: a development installation), else None."""
+    from pathlib import Path
+
+    from bka.operations.backup import SECRET_KEY_FILE
+
+    path = Path(current_app.instance_path) / SECRET_KEY_FILE
+    if current_app.config.get("AUDIT_KEY") or not path.is_file():
+        return None
+    return path if path.read_text().strip() == current_app.config["SECRET_KEY"] else None
+
+
+def _warn_about_audit_key(manifest, key_file=None) -> None:
+    from bka.domain.audit import derive_key
+    from bka.operations.backup import audit_key_id
+
+    key = current_app.extensions["bka_audit_key"]
+    if key_file is not None:
+        # The key file may have been restored: the next start reads it and derives the audit key.
+        key = derive_key(key_file.read_text().strip())
+    if manifest.audit_key_id and manifest.audit_key_id != audit_key_id(key):
+        click.echo(
+            "warning: the audit key configured here (BKA_AUDIT_KEY, or the one derived from "
+            "SECRET_KEY) is not the one the backup's audit log was chained with: `bka audit "
+            "verify` will report every event until the original key is configured.",
+            err=True,
+        )
+
+
+@click.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The backup file to write (a .tar.gz); an existing file is never overwritten.",
+)
+@with_appcontext
+def backup_command(output: str) -> None:
+    """Back up the database (and any other file in the instance folder) into one checked file.
+
+    Safe while bka serves: SQLite is copied through its online backup API, PostgreSQL with
+    pg_dump (BKA_PG_BIN names the folder of its programs). The keys (SECRET_KEY, BKA_AUDIT_KEY)
+    are not in the backup: keep them separately."""
+    from bka.extensions import db
+    from bka.operations.backup import BackupError, create
+
+    try:
+        result = create(
+            db.engine.url,
+            output,
+            instance_path=current_app.instance_path,
+            bka_version=_bka_version(),
+            audit_key=current_app.extensions["bka_audit_key"],
+            pg_bin=current_app.config.get("PG_BIN"),
+        )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Wrote {result.path} ({result.size} bytes): {_describe(result.manifest)}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only check the backup (every member against the manifest, the migration known to "
+    "this bka); change nothing.",
+)
+@click.option(
+    "--replace",
+    "--force",
+    "replace",
+    is_flag=True,
+    help="Delete everything in a database that is not empty, and restore the backup instead.",
+)
+@with_appcontext
+def restore_command(path: str, check: bool, replace: bool) -> None:
+    """Restore a backup made by `bka backup` into this installation's database (DATABASE_URL),
+    which must be empty unless --replace is given. Stop bka first; afterwards run
+    `bka db upgrade` when the backup is from an older migration, then `bka audit verify`."""
+    from bka.database import MIGRATIONS_DIR
+    from bka.extensions import db
+    from bka.operations.backup import BackupError, migration_revisions, opened, restore
+
+    known, heads = migration_revisions(MIGRATIONS_DIR)
+    try:
+        with opened(path, known) as backup:
+            manifest = backup.manifest
+            if check:
+                click.echo(f"ok: {path}: {_describe(manifest)}; every member matches.")
+                _warn_about_audit_key(manifest)
+                return
+            key_file = _key_file()
+            db.session.remove()
+            db.engine.dispose()  # no pooled connection sees the database change under it
+            result = restore(
+                backup,
+                db.engine.url,
+                instance_path=current_app.instance_path,
+                replace=replace,
+                pg_bin=current_app.config.get("PG_BIN"),
+            )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        db.engine.dispose()
+    click.echo(
+        f"Restored {path}: {_describe(manifest)}"
+        + (" (the database's earlier contents were replaced)" if result.replaced else "")
+        + "."
+    )
+    _warn_about_audit_key(manifest, key_file)
+    if manifest.revision not in heads:
+        click.echo(
+            f"The backup is at migration {manifest.revision or 'none'}; this bka needs "
+            f"{', '.join(sorted(heads))}: run `bka db upgrade`, then "
+            "`bka overview rebuild --check`."
+        )
+    click.echo("Check it: `bka audit verify`.")
+
+
 def register_commands(app) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(overview_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(mail_group)

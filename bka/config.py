@@ -96,6 +96,10 @@ class Config:
     # enough that a hostile upload cannot swell a worker.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # The folder of the PostgreSQL client programs `bka backup` and `bka restore` run (pg_dump,
+    # pg_restore); None: Debian's /usr/lib/postgresql/<server version>/bin, else the PATH.
+    PG_BIN: str | None = None
+
     # The application's log (bka/web/logs.py): "text" lines or "json" objects, one per line.
     LOG_FORMAT = "text"
 
@@ -193,6 +197,7 @@ ENV_OVERRIDES = {
     "BKA_LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS", int),
     "BKA_LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS", int),
     "BKA_LOG_FORMAT": ("LOG_FORMAT", lambda v: v.strip().lower()),
+    "BKA_PG_BIN": ("PG_BIN", str),
     "BKA_REQUIRE_TOTP_FOR": (
         "REQUIRE_TOTP_FOR",
         lambda v: tuple(role.strip() for role in v.split(",") if role.strip()),

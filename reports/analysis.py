@@ -105,6 +105,43 @@ def _consultations(data: ReportData, gettext: Gettext, styles: Styles, _width: f
         ):
             if text:
                 story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
+        story.extend(_participation(item, data, gettext, styles))
+    return story
+
+
+def _participation(item, data: ReportData, gettext: Gettext, styles: Styles) -> list:
+    """A consultation's General Comment 12 checklist on one line (a tick or a dash before each
+    requirement, and the count, so it reads without colour), then who was not reached, consent
+    and feedback. Nothing for a consultation recorded before the checklist existed."""
+    story: list = []
+    if item.requirements:
+        held = sum(1 for _label, ok in item.requirements if ok)
+        marks = " · ".join(
+            f"{'✓' if ok else '–'}\u00a0{markup(label)}" for label, ok in item.requirements
+        )
+        summary = gettext("%(held)d of %(total)d held") % {
+            "held": held,
+            "total": len(item.requirements),
+        }
+        heading = gettext("Requirements for participation (General Comment 12)")
+        story.append(Para(f"<i>{markup(heading)}:</i> {markup(summary)}. {marks}", styles.body))
+    feedback = ""
+    if item.feedback_given_on is not None:
+        feedback = gettext("given on %(date)s") % {
+            "date": long_date(item.feedback_given_on, data.locale)
+        }
+        if item.feedback_how:
+            feedback += f" – {item.feedback_how}"
+    elif item.requirements:
+        feedback = gettext("not given yet")
+    for label, text in (
+        (gettext("How the requirements were met"), item.requirements_note),
+        (gettext("Not reached"), item.not_reached),
+        (gettext("Consent"), item.consent),
+        (gettext("Feedback to the children"), feedback),
+    ):
+        if text:
+            story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
     return story
 
 

@@ -76,6 +76,14 @@ class ConsultationRow:
     adaptations: str
     views: str
     influence: str
+    # General Comment 12's nine requirements as (label, held) pairs in their order; empty for a
+    # consultation recorded before the checklist existed (then nothing is shown).
+    requirements: tuple[tuple[str, bool], ...] = ()
+    requirements_note: str = ""
+    not_reached: str = ""
+    consent: str = ""
+    feedback_given_on: date | None = None
+    feedback_how: str = ""
 
 
 @dataclass(frozen=True)

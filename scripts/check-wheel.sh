@@ -80,6 +80,12 @@ for pdf in report-sv.pdf summary-en.pdf; do
     exit 1
   fi
 done
+step "bka backup, then bka restore into a fresh instance folder (docs/backup.md)"
+"$bka" backup --output "$work/backup.tar.gz"
+"$bka" restore --check "$work/backup.tar.gz"
+mkdir "$work/restored"
+BKA_INSTANCE_PATH="$work/restored" "$bka" restore "$work/backup.tar.gz" | sed -n 1p
+BKA_INSTANCE_PATH="$work/restored" "$bka" audit verify
 step "the login page"
 # The compiled catalog is found and used: the login page in Swedish.
 "$work/venv/bin/python" - <<'EOF'

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
+from bka.domain import accounts, follow_up, lifecycle, redaction
 from bka.domain import analyses as ops
-from bka.domain import follow_up, lifecycle, redaction
 from bka.extensions import db
 from bka.models import Analysis, EditLog, Membership, User
 from tests import factories
@@ -150,6 +150,8 @@ CASES = [
     ("POST", "/admin/users/{u}/sessions/end", {}, ADMINS),
     ("GET", "/admin/organisations", {}, ADMINS),
     ("POST", "/admin/organisations", {"name": "Region Test"}, ADMINS),
+    ("GET", "/admin/organisations/{o}/profile", {}, ADMINS),
+    ("POST", "/admin/organisations/{o}/profile", {"always_needed": "Skolnedläggning"}, ADMINS),
     ("GET", "/admin/checklists", {}, ADMINS),
     ("GET", "/admin/redaction/", {}, ADMINS),
     (
@@ -187,6 +189,11 @@ def setting(app, make_user, make_analysis, add_member):
         if role != "anonymous"
     }
     listed_user = make_user(email="ny@example.se")
+    with app.test_request_context():
+        organisation_id = accounts.create_organisation(
+            "Region Profil", db.session.get(User, users["admin"].id)
+        ).id
+        db.session.commit()
     analysis_id = make_analysis(users["owner"])
     add_member(analysis_id, users["editor"], "editor")
     add_member(analysis_id, users["viewer"], "viewer")
@@ -231,6 +238,7 @@ def setting(app, make_user, make_analysis, add_member):
         "m": viewer_membership,
         "e": edit_id,
         "u": listed_user.id,
+        "o": organisation_id,
     }
 
 
@@ -323,6 +331,7 @@ def test_every_route_is_covered(app):
             .replace("/transition/start_follow_up", "/transition/<name>")
             .replace("/steps/decision", "/steps/<step_key>")
             .replace("{u}", "<int:user_id>")
+            .replace("{o}", "<int:organisation_id>")
             .replace("{r}", "<int:event_id>")
             .replace("{s}", "<int:session_id>")
             .replace("/hits/1/", "/hits/<int:hit_id>/")

@@ -173,3 +173,32 @@ def test_the_readme_documents_the_contract():
         for value in fixed.choices:
             assert f"`{value}`" in row, (fixed.key, value)
     assert len(rows) == len(contract.FIXED_QUESTIONS)
+
+
+def test_the_simplified_level_is_declared_and_checked_at_load():
+    method = load_library().method
+    simplified = method.levels["simplified"]
+    assert simplified.steps[0] == "screening" and len(simplified.steps) < len(method.steps)
+    for key in simplified.questions:
+        assert method.question(key).required, key
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('  "decision.proposal",\n', '  "decision.mandate",\n', "is optional in an in-depth"),
+        ('  "decision.proposal",\n', '  "decision.no_such_question",\n', "no question"),
+        ('  "screening.magnitude",\n', "", "'screening.magnitude' sets the level"),
+        (
+            'steps = ["screening", "decision", "children", "rights", "participation", '
+            '"impacts", "conclusion"]',
+            'steps = ["screening", "children", "rights", "participation", "impacts", '
+            '"conclusion", "no_such_step"]',
+            "no step 'no_such_step'",
+        ),
+    ],
+)
+def test_a_broken_level_fails_naming_what_is_wrong(checklist_dir, old, new, message):
+    _rewrite(checklist_dir / "method.toml", old, new)
+    problems = _problems(checklist_dir)
+    assert "levels.simplified" in problems and message in problems

@@ -13,7 +13,7 @@ from bka import demo
 from bka.domain import analyses as ops
 from bka.domain import follow_up, lifecycle, versions
 from bka.domain.checklists import load_library
-from bka.domain.progress import all_missing, completed_count, load_state
+from bka.domain.progress import all_missing, load_state
 from bka.extensions import db
 from bka.models import (
     Analysis,
@@ -95,7 +95,7 @@ def test_millennium_is_complete_and_rich(app):
         analysis = db.session.scalar(db.select(Analysis).where(Analysis.title == MILLENNIUM))
         assert analysis.organisation.startswith("Västra Götalandsregionen")
         state = load_state(analysis, ops.checklists_for(analysis))
-        assert completed_count(state) == 11
+        assert lifecycle.step_progress(analysis, state) == (11, 11)
         assert all_missing(state) == []
         labels = " ".join(group.label for group in state.entries["child_groups"]).lower()
         for words in ("13–15", "skyddade", "kroniskt sjuka", "anhöriga"):
@@ -105,6 +105,14 @@ def test_millennium_is_complete_and_rich(app):
             "ungdomsråd" in c.views.lower() or c.method == "youth_council"
             for c in state.entries["consultations"]
         )
+        # Every consultation answers General Comment 12's checklist, with who was not reached
+        # and how consent was obtained; feedback has reached the children of all but one.
+        consultations = state.entries["consultations"]
+        assert all(c.requirements_met and c.not_reached and c.consent for c in consultations)
+        assert any(len(c.requirements_met) < 9 and c.requirements_note for c in consultations)
+        given = [c for c in consultations if c.feedback_given_on is not None]
+        assert len(given) == len(consultations) - 1
+        assert all(c.feedback_how and c.feedback_given_on >= c.held_on for c in given)
         assert state.entries["measures"] and state.entries["indicators"]
         assert analysis.screening_level == "in_depth"
         # Shared records are governed by lag (2022:913) since 2023, not patientdatalagen 6 kap.

@@ -19,6 +19,14 @@ PAIRS = {
     "vulnerable": (labels.VULNERABLE, entries.VULNERABLE_SITUATIONS),
     "evidence_kind": (labels.EVIDENCE_KIND, entries.EVIDENCE_KINDS),
     "consultation_method": (labels.CONSULTATION_METHOD, entries.CONSULTATION_METHODS),
+    "participation_requirement": (
+        labels.PARTICIPATION_REQUIREMENT,
+        entries.PARTICIPATION_REQUIREMENTS,
+    ),
+    "participation_requirement_hint": (
+        labels.PARTICIPATION_REQUIREMENT_HINT,
+        entries.PARTICIPATION_REQUIREMENTS,
+    ),
     "direction": (labels.DIRECTION, entries.DIRECTIONS),
     "term": (labels.TERM, entries.TERMS),
     "severity": (labels.SEVERITY, entries.SEVERITIES),

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from bka.demo.organisations import load_organisations
 from bka.domain import analyses as ops
 from bka.domain import examples, follow_up, lifecycle, reassessment, reporting
 from bka.domain.accounts import create_user, find_user, password_hasher
@@ -68,7 +69,7 @@ class DemoUser:
     role: str
 
 
-_DATE_FIELDS = {"held_on", "due_date", "measure_on"}
+_DATE_FIELDS = {"held_on", "due_date", "measure_on", "feedback_given_on"}
 _REQUIRED = ("title", "organisation", "decision_area", "owner", "final_status")
 _OPTIONAL = (
     "diarienummer",
@@ -696,6 +697,7 @@ def load_demo(library: Library, config) -> int:
         if spec["final_status"] != "draft" or "follow_up" in spec:
             _backdate(analysis)
         created += 1
+    load_organisations(library, users)
     db.session.flush()
     return created
 

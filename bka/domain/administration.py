@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 
 from bka.domain.checklists import content_hash
 from bka.extensions import db
-from bka.models import Analysis, ChecklistRevision, Organisation, OverviewTally, User
+from bka.models import (
+    Analysis,
+    ChecklistRevision,
+    Organisation,
+    OrganisationProfile,
+    OverviewTally,
+    User,
+)
 from bka.models.user import ROLE_REVIEWER
 
 # --- filter and form options ---------------------------------------------------------------------
@@ -62,6 +69,7 @@ class OrganisationList:
     unlisted: list[str]  # named in analyses but not in the list
     user_counts: dict[int | None, int]  # by organisation id
     analysis_counts: dict[str, int]  # by organisation name
+    profiles: dict[int, datetime]  # when each organisation's profile was last changed, by id
 
 
 def organisation_list() -> OrganisationList:
@@ -73,7 +81,12 @@ def organisation_list() -> OrganisationList:
     analysis_counts = _analysis_counts_by_organisation()
     listed = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     unlisted = sorted(set(analysis_counts) - {item.name for item in listed}, key=str.casefold)
-    return OrganisationList(listed, unlisted, user_counts, analysis_counts)
+    profiles = dict(
+        db.session.execute(
+            select(OrganisationProfile.organisation_id, OrganisationProfile.updated_at)
+        ).all()
+    )
+    return OrganisationList(listed, unlisted, user_counts, analysis_counts, profiles)
 
 
 # --- checklist versions --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ Every operation flushes and leaves the commit to the caller (one commit per requ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -17,12 +18,15 @@ from bka.domain.checklists import (
     STEP_KEYS,
     Checklists,
     Library,
+    Method,
     cached_checklists,
+    cached_method,
     content_hash,
+    parse_method_snapshot,
     parse_snapshot,
 )
 from bka.domain.contract import STEP_SCREENING
-from bka.domain.entries import EntryKind
+from bka.domain.entries import PARTICIPATION_REQUIREMENTS, EntryKind
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.progress import AnalysisState, Missing, load_state, missing_for_step
 from bka.domain.screening import screening_result
@@ -99,6 +103,30 @@ def checklists_for(analysis: Analysis) -> Checklists:
             analysis.pack_revision.content,
         )
     return parsed
+
+
+_METHOD_HASHES = (
+    select(Analysis.id, ChecklistRevision.id, ChecklistRevision.content_hash)
+    .join(ChecklistRevision, ChecklistRevision.id == Analysis.method_revision_id)
+    .where(Analysis.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def methods_of(analyses: Iterable[Analysis]) -> dict[int, Method]:
+    """The method each of `analyses` was started with, by analysis id: for lists, one query
+    and each snapshot parsed once per process."""
+    ids = [analysis.id for analysis in analyses]
+    if not ids:
+        return {}
+    rows = db.session.execute(_METHOD_HASHES, {"ids": ids}).all()
+    methods = {}
+    for analysis_id, revision_id, digest in rows:
+        method = cached_method(digest)
+        if method is None:
+            content = db.session.get(ChecklistRevision, revision_id).content
+            method = parse_method_snapshot(digest, content)
+        methods[analysis_id] = method
+    return methods
 
 
 # --- analyses -----------------------------------------------------------------------------------
@@ -228,6 +256,10 @@ def save_step(
     `base_version` is the lock version the user's form was loaded with (0: no saved answers);
     if the step has changed since, SaveConflict is raised and nothing is written.
     """
+    # The analysis's row lock first: concurrent saves of one analysis (several workers or
+    # instances on PostgreSQL) then queue, instead of locking the step's row and the analysis's
+    # in opposite orders and deadlocking (tests/test_instances.py). SQLite locks the database.
+    db.session.execute(select(Analysis.id).where(Analysis.id == analysis.id).with_for_update())
     row = db.session.scalar(
         select(StepAnswer).where(
             StepAnswer.analysis_id == analysis.id, StepAnswer.step_key == step_key
@@ -300,8 +332,37 @@ def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None
                 "child_group_id",
                 _l("This article and child group are already assessed; edit that entry instead."),
             )
-    if kind.name == "consultations" and values["age_from"] > values["age_to"]:
+    if kind.name == "consultations":
+        return _check_consultation(values)
+    return values
+
+
+def _check_consultation(values: dict) -> dict:
+    """Ages in order; the requirements met are known keys, kept in the method's order; feedback
+    is recorded as a date and a way together, and not before the consultation."""
+    if values["age_from"] > values["age_to"]:
         raise FieldError("age_to", _l("The upper age cannot be lower than the lower age."))
+    if "requirements_met" in values:
+        chosen = values["requirements_met"]
+        if chosen is not None:
+            if any(key not in PARTICIPATION_REQUIREMENTS for key in chosen):
+                raise FieldError("requirements_met", _l("Choose only requirements from the list."))
+            values["requirements_met"] = [
+                key for key in PARTICIPATION_REQUIREMENTS if key in set(chosen)
+            ]
+    given_on, how = values.get("feedback_given_on"), (values.get("feedback_how") or "").strip()
+    if given_on is not None and not how:
+        raise FieldError("feedback_how", _l("Say how the feedback reached the children."))
+    if how and given_on is None:
+        raise FieldError(
+            "feedback_given_on", _l("Enter the date the children were given feedback.")
+        )
+    held_on = values.get("held_on")
+    if given_on is not None and held_on is not None and given_on < held_on:
+        raise FieldError(
+            "feedback_given_on",
+            _l("The feedback cannot be given before the consultation was held."),
+        )
     return values
 
 

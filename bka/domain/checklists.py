@@ -145,12 +145,28 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Level:
+    """What an assessment at a lower level of depth must complete (`[levels.<key>]`): its steps,
+    and in them only the questions listed; the other steps may be filled in but need not be."""
+
+    key: str
+    description: Text
+    steps: tuple[str, ...]
+    questions: frozenset[str]
+    # The steps and "step.question" names as written, for level_problems.
+    listed: tuple[tuple[str, ...], tuple[str, ...]] = field(default=((), ()), hash=False)
+
+
+@dataclass(frozen=True)
 class Method:
     id: str
     version: int
     title: Text
     steps: tuple[Step, ...]
     sources: tuple[Source, ...] = ()
+    # Only "simplified" today; a snapshot from before levels were declared has none, and then
+    # every level completes every step.
+    levels: dict[str, Level] = field(default_factory=dict, hash=False)
 
     def step(self, key: str) -> Step:
         for step in self.steps:
@@ -569,8 +585,93 @@ def parse_method(raw: dict[str, Any], source: str = METHOD_ID, *, strict: bool =
         )
     if articles_questions != 1:
         reader.problem("steps", "exactly one question of kind 'articles' is required")
+    levels = _read_levels(reader, raw.get("levels"), steps)
     reader.finish()
-    return Method(checklist_id, version, title, tuple(steps), sources)
+    return Method(checklist_id, version, title, tuple(steps), sources, levels)
+
+
+# The levels of depth below "in depth" that may declare what they require; "in depth" requires
+# everything, and "none" (no BKA needed) only the screening.
+DECLARED_LEVELS = ("simplified",)
+
+
+def _read_levels(reader: _Reader, raw: Any, steps: list[Step]) -> dict[str, Level]:
+    """`[levels.simplified]`: the steps a simplified assessment completes and the questions it
+    must answer in them ("step.question"). What they name is checked by level_problems, beside
+    the contract, so that a renamed question is reported with who relies on it."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.problem("levels", "expected a table of levels, e.g. [levels.simplified]")
+        return {}
+    levels = {}
+    for level_key, level_raw in raw.items():
+        where = f"levels.{level_key}"
+        if level_key not in DECLARED_LEVELS:
+            reader.problem(where, f"unknown level; only {', '.join(DECLARED_LEVELS)} is declared")
+            continue
+        if not isinstance(level_raw, dict):
+            reader.problem(where, "expected a table with description, steps and questions")
+            continue
+        step_keys = level_raw.get("steps")
+        if not isinstance(step_keys, list) or not all(isinstance(k, str) for k in step_keys):
+            reader.problem(f"{where}.steps", "expected a list of step keys")
+            step_keys = []
+        names = level_raw.get("questions")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            reader.problem(f"{where}.questions", 'expected a list like ["screening.magnitude"]')
+            names = []
+        levels[level_key] = Level(
+            key=level_key,
+            description=reader.text(level_raw.get("description"), f"{where}.description"),
+            steps=tuple(step.key for step in steps if step.key in step_keys),
+            questions=frozenset(name.partition(".")[2] for name in names),
+            listed=(tuple(step_keys), tuple(names)),
+        )
+    return levels
+
+
+def level_problems(method: Method, source: str) -> list[str]:
+    """Every way the method's declared levels name what does not exist or cannot be required.
+
+    A listed question must be one its step requires anyway (a simplified assessment cannot
+    require more than an in-depth one) and its step must be listed; the screening, which sets
+    the level, is always listed with its required questions."""
+    problems = []
+    by_key = {step.key: step for step in method.steps}
+    screening = by_key.get(STEP_KEYS[0])
+    for level in method.levels.values():
+        where = f"{source}: levels.{level.key}"
+        step_keys, names = level.listed
+        for key in step_keys:
+            if key not in by_key:
+                problems.append(f"{where}.steps: no step {key!r}")
+        if len(set(step_keys)) != len(step_keys):
+            problems.append(f"{where}.steps: a step is listed twice")
+        if STEP_KEYS[0] not in step_keys:
+            problems.append(f"{where}.steps: the step {STEP_KEYS[0]!r} sets the level: list it")
+        for name in names:
+            step_key, _, question_key = name.partition(".")
+            step = by_key.get(step_key)
+            question = (
+                next((q for q in step.questions if q.key == question_key), None) if step else None
+            )
+            if question is None:
+                problems.append(f"{where}.questions: no question {name!r} (step.question)")
+            elif step_key not in step_keys:
+                problems.append(f"{where}.questions: {name!r}: its step is not in steps")
+            elif not question.required:
+                problems.append(
+                    f"{where}.questions: {name!r} is optional in an in-depth assessment; a "
+                    "simplified one cannot require more"
+                )
+        for question in screening.questions if screening else ():
+            if question.required and f"{STEP_KEYS[0]}.{question.key}" not in names:
+                problems.append(
+                    f"{where}.questions: '{STEP_KEYS[0]}.{question.key}' sets the level: a "
+                    "simplified assessment must answer it too"
+                )
+    return problems
 
 
 def parse_convention(
@@ -743,6 +844,7 @@ def load_library(directory: str | Path | None = None) -> Library:
     if method is not None:
         # The keys the code relies on (bka/domain/contract.py); snapshots are not held to it.
         problems.extend(contract_problems(method, "method.toml"))
+        problems.extend(level_problems(method, "method.toml"))
     convention = attempt(
         directory / "convention.toml",
         lambda d: parse_convention(d, "convention.toml", strict=True),
@@ -802,6 +904,7 @@ def review_warnings(library: Library, today: date) -> list[str]:
 
 
 _parsed_snapshots: dict[tuple[str, str, str], Checklists] = {}
+_parsed_methods: dict[str, Method] = {}
 
 
 def cached_checklists(hashes: tuple[str, str, str]) -> Checklists | None:
@@ -822,3 +925,16 @@ def parse_snapshot(
         _parsed_snapshots.clear()
     _parsed_snapshots[hashes] = parsed
     return parsed
+
+
+def cached_method(digest: str) -> Method | None:
+    """The parsed method for a method snapshot's content hash, if parsed before."""
+    return _parsed_methods.get(digest)
+
+
+def parse_method_snapshot(digest: str, raw: dict) -> Method:
+    """Parse a stored method snapshot on its own (lists need only the method); cached."""
+    if len(_parsed_methods) > 64:
+        _parsed_methods.clear()
+    _parsed_methods[digest] = parse_method(raw, "snapshot")
+    return _parsed_methods[digest]

@@ -59,6 +59,8 @@ NOT_AFFECTED = "not_affected"
 MAJOR = "major"
 VERY_MANY = "very_many"
 IRREVERSIBLE = "irreversible"
+SIMPLIFIED = "simplified"
+IN_DEPTH = "in_depth"
 
 FREE_TEXT = ("text", "textarea")
 
@@ -98,6 +100,28 @@ SCREENING_JUSTIFICATION = FixedQuestion(
     STEP_SCREENING,
     FREE_TEXT,
     "the rule that a 'no BKA needed' screening is justified (bka/domain/progress.py)",
+)
+# The team may choose another level than the screening's, with a reason the reviewer sees.
+LEVEL_OVERRIDE = FixedQuestion(
+    "level_override",
+    STEP_SCREENING,
+    ("choice",),
+    "the level of the analysis (bka/domain/screening.py)",
+    (SIMPLIFIED, IN_DEPTH),
+)
+LEVEL_OVERRIDE_REASON = FixedQuestion(
+    "level_override_reason",
+    STEP_SCREENING,
+    FREE_TEXT,
+    "the rule that a level other than the screening's is justified (bka/domain/progress.py)",
+)
+# Screening (step 1): the competences the team ticks, compared with those the organisation's
+# profile requires.
+TEAM_COMPETENCES = FixedQuestion(
+    "team_competences",
+    STEP_SCREENING,
+    ("multichoice",),
+    "the competences an organisation's profile requires (bka/domain/organisation_profiles.py)",
 )
 # Step 2: the report names the decision body until the decision itself is recorded.
 DECISION_BODY = FixedQuestion(
@@ -148,6 +172,9 @@ FIXED_QUESTIONS = (
     VULNERABLE_AFFECTED,
     REVERSIBILITY,
     SCREENING_JUSTIFICATION,
+    LEVEL_OVERRIDE,
+    LEVEL_OVERRIDE_REASON,
+    TEAM_COMPETENCES,
     DECISION_BODY,
     ENGAGED_ARTICLES,
     CHILDREN_HEARD,

@@ -62,6 +62,19 @@ CONSULTATION_METHODS = (
     "representatives",
     "other",
 )
+# General Comment 12 (2009), para. 134: the nine basic requirements for all processes in which
+# children are heard and participate. A consultation records which of them held.
+PARTICIPATION_REQUIREMENTS = (
+    "transparent",
+    "voluntary",
+    "respectful",
+    "relevant",
+    "child_friendly",
+    "inclusive",
+    "training",
+    "safe",
+    "accountable",
+)
 DIRECTIONS = ("strengthens", "weakens", "neutral", "unknown")
 TERMS = ("short", "long", "both")
 SEVERITIES = ("low", "medium", "high")
@@ -117,8 +130,22 @@ ENTRY_KINDS = {
                 "adaptations",
                 "views",
                 "influence",
+                "requirements_met",
+                "requirements_note",
+                "not_reached",
+                "consent",
+                "feedback_given_on",
+                "feedback_how",
             ),
-            ("adaptations", "views", "influence"),
+            (
+                "adaptations",
+                "views",
+                "influence",
+                "requirements_note",
+                "not_reached",
+                "consent",
+                "feedback_how",
+            ),
         ),
         EntryKind(
             "impacts",

@@ -26,6 +26,7 @@ from bka.models import (
     Analysis,
     Checkpoint,
     ChildFeedback,
+    Consultation,
     FollowUpEvent,
     Impact,
     Indicator,
@@ -124,7 +125,7 @@ FOLLOW_UP_KINDS = {
         FollowUpKind(
             "child_feedback",
             ChildFeedback,
-            ("given_on", "channel", "message"),
+            ("given_on", "channel", "message", "consultation_id"),
             ("channel", "message"),
         ),
     )
@@ -149,6 +150,22 @@ def _check_parent(analysis: Analysis, kind: FollowUpKind, values: dict[str, Any]
     parent = db.session.get(kind.parent_model, values.get(kind.parent_field) or 0)
     if parent is None or parent.analysis_id != analysis.id:
         raise FieldError(kind.parent_field, _l("Choose one from the list."))
+
+
+def _check_consultation(analysis: Analysis, values: dict[str, Any]) -> None:
+    """Feedback to children may name one of this analysis's consultations (or none); it
+    cannot be given before that consultation was held."""
+    consultation_id = values.get("consultation_id")
+    if consultation_id is None:
+        return
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or consultation.analysis_id != analysis.id:
+        raise FieldError("consultation_id", _l("Choose one from the list."))
+    given_on = values.get("given_on")
+    if given_on is not None and consultation.held_on and given_on < consultation.held_on:
+        raise FieldError(
+            "given_on", _l("The feedback cannot be given before the consultation was held.")
+        )
 
 
 # A checkpoint is closed by its date, how children fared and the conclusion, all three together.
@@ -179,6 +196,8 @@ def save_record(
     """Add a record of `kind` (record None) or change `record`; logged and audited."""
     values = {name: values[name] for name in kind.fields if name in values}
     _check_parent(analysis, kind, values)
+    if kind.name == "child_feedback":
+        _check_consultation(analysis, values)
     if kind.name == "checkpoints":
         _check_closing(values)
     previous = {} if record is None else record_values(kind, record)

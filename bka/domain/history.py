@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bka.domain import labels, participation
 from bka.domain.canonical import sha256_hex
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.entries import ENTRY_KINDS
@@ -20,6 +21,7 @@ from bka.extensions import db
 from bka.models import (
     Analysis,
     ChildGroup,
+    Consultation,
     EditLog,
     Indicator,
     Measure,
@@ -230,8 +232,8 @@ def edits_of(analysis: Analysis, limit: int = 300) -> list[EditLog]:
 
 def entries_named(analysis: Analysis) -> dict[str, dict[int, str]]:
     """What the edit log's references to step entries stand for, by field ("indicator_id",
-    "measure_id", "child_group_id"), so the history names them instead of giving a number. An entry
-    removed since is not here; the history then shows its number."""
+    "measure_id", "child_group_id", "consultation_id"), so the history names them instead of
+    giving a number. An entry removed since is not here; the history then shows its number."""
     indicators = db.session.execute(
         select(Indicator.id, Indicator.name).where(Indicator.analysis_id == analysis.id)
     )
@@ -241,8 +243,17 @@ def entries_named(analysis: Analysis) -> dict[str, dict[int, str]]:
     groups = db.session.execute(
         select(ChildGroup.id, ChildGroup.label).where(ChildGroup.analysis_id == analysis.id)
     )
+    consultations = db.session.scalars(
+        select(Consultation)
+        .where(Consultation.analysis_id == analysis.id)
+        .order_by(Consultation.id)
+    )
     return {
         "indicator_id": dict(indicators.all()),
         "measure_id": dict(measures.all()),
         "child_group_id": dict(groups.all()),
+        # Feedback to children in follow-up names the consultation whose children were told.
+        "consultation_id": participation.consultation_names(
+            list(consultations), labels.CONSULTATION_METHOD, date.isoformat
+        ),
     }

@@ -66,6 +66,35 @@ CONSULTATION_METHOD = {
     "representatives": _l("Through representatives"),
     "other": _l("Other"),
 }
+# General Comment 12, para. 134: short names, as the checklist, history and reports show them,
+# and what each means in a consultation, as the form explains it.
+PARTICIPATION_REQUIREMENT = {
+    "transparent": _l("Transparent and informative"),
+    "voluntary": _l("Voluntary"),
+    "respectful": _l("Respectful"),
+    "relevant": _l("Relevant"),
+    "child_friendly": _l("Child-friendly"),
+    "inclusive": _l("Inclusive"),
+    "training": _l("Supported by training"),
+    "safe": _l("Safe and sensitive to risk"),
+    "accountable": _l("Accountable"),
+}
+PARTICIPATION_REQUIREMENT_HINT = {
+    "transparent": _l(
+        "The children knew what it was about, what their views could change and how they "
+        "would be used."
+    ),
+    "voluntary": _l("The children knew they could say no or stop at any time."),
+    "respectful": _l("Their views were taken seriously and their circumstances respected."),
+    "relevant": _l("The questions were about the children's own lives and drew on what they know."),
+    "child_friendly": _l("Time, place, form and language suited their ages and abilities."),
+    "inclusive": _l("Children who are seldom heard also had the chance to take part."),
+    "training": _l("The adults leading it had the knowledge and support to do it well."),
+    "safe": _l(
+        "Risks to the children were assessed, and there was a plan if something sensitive came up."
+    ),
+    "accountable": _l("The children are told how their views were used and what was decided."),
+}
 DIRECTION = {
     "strengthens": _l("Strengthens"),
     "weakens": _l("Weakens"),
@@ -279,6 +308,12 @@ FIELD_LABELS = {
         "adaptations": _l("Adaptations"),
         "views": _l("What the children said"),
         "influence": _l("How it changed the proposal"),
+        "requirements_met": _l("Requirements for participation that held"),
+        "requirements_note": _l("How the requirements were met, and which were not and why"),
+        "not_reached": _l("Who was not reached, and why"),
+        "consent": _l("How consent was obtained"),
+        "feedback_given_on": _l("Feedback given on"),
+        "feedback_how": _l("How the feedback reached the children"),
     },
     "impacts": {
         "article": _l("Convention article"),
@@ -358,6 +393,7 @@ FIELD_LABELS = {
         "given_on": _l("Date"),
         "channel": _l("How children were told"),
         "message": _l("What children were told"),
+        "consultation_id": _l("Consultation whose children were told"),
     },
 }
 
@@ -369,6 +405,7 @@ LABELS = {
     "vulnerable": VULNERABLE,
     "evidence_kind": EVIDENCE_KIND,
     "consultation_method": CONSULTATION_METHOD,
+    "participation_requirement": PARTICIPATION_REQUIREMENT,
     "direction": DIRECTION,
     "term": TERM,
     "severity": SEVERITY,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
@@ -24,7 +25,7 @@ from bka.domain import (
     versions,
     workflow,
 )
-from bka.domain.analyses import StepIncomplete, touch
+from bka.domain.analyses import StepIncomplete, methods_of, touch
 from bka.domain.checklists import STEP_KEYS, Checklists
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
@@ -35,9 +36,10 @@ from bka.domain.progress import (
     Missing,
     load_state,
     missing_for_step,
+    required_steps,
     step_status,
 )
-from bka.domain.screening import LEVEL_NONE
+from bka.domain.screening import LEVEL_NONE, LEVEL_SIMPLIFIED
 from bka.extensions import db
 from bka.models import (
     Analysis,
@@ -185,9 +187,10 @@ def last_returned_round(analysis: Analysis) -> ReviewRound | None:
 def submission_missing(analysis: Analysis, checklists: Checklists) -> list[Missing]:
     """What must be done before the analysis can be sent for review: the one rule.
 
-    Every step is marked completed by the team (a step can only be marked completed when its
-    required items are answered), no step still waits for the changes a reviewer asked for, and
-    every required item is answered. "No BKA needed" has its own rule: the screening alone.
+    Every step the analysis's level requires is marked completed by the team (a step can only
+    be marked completed when its required items are answered), no such step still waits for the
+    changes a reviewer asked for, and every required item is answered. "No BKA needed" has its
+    own rule: the screening alone.
     """
     state = load_state(analysis, checklists)
     if is_no_bka(analysis):
@@ -195,6 +198,8 @@ def submission_missing(analysis: Analysis, checklists: Checklists) -> list[Missi
     needs_changes = steps_needing_changes(analysis, state)
     items: list[Missing] = []
     for step in checklists.method.steps:
+        if step.key not in required_steps(checklists.method, analysis.screening_level):
+            continue  # a step the analysis's level does not require: done or not, it may go
         items.extend(missing_for_step(state, step.key))
         if step.key in needs_changes:
             items.append(
@@ -666,13 +671,23 @@ def status_of_step(analysis: Analysis, state: AnalysisState, step_key: str) -> s
     return step_status(state, step_key)
 
 
-def completed_count(statuses: dict[str, str]) -> int:
-    return sum(status == COMPLETED for status in statuses.values())
+class StepProgress(NamedTuple):
+    """How many of the steps an analysis's level requires are completed, of how many."""
+
+    done: int
+    total: int
 
 
-def completed_counts(analyses: Iterable[Analysis]) -> dict[int, int]:
-    """completed_count(step_statuses(...)) for many analyses (lists), by analysis id, in a few
-    queries: the steps marked completed, less those still waiting for a reviewer's changes.
+def step_progress(analysis: Analysis, state: AnalysisState) -> StepProgress:
+    """The progress a hub shows: the required steps completed, of the required steps."""
+    statuses = step_statuses(analysis, state)
+    required = required_steps(state.checklists.method, analysis.screening_level)
+    return StepProgress(sum(statuses[key] == COMPLETED for key in required), len(required))
+
+
+def completed_counts(analyses: Iterable[Analysis]) -> dict[int, StepProgress]:
+    """step_progress for many analyses (lists), by analysis id, in a few queries: the required
+    steps marked completed, less those still waiting for a reviewer's changes.
 
     The mark stands for "nothing missing": saving a step clears it unless nothing is missing, and
     a changed entry clears it on its step and on the steps that depend on that entry."""
@@ -680,12 +695,20 @@ def completed_counts(analyses: Iterable[Analysis]) -> dict[int, int]:
     if not analyses:
         return {}
     waiting = {analysis_id: back.steps for analysis_id, back in sent_back(analyses).items()}
+    methods = methods_of(a for a in analyses if a.screening_level == LEVEL_SIMPLIFIED)
+    required = {
+        analysis.id: required_steps(methods.get(analysis.id), analysis.screening_level)
+        for analysis in analyses
+    }
     counts = dict.fromkeys((analysis.id for analysis in analyses), 0)
     for analysis_id, step_key in db.session.execute(
         select(StepAnswer.analysis_id, StepAnswer.step_key).where(
             StepAnswer.analysis_id.in_(list(counts)), StepAnswer.completed.is_(True)
         )
     ):
-        if step_key in STEP_KEYS and step_key not in waiting.get(analysis_id, ()):
+        if step_key in required[analysis_id] and step_key not in waiting.get(analysis_id, ()):
             counts[analysis_id] += 1
-    return counts
+    return {
+        analysis_id: StepProgress(done, len(required[analysis_id]))
+        for analysis_id, done in counts.items()
+    }

@@ -21,6 +21,9 @@ RESOLVE_COMMENTS = "resolve_comments"
 REVIEW = "review"
 ADMINISTER = "administer"  # the administrators' area: overview, exports, users, checklists
 RECORD_FOLLOW_UP = "record_follow_up"  # readings, events, checkpoints... after the decision
+# An organisation's profile (kinds of case, policies, competences): administrators only. Anyone
+# who may see an analysis sees its organisation's profile on the screening step (VIEW).
+EDIT_ORGANISATION_PROFILE = "edit_organisation_profile"
 ACTIONS = (
     VIEW,
     EDIT,
@@ -31,6 +34,7 @@ ACTIONS = (
     REVIEW,
     ADMINISTER,
     RECORD_FOLLOW_UP,
+    EDIT_ORGANISATION_PROFILE,
 )
 # The team records follow-up once the decision is taken, until the follow-up is closed.
 FOLLOW_UP_STATUSES = frozenset({workflow.DECIDED, workflow.FOLLOW_UP})
@@ -54,7 +58,7 @@ def can(user: User | None, action: str, analysis: Analysis | None = None) -> boo
         return False
     if action == CREATE:
         return True
-    if action == ADMINISTER:
+    if action in (ADMINISTER, EDIT_ORGANISATION_PROFILE):
         return user.is_admin
     if analysis is None:
         raise ValueError(f"action {action!r} needs an analysis")

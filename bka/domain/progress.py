@@ -11,25 +11,29 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
-from bka.domain.checklists import Article, Checklists, Text
+from bka.domain import labels
+from bka.domain.checklists import Article, Checklists, Method, Text
 from bka.domain.contract import (
     CHILDREN_HEARD,
     ENGAGED_ARTICLES,
+    LEVEL_OVERRIDE_REASON,
     NO,
     NOT_HEARD_REASON,
     SCREENING_JUSTIFICATION,
     STEP_ALTERNATIVES,
     STEP_CHILDREN,
+    STEP_CONCLUSION,
     STEP_EVIDENCE,
     STEP_FOLLOW_UP,
     STEP_IMPACTS,
+    STEP_KEYS,
     STEP_PARTICIPATION,
     STEP_SCREENING,
     UNSURE,
     YES,
 )
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
-from bka.domain.screening import LEVEL_NONE, screening_result
+from bka.domain.screening import LEVEL_NONE, LEVEL_SIMPLIFIED, screening_result
 from bka.extensions import db
 from bka.models import Analysis, ChildGroup, Impact, StepAnswer
 
@@ -172,14 +176,41 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+def required_steps(method: Method | None, level: str | None) -> tuple[str, ...]:
+    """The steps an analysis at `level` must complete: the screening alone when no BKA is
+    needed, the steps its method declares for a simplified assessment, else all of them.
+    Only a simplified level needs the analysis's `method` to tell."""
+    if level == LEVEL_NONE:
+        return (STEP_SCREENING,)
+    declared = method.levels.get(level) if method is not None and level else None
+    return declared.steps if declared else STEP_KEYS
+
+
+def required_questions(method: Method, level: str | None, step_key: str) -> frozenset[str]:
+    """The questions of `step_key` an analysis at `level` must answer to mark it completed. A
+    step the level does not require keeps its own rules: the team need not complete it, but
+    "completed" means the same on every step."""
+    declared = method.levels.get(level) if level else None
+    if declared is not None and step_key not in declared.steps:
+        declared = None
+    return frozenset(
+        question.key
+        for question in method.step(step_key).questions
+        if question.required and (declared is None or question.key in declared.questions)
+    )
+
+
 def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
-    """The required items `step_key` still lacks, from its checklist and the method's rules."""
+    """The required items `step_key` still lacks before it can be marked completed, from its
+    checklist, the analysis's level and the method's rules."""
+    method = state.checklists.method
+    level = state.analysis.screening_level
     answers = state.step_answers(step_key)
-    step = state.checklists.method.step(step_key)
+    required = required_questions(method, level, step_key)
     missing = [
         Missing(step_key, question.key, _l("Answer “%(question)s”."), question.label)
-        for question in step.questions
-        if question.required and _blank(answers.get(question.key))
+        for question in method.step(step_key).questions
+        if question.key in required and _blank(answers.get(question.key))
     ]
     entries = state.entries
 
@@ -192,6 +223,14 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                     step_key,
                     justification,
                     _l("Explain why no child impact assessment is needed."),
+                )
+            )
+        if result and result.overridden and not result.override_reason:
+            missing.append(
+                Missing(
+                    step_key,
+                    LEVEL_OVERRIDE_REASON.key,
+                    _l("Explain why you chose a different level from the screening's suggestion."),
                 )
             )
     elif step_key == STEP_CHILDREN and not entries["child_groups"]:
@@ -208,6 +247,27 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                     _l("Describe at least one consultation with children."),
                 )
             )
+        # Every consultation says which of General Comment 12's nine requirements held, or
+        # why none did. One recorded before the checklist existed (None: never asked) is not
+        # held to it, so older analyses keep their completed step; once changed, it is.
+        for number, consultation in enumerate(entries["consultations"], start=1):
+            if consultation.requirements_met == [] and _blank(
+                (consultation.requirements_note or "").strip()
+            ):
+                missing.append(
+                    Missing(
+                        step_key,
+                        "consultations",
+                        _l(
+                            "Consultation %(number)d (%(method)s): tick which of the nine "
+                            "requirements for participation held, or say why none did.",
+                            number=number,
+                            method=labels.CONSULTATION_METHOD.get(
+                                consultation.method, consultation.method
+                            ),
+                        ),
+                    )
+                )
         if heard in (NO, UNSURE) and _blank(answers.get(NOT_HEARD_REASON.key)):
             missing.append(
                 Missing(
@@ -261,6 +321,21 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
                     ),
                 )
             )
+    elif step_key == STEP_CONCLUSION and level == LEVEL_SIMPLIFIED:
+        # A simplified assessment need not weigh alternatives, but a right it finds weakened
+        # still needs a measure (step 8) before the conclusion stands.
+        weakened = any(impact.direction == "weakens" for impact in entries["impacts"])
+        if weakened and not entries["measures"]:
+            missing.append(
+                Missing(
+                    STEP_ALTERNATIVES,
+                    "measures",
+                    _l(
+                        "Some rights are weakened: add at least one measure that mitigates "
+                        "or compensates."
+                    ),
+                )
+            )
     elif step_key == STEP_FOLLOW_UP and not entries["indicators"]:
         missing.append(Missing(step_key, "indicators", _l("Add at least one follow-up indicator.")))
     return missing
@@ -278,13 +353,7 @@ def step_status(state: AnalysisState, step_key: str) -> str:
 
 def all_missing(state: AnalysisState) -> list[Missing]:
     """Every missing required item, in step order, for check-your-answers and submission."""
-    if state.analysis.screening_level == LEVEL_NONE:
-        return missing_for_step(state, STEP_SCREENING)
     items: list[Missing] = []
-    for step in state.checklists.method.steps:
-        items.extend(missing_for_step(state, step.key))
+    for step_key in required_steps(state.checklists.method, state.analysis.screening_level):
+        items.extend(missing_for_step(state, step_key))
     return items
-
-
-def completed_count(state: AnalysisState) -> int:
-    return sum(step_status(state, step.key) == COMPLETED for step in state.checklists.method.steps)

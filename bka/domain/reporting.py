@@ -39,10 +39,11 @@ from bka.domain.contract import (
     STEP_FEEDBACK,
     STEP_SCREENING,
 )
+from bka.domain.entries import PARTICIPATION_REQUIREMENTS
 from bka.domain.errors import DomainError
 from bka.domain.overview import Overview
 from bka.domain.progress import load_state
-from bka.domain.screening import screening_result
+from bka.domain.screening import ScreeningResult, screening_result
 from bka.domain.workflow import STATUS_LABELS
 from bka.extensions import db
 from bka.models import Analysis, ArchivedReport
@@ -82,6 +83,17 @@ def translations(locale: str) -> Translations:
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _requirements(met: list[str] | None, label) -> tuple[tuple[str, bool], ...]:
+    """General Comment 12's nine requirements with whether each held; none for a consultation
+    (or a snapshot) from before the checklist existed."""
+    if met is None:
+        return ()
+    return tuple(
+        (label(labels.PARTICIPATION_REQUIREMENT, key), key in met)
+        for key in PARTICIPATION_REQUIREMENTS
+    )
 
 
 def _number(value: float, unit: str, locale: str) -> str:
@@ -127,6 +139,21 @@ def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
         day = _day(value)
         return format_date(day, "long", locale=format_locale(locale)) if day else str(value)
     return str(value)
+
+
+def _screening_text(result: ScreeningResult) -> str:
+    """The level, the rules' reasons and, where the team chose another level, the suggestion
+    and the team's reason: the decision file shows the choice as the reviewer saw it."""
+    text = str(labels.SCREENING_LEVEL.get(result.level, result.level)) + ": "
+    text += " ".join(str(reason) for reason in result.reasons)
+    if result.overridden:
+        suggested = labels.SCREENING_LEVEL.get(result.suggested, result.suggested)
+        text += " " + str(
+            _l("The team chose this level; the screening suggested: %(level)s.", level=suggested)
+        )
+        if result.override_reason:
+            text += " " + str(_l("Reason:")) + " " + result.override_reason
+    return text
 
 
 def _sections(content: dict, checklists: Checklists, locale: str) -> tuple[StepSection, ...]:
@@ -198,13 +225,7 @@ def build_report_data(
             decision_date=decision.decided_on
             if decision
             else _day(details.get("planned_decision_date")),
-            screening_result=(
-                label(labels.SCREENING_LEVEL, result.level)
-                + ": "
-                + " ".join(str(reason) for reason in result.reasons)
-            )
-            if result
-            else "",
+            screening_result=_screening_text(result) if result else "",
             steps=_sections(content, checklists, locale),
             child_groups=tuple(
                 ChildGroupRow(
@@ -259,6 +280,12 @@ def build_report_data(
                     c.get("adaptations") or "",
                     c.get("views") or "",
                     c.get("influence") or "",
+                    _requirements(c.get("requirements_met"), label),
+                    c.get("requirements_note") or "",
+                    c.get("not_reached") or "",
+                    c.get("consent") or "",
+                    _day(c.get("feedback_given_on")),
+                    c.get("feedback_how") or "",
                 )
                 for c in entries.get("consultations", [])
             ),

@@ -59,7 +59,8 @@ class ActionNeeded:
     comments: tuple[StepComments, ...] = ()
     measures_due: Dated | None = None  # open measures due today or earlier
     checkpoints_reached: Dated | None = None  # recent follow-up dates of indicators
-    draft_completed: int | None = None  # a draft: its completed steps, counted as the hub does
+    # A draft: its required steps completed, of how many, counted as the hub does.
+    draft_completed: lifecycle.StepProgress | None = None
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,14 @@ def options(mapping: dict) -> list[SelectChoice]:
     return [SelectChoice(key, label) for key, label in mapping.items()]
 
 
+def optional_id(value):
+    """A chosen entry's id, or None for the empty choice (and anything that is not a number)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def single_line(value):
     """One-line fields (titles, names, references) never carry line breaks into headers."""
     if isinstance(value, str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -23,6 +24,7 @@ from bka.forms.base import (
     MaxLength,
     MultiCheckboxField,
     NumberField,
+    optional_id,
     options,
     required,
 )
@@ -122,6 +124,74 @@ class ConsultationForm(EntryForm):
     influence = TextAreaField(
         LABEL["consultations"]["influence"], validators=[Optional(), MaxLength(TEXTAREA_MAX)]
     )
+    requirements_met = MultiCheckboxField(
+        LABEL["consultations"]["requirements_met"],
+        validators=[Optional()],
+        description=_l(
+            "The nine basic requirements of General Comment 12 on the right of the child to be "
+            "heard. Tick each one that held for this consultation; leave unticked those that did "
+            "not, and say why below."
+        ),
+    )
+    requirements_note = TextAreaField(
+        LABEL["consultations"]["requirements_note"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "Briefly, how the requirements were met, and for each one not ticked, why it did not "
+            "hold and what you did about it."
+        ),
+    )
+    not_reached = TextAreaField(
+        LABEL["consultations"]["not_reached"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "Groups of children who did not take part although the decision affects them, for "
+            "example younger children, children with disabilities, children placed in care or "
+            "children of national minorities, and why. Authorities must especially promote "
+            "minority children's chance to be consulted (lag (2009:724) om nationella minoriteter "
+            "och minoritetsspråk, 5 §)."
+        ),
+    )
+    consent = TextAreaField(
+        LABEL["consultations"]["consent"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "How the children agreed to take part and, where needed, how their guardians' "
+            "consent was obtained. Describe the procedure only: no names, no personal identity "
+            "numbers."
+        ),
+    )
+    feedback_given_on = DateField(
+        LABEL["consultations"]["feedback_given_on"],
+        validators=[Optional()],
+        description=_l(
+            "The date the children who took part were told what came of their views. Leave "
+            "empty until it has happened."
+        ),
+    )
+    feedback_how = TextAreaField(
+        LABEL["consultations"]["feedback_how"],
+        validators=[Optional(), MaxLength(TEXTAREA_MAX)],
+        description=_l(
+            "For example “a letter to the class and a visit from the project lead”. Required "
+            "with the date."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each requirement with what it means, put together in the request's language.
+        self.requirements_met.choices = [
+            (
+                key,
+                _(
+                    "%(requirement)s. %(meaning)s",
+                    requirement=labels.PARTICIPATION_REQUIREMENT[key],
+                    meaning=labels.PARTICIPATION_REQUIREMENT_HINT[key],
+                ),
+            )
+            for key in labels.PARTICIPATION_REQUIREMENT
+        ]
 
 
 class ImpactForm(EntryForm):
@@ -249,14 +319,6 @@ class IndicatorForm(EntryForm):
     )
 
 
-def _optional_id(value):
-    """A chosen entry's id, or None for the empty choice (and anything that is not a number)."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class TriggerForm(EntryForm):
     """A trigger for re-assessment: which choices it needs depends on the condition, checked in
     the domain (bka.domain.reassessment.check_trigger), whose messages appear next to the field."""
@@ -275,7 +337,7 @@ class TriggerForm(EntryForm):
     )
     indicator_id = SelectField(
         LABEL["triggers"]["indicator_id"],
-        coerce=_optional_id,
+        coerce=optional_id,
         validators=[Optional()],
         description=_l("For a condition on readings: the indicator whose readings are checked."),
     )

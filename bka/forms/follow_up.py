@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from bka.domain import labels
 from bka.domain.follow_up import missing_to_close
 from bka.domain.labels import FIELD_LABELS as LABEL
-from bka.forms.base import ChildTextForm, DateField, MaxLength, NumberField, options, required
+from bka.forms.base import (
+    ChildTextForm,
+    DateField,
+    MaxLength,
+    NumberField,
+    optional_id,
+    options,
+    required,
+)
 from bka.forms.step import TEXTAREA_MAX
 
 
@@ -135,6 +144,9 @@ class EventForm(RecordForm):
     )
 
 
+NO_CONSULTATION = _l("Not to the children of one consultation")
+
+
 class ChildFeedbackForm(RecordForm):
     given_on = DateField(
         LABEL["child_feedback"]["given_on"],
@@ -150,6 +162,23 @@ class ChildFeedbackForm(RecordForm):
         validators=[required(_l("Write what children were told.")), MaxLength(TEXTAREA_MAX)],
         description=_l("In words children can follow: what happened and what changes now."),
     )
+    consultation_id = SelectField(
+        LABEL["child_feedback"]["consultation_id"],
+        choices=[SelectChoice("", NO_CONSULTATION)],
+        coerce=optional_id,
+        validators=[Optional()],
+        description=_l(
+            "If this feedback went to the children who took part in one of the consultations "
+            "of step 6, choose it: the follow-up page then shows that their feedback is given."
+        ),
+    )
+
+    def set_consultations(self, names: dict[int, str]) -> None:
+        """Offer this analysis's consultations (named by the view), or none."""
+        self.consultation_id.choices = [
+            SelectChoice("", NO_CONSULTATION),
+            *options(names),
+        ]
 
 
 FOLLOW_UP_FORMS = {

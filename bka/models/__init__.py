@@ -30,6 +30,7 @@ from bka.models.follow_up import (
 )
 from bka.models.history import EditLog, Revision, RevisionRedaction
 from bka.models.notification import Notification
+from bka.models.organisation_profile import OrganisationProfile
 from bka.models.overview import OverviewState, OverviewTally
 from bka.models.review import (
     ArchivedReport,
@@ -70,6 +71,7 @@ __all__ = [
     "Notification",
     "ObservedEffect",
     "Organisation",
+    "OrganisationProfile",
     "OverviewState",
     "OverviewTally",
     "Reading",

@@ -71,6 +71,16 @@ class Consultation(EntryMixin, db.Model):
     adaptations: Mapped[str] = mapped_column(Text, default="")
     views: Mapped[str] = mapped_column(Text, default="")
     influence: Mapped[str] = mapped_column(Text, default="")
+    # General Comment 12's nine basic requirements (bka.domain.entries.PARTICIPATION_REQUIREMENTS)
+    # that the team says held. None: recorded before the checklist existed (never asked); a list,
+    # even an empty one, once the consultation was saved with the checklist on the form.
+    requirements_met: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    requirements_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    not_reached: Mapped[str] = mapped_column(Text, default="", server_default="")
+    consent: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # When and how the children who took part were told what came of their views.
+    feedback_given_on: Mapped[date | None] = mapped_column(Date)
+    feedback_how: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Impact(EntryMixin, db.Model):

@@ -124,6 +124,11 @@ class ChildFeedback(FollowUpRecord, db.Model):
     given_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
+    # The consultation of step 6 whose children were told, if the feedback was to them: it
+    # records that feedback reached those children (bka.domain.participation).
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="SET NULL"), index=True
+    )
 
     recorded_by: Mapped[User] = relationship()
 

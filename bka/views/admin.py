@@ -19,10 +19,19 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from bka.domain import accounts, administration, audit, labels, overview, overview_tables, reporting
+from bka.domain import (
+    accounts,
+    administration,
+    audit,
+    labels,
+    organisation_profiles,
+    overview,
+    overview_tables,
+    reporting,
+)
 from bka.domain import sessions as login_sessions
 from bka.domain.errors import FieldError
-from bka.domain.permissions import ADMINISTER, can
+from bka.domain.permissions import ADMINISTER, EDIT_ORGANISATION_PROFILE, can
 from bka.extensions import db
 from bka.forms.admin import (
     BarnbokslutForm,
@@ -31,7 +40,8 @@ from bka.forms.admin import (
     OrganisationForm,
     UserForm,
 )
-from bka.models import User
+from bka.forms.organisation_profile import OrganisationProfileForm
+from bka.models import Organisation, User
 from bka.views.helpers import library
 from bka.web.exports import attachment, csv_bytes, filename_part, xlsx_bytes
 from bka.web.i18n import current_language, local_today
@@ -275,6 +285,36 @@ def organisations():
         unlisted=listing.unlisted,
         user_counts=listing.user_counts,
         analysis_counts=listing.analysis_counts,
+        profiles=listing.profiles,
+    ), 400 if form.has_errors else 200
+
+
+@bp.route("/organisations/<int:organisation_id>/profile", methods=["GET", "POST"])
+@form_checks_csrf
+def organisation_profile(organisation_id: int):
+    """An organisation's profile: kinds of case, policies and competences (shown on screening)."""
+    if not can(current_user, EDIT_ORGANISATION_PROFILE):
+        abort(403)
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    profile = organisation_profiles.profile_of(organisation)
+    method = library().method
+    form = OrganisationProfileForm.build(
+        profile,
+        organisation_profiles.competence_scale(method),
+        current_language(),
+        formdata=request.form if request.method == "POST" else None,
+    )
+    if form.validate_on_submit():
+        try:
+            organisation_profiles.save_profile(organisation, current_user, method, **form.profile())
+        except FieldError as error:
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(_l("The profile of %(name)s was saved.", name=organisation.name), "success")
+            return redirect(url_for("admin.organisation_profile", organisation_id=organisation.id))
+    return render_template(
+        "admin/organisation_profile.html", form=form, organisation=organisation, profile=profile
     ), 400 if form.has_errors else 200
 
 

@@ -8,11 +8,10 @@ from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
 from bka.domain import examples, lifecycle, personnummer, versions, work
-from bka.domain.checklists import STEP_KEYS
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import EDIT, MANAGE_MEMBERS, can
-from bka.domain.progress import NEEDS_CHANGES, load_state
+from bka.domain.progress import NEEDS_CHANGES, load_state, required_steps
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
@@ -44,7 +43,6 @@ def index():
         steps={step.key: step for step in library().method.steps},
         overview=overview,
         search=search,
-        step_total=len(STEP_KEYS),
     )
 
 
@@ -91,7 +89,11 @@ def hub(analysis_id: int):
         analysis=analysis,
         checklists=checklists,
         steps=steps,
-        completed=lifecycle.completed_count(statuses),
+        progress=lifecycle.step_progress(analysis, state),
+        required_steps=required_steps(checklists.method, analysis.screening_level),
+        level_description=getattr(
+            checklists.method.levels.get(analysis.screening_level or ""), "description", None
+        ),
         needs_changes=[step for step, status in steps if status == NEEDS_CHANGES],
         screening=screening_result(state.step_answers(STEP_SCREENING)),
         state=state,

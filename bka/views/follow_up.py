@@ -8,18 +8,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import labels, lifecycle, personnummer
+from bka.domain import labels, lifecycle, participation, personnummer
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.follow_up import FOLLOW_UP_KINDS, FollowUpKind, get_record
 from bka.domain.follow_up import delete_record as delete_follow_up_record
 from bka.domain.follow_up import save_record as save_follow_up_record
 from bka.domain.follow_up_state import load_follow_up, load_observed_effects, parents_of
 from bka.domain.permissions import RECORD_FOLLOW_UP
+from bka.domain.progress import load_state
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
 from bka.forms.follow_up import FOLLOW_UP_FORMS, CloseForm, set_parents
 from bka.models import Analysis, Impact, Measure
 from bka.views.helpers import confirm_free_text, load_analysis, refuse_personnummer
+from bka.web.formats import format_date
 from bka.web.i18n import current_language, local_today
 from bka.web.security import database_int, form_checks_csrf
 
@@ -31,11 +33,14 @@ bp = Blueprint("follow_up", __name__, url_prefix="/analyses/<int:analysis_id>/fo
 def index(analysis_id: int):
     analysis = load_analysis(analysis_id)
     today = local_today()
+    checklists = ops.checklists_for(analysis)
+    consultations = load_state(analysis, checklists).entries["consultations"]
     return render_template(
         "follow_up/index.html",
         analysis=analysis,
-        checklists=ops.checklists_for(analysis),
+        checklists=checklists,
         follow_up=load_follow_up(analysis, today),
+        consultation_feedback=participation.consultation_feedback(analysis, consultations),
         kinds=FOLLOW_UP_KINDS,
         today=today,
     )
@@ -87,6 +92,11 @@ def _parent_choices(analysis: Analysis, kind: FollowUpKind) -> dict[int, str]:
     return {indicator.id: indicator.name for indicator in parents}
 
 
+def _consultation_names(analysis: Analysis) -> dict[int, str]:
+    consultations = load_state(analysis, ops.checklists_for(analysis)).entries["consultations"]
+    return participation.consultation_names(consultations, labels.CONSULTATION_METHOD, format_date)
+
+
 def _shortened(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -94,12 +104,17 @@ def _shortened(text: str, limit: int = 120) -> str:
 def _edit(analysis: Analysis, kind: FollowUpKind, record=None):
     form_class = FOLLOW_UP_FORMS[kind.name]
     if record is None:
-        parent = kind.parent_field and request.args.get(kind.parent_field, type=database_int)
-        form = form_class(data={kind.parent_field: parent} if parent else None)
+        # The entry the record is about, from the "Add" link of its row (feedback to children
+        # may name a consultation of step 6).
+        field = kind.parent_field or ("consultation_id" if kind.name == "child_feedback" else "")
+        parent = field and request.args.get(field, type=database_int)
+        form = form_class(data={field: parent} if parent else None)
     else:
         form = form_class(obj=record)
     if kind.parent_field:
         set_parents(form, _parent_choices(analysis, kind))
+    if kind.name == "child_feedback":
+        form.set_consultations(_consultation_names(analysis))
     if form.validate_on_submit():
         values = {name: form[name].data for name in kind.fields}
         try:

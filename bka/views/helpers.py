@@ -13,7 +13,7 @@ from bka.domain.checklists import Library
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.permissions import VIEW, can
 from bka.domain.personnummer import PersonnummerFound, require_confirmation
-from bka.domain.progress import load_state
+from bka.domain.progress import load_state, required_steps
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.review import SubmitForm
@@ -104,6 +104,7 @@ def check_page_context(analysis: Analysis, form: SubmitForm | None = None) -> di
         "state": state,
         "missing": lifecycle.submission_missing(analysis, checklists),
         "statuses": lifecycle.step_statuses(analysis, state),
+        "required_steps": required_steps(checklists.method, analysis.screening_level),
         "screening": screening_result(state.step_answers(STEP_SCREENING)),
         "locale": current_language(),
         "submit_form": form or submit_form(analysis),

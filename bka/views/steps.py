@@ -15,20 +15,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer
+from bka.domain import lifecycle, organisation_profiles, participation, personnummer
 from bka.domain.checklists import GENERAL_PRINCIPLES, STEP_KEYS, Checklists
-from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_SCREENING
+from bka.domain.contract import STEP_CONCLUSION, STEP_DECISION, STEP_FEEDBACK, STEP_SCREENING
 from bka.domain.entries import ENTRY_KINDS, kinds_for_step
 from bka.domain.errors import FieldError
 from bka.domain.permissions import COMMENT, EDIT, RESOLVE_COMMENTS, can
-from bka.domain.progress import NEEDS_CHANGES, load_state
+from bka.domain.progress import NEEDS_CHANGES, load_state, required_questions
 from bka.domain.screening import screening_result
 from bka.extensions import db
 from bka.forms.review import CommentForm
 from bka.forms.step import build_step_form, question_fields
 from bka.models import StepAnswer
 from bka.views import lifecycle as lifecycle_views
-from bka.views.helpers import load_analysis, refuse_personnummer
+from bka.views.helpers import library, load_analysis, refuse_personnummer
 from bka.web import unsaved
 from bka.web.i18n import current_language
 from bka.web.security import database_int, form_checks_csrf
@@ -260,6 +260,7 @@ def step(analysis_id: int, step_key: str):
         state = load_state(analysis, checklists)
     step_def = checklists.method.step(step_key)
     status = lifecycle.status_of_step(analysis, state, step_key)
+    level = checklists.method.levels.get(analysis.screening_level or "")
     return render_template(
         "steps/step.html",
         analysis=analysis,
@@ -270,13 +271,30 @@ def step(analysis_id: int, step_key: str):
         editable=editable,
         status=status,
         entry_kinds=kinds_for_step(step_key),
+        required_keys=required_questions(checklists.method, analysis.screening_level, step_key),
+        # A step the analysis's level does not require says so, with what the level covers.
+        optional_step=level.description if level and step_key not in level.steps else None,
         prompts=checklists.pack.prompts_for(step_key),
         screening=screening_result(state.step_answers(STEP_SCREENING))
         if step_key == STEP_SCREENING
         else None,
         locale=locale,
+        organisation_guidance=organisation_profiles.guidance_for(
+            analysis,
+            state.step_answers(STEP_SCREENING),
+            locale,
+            (checklists.method, library().method),
+        )
+        if step_key == STEP_SCREENING
+        else None,
         threads=lifecycle.comments_by_step(analysis),
         decisions=lifecycle.decisions_of(analysis) if step_key in DECISION_STEPS else [],
+        # Step 10 shows whether feedback reached the children of each consultation.
+        consultation_feedback=participation.consultation_feedback(
+            analysis, state.entries["consultations"]
+        )
+        if step_key == STEP_FEEDBACK
+        else [],
         needs_changes=status == NEEDS_CHANGES,
         conflict=conflict,
         yours=ops.normalise_answers(checklists, step_key, question_fields(form))

@@ -22,6 +22,11 @@ import gc
 
 YOUNG_OBJECTS_BEFORE_COLLECTION = 10_000
 
+# gunicorn 25.1 and newer open a control socket (for `gunicornc`) in $XDG_RUNTIME_DIR or
+# ~/.gunicorn/ by default: a service account may have no home, and two instances on one machine
+# would share the one path. bka does not use it; older gunicorn ignores the setting.
+control_socket_disable = True
+
 # gunicorn's access log, when turned on: method, path without the query string, status,
 # milliseconds and the request id bka answered with; no address, query, referrer or user agent.
 access_log_format = "%(t)s %(m)s %(U)s %(s)s %(M)sms request_id=%({x-request-id}o)s"

@@ -38,6 +38,11 @@ def submit(page) -> None:
     assert page.locator("#error-summary").count() == 1, page.url
 
 
+def bad_policy_address(page) -> None:
+    page.locator("#policy_url_1").fill("javascript:alert(1)")
+    submit(page)
+
+
 def clear_title_and_submit(page) -> None:
     page.locator("#title").fill("")
     submit(page)
@@ -176,6 +181,14 @@ SCANS = [
     Scan("admin-users", ADMIN, "/admin/users"),
     Scan("admin-user-new-error", ADMIN, "/admin/users/new", submit),
     Scan("admin-organisations", ADMIN, "/admin/organisations"),
+    # The demo's one listed organisation, with its profile.
+    Scan("admin-organisation-profile", ADMIN, "/admin/organisations/1/profile"),
+    Scan(
+        "admin-organisation-profile-error",
+        ADMIN,
+        "/admin/organisations/1/profile",
+        bad_policy_address,
+    ),
     Scan("admin-checklists", ADMIN, "/admin/checklists"),
     Scan("admin-barnbokslut-error", ADMIN, "/admin/barnbokslut?year=tjugo"),
 ]
