@@ -253,6 +253,20 @@ def _alternatives(data: ReportData, gettext: Gettext, styles: Styles, width: flo
             ):
                 if text:
                     story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
+    if data.comparison and data.comparison.rows:
+        columns = len(data.comparison.header)
+        first = 0.28 if columns > 2 else 0.5
+        widths = [first * width] + [(1 - first) * width / (columns - 1)] * (columns - 1)
+        story += [
+            Para(markup(gettext("The alternatives compared")), styles.h2),
+            table(
+                list(data.comparison.header),
+                [[markup(text) for text in row] for row in data.comparison.rows],
+                widths,
+                styles,
+            ),
+            Spacer(1, 4 * mm),
+        ]
     if data.measures:
         story.append(sections.measures(data, gettext, styles, width))
     return story

@@ -96,6 +96,15 @@ class AlternativeRow:
 
 
 @dataclass(frozen=True)
+class ComparisonTable:
+    """The alternatives compared on the engaged articles, as text: a header (article, the
+    proposal, then each other alternative) and one row per article."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class MeasureRow:
     description: str
     owner: str
@@ -292,6 +301,7 @@ class ReportData:
     direction_labels: dict[str, str] = field(default_factory=dict, hash=False)
     consultations: tuple[ConsultationRow, ...] = ()
     alternatives: tuple[AlternativeRow, ...] = ()
+    comparison: ComparisonTable | None = None
     measures: tuple[MeasureRow, ...] = ()
     indicators: tuple[IndicatorRow, ...] = ()
     triggers: tuple[TriggerRow, ...] = ()

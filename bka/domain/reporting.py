@@ -29,6 +29,7 @@ from bka.domain import (
     lifecycle,
     overview_tables,
 )
+from bka.domain.alternatives import MIXED, AlternativeFacts, compare
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
 from bka.domain.contract import (
     CHILD_FRIENDLY_SUMMARY,
@@ -55,6 +56,7 @@ from reports.data import (
     ArticleRow,
     BarnbokslutData,
     ChildGroupRow,
+    ComparisonTable,
     ConsultationRow,
     DecisionBlock,
     ImpactRow,
@@ -154,6 +156,61 @@ def _screening_text(result: ScreeningResult) -> str:
         if result.override_reason:
             text += " " + str(_l("Reason:")) + " " + result.override_reason
     return text
+
+
+def _comparison_table(content: dict, checklists: Checklists, locale: str) -> ComparisonTable | None:
+    """The step page's comparison of the alternatives, as text for the report (run inside the
+    report's locale)."""
+    entries = content["entries"]
+    if not entries.get("alternatives"):
+        return None
+    convention = checklists.convention
+    engaged = content["answers"].get(ENGAGED_ARTICLES.step, {}).get(ENGAGED_ARTICLES.key, [])
+    articles = [number for number in engaged if not convention.is_procedural(number)]
+    compared = compare(
+        articles,
+        [AlternativeFacts.of(alternative) for alternative in entries["alternatives"]],
+        [(impact["article"], impact["direction"]) for impact in entries.get("impacts", [])],
+    )
+    effect = lambda key: str(labels.DIRECTION.get(key, key)) if key else str(_l("Not assessed"))  # noqa: E731
+
+    def heading(alternative: AlternativeFacts | None) -> str:
+        title = alternative.title if alternative else str(_l("The proposal"))
+        tags = [
+            str(tag)
+            for flag, tag in (
+                (alternative is None or alternative.is_proposal, _l("proposed")),
+                (alternative is not None and alternative.is_zero_option, _l("zero option")),
+                (alternative is not None and alternative.is_recommended, _l("recommended")),
+            )
+            if flag
+        ]
+        return f"{title} ({', '.join(tags)})" if tags else title
+
+    def proposal(cell) -> str:
+        if cell.effect != MIXED:
+            return effect(cell.effect)
+        counts = ", ".join(
+            f"{str(labels.DIRECTION[key]).lower()} {count}" for key, count in cell.counts
+        )
+        mixed = str(_l("Mixed:"))
+        return f"{mixed} {counts}"
+
+    return ComparisonTable(
+        (
+            str(_l("Article")),
+            heading(compared.proposal),
+            *(heading(alternative) for alternative in compared.alternatives),
+        ),
+        tuple(
+            (
+                f"{row.article}. {convention.article(row.article).title.get(locale)}",
+                proposal(row.proposal),
+                *(effect(key) for key in row.effects),
+            )
+            for row in compared.rows
+        ),
+    )
 
 
 def _sections(content: dict, checklists: Checklists, locale: str) -> tuple[StepSection, ...]:
@@ -299,6 +356,7 @@ def build_report_data(
                 )
                 for a in entries.get("alternatives", [])
             ),
+            comparison=_comparison_table(content, checklists, locale),
             measures=tuple(
                 MeasureRow(
                     m["description"],
