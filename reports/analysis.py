@@ -204,7 +204,8 @@ def _alternatives(data: ReportData, gettext: Gettext, styles: Styles, width: flo
         for alternative in data.alternatives:
             title = markup(alternative.title)
             if alternative.preferred:
-                title += f" ({markup(gettext('proposed'))})"
+                proposed = gettext("proposed")
+                title += f" ({markup(proposed)})"
             story.append(Para(f"<b>{title}</b>", styles.body))
             for label, text in (
                 (gettext("Description"), alternative.description),

@@ -69,16 +69,17 @@ def _section(section: TableData, styles: Styles, index: int) -> list:
 def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
     styles = Styles()
     printed = long_date(data.printed_on, data.locale)
+    organisation_label, printed_label = gettext("Organisation"), gettext("Printed")
     story: list = [
         Spacer(1, 20 * mm),
         Paragraph(markup(gettext("Barnbokslut")), styles.purpose),
         Paragraph(markup(data.title), styles.cover_title),
         Paragraph(
-            f"<b>{markup(gettext('Organisation'))}:</b> {markup(data.organisation)}",
+            f"<b>{markup(organisation_label)}:</b> {markup(data.organisation)}",
             styles.cover_line,
         ),
         Paragraph(
-            f"<b>{markup(gettext('Printed'))}:</b> {markup(printed)}",
+            f"<b>{markup(printed_label)}:</b> {markup(printed)}",
             styles.cover_line,
         ),
         Spacer(1, 6 * mm),

@@ -54,13 +54,14 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
     views = [c for c in data.consultations if c.views or c.influence]
     if views:
         story.append(Heading(gettext("What children told us"), styles.h2, 0, "views"))
+        changed = gettext("What we changed")
         for item in views:
             if item.views:
                 story.append(Para(markup(item.views), styles.body))
             if item.influence:
                 story.append(
                     Para(
-                        f"<b>{markup(gettext('What we changed'))}:</b> {markup(item.influence)}",
+                        f"<b>{markup(changed)}:</b> {markup(item.influence)}",
                         styles.body,
                     )
                 )

@@ -411,9 +411,10 @@ def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
         Para(markup(data.title), styles.h1),
     ]
     if data.decision is None:
+        decision_label = gettext("Decision")
         story.append(
             Para(
-                f"<b>{markup(gettext('Decision'))}:</b> {markup(data.decision_body or '–')}, "
+                f"<b>{markup(decision_label)}:</b> {markup(data.decision_body or '–')}, "
                 f"{long_date(data.decision_date, data.locale)}",
                 styles.body,
             )
