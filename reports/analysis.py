@@ -255,7 +255,10 @@ def _cover(data: ReportData, gettext: Gettext, styles: Styles, heading: str) -> 
         (gettext("Decision area"), data.decision_area),
         (gettext("Case number"), data.diarienummer or "–"),
         (gettext("Decision body"), data.decision_body or "–"),
-        (gettext("Decision date"), long_date(data.decision_date, data.locale)),
+        (
+            gettext("Date of the decision") if data.decided else gettext("Planned decision date"),
+            long_date(data.decision_date, data.locale),
+        ),
         *(
             [(gettext("Outcome of the decision"), data.decision.outcome_label)]
             if data.decision

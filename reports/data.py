@@ -14,6 +14,8 @@ from datetime import date, datetime
 # (day–month–year, 24-hour time) rather than Babel's US default for "en".
 FORMAT_LOCALES = {"en": "en_GB", "sv": "sv_SE"}
 DEFAULT_TIME_ZONE = "Europe/Stockholm"
+# The outcome of a decision that waits for a later meeting: nothing is decided yet.
+POSTPONED = "postponed"
 
 
 def format_locale(language: str) -> str:
@@ -303,6 +305,11 @@ class ReportData:
     def decision(self) -> DecisionBlock | None:
         """The latest decision, the one that stands."""
         return self.decisions[-1] if self.decisions else None
+
+    @property
+    def decided(self) -> bool:
+        """Whether a decision was taken: a postponement (bordläggning) leaves the date planned."""
+        return any(block.outcome != POSTPONED for block in self.decisions)
 
 
 @dataclass(frozen=True)

@@ -411,7 +411,7 @@ def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
         Para(markup(data.title), styles.h1),
     ]
     if data.decision is None:
-        decision_label = gettext("Decision")
+        decision_label = gettext("Planned decision")
         story.append(
             Para(
                 f"<b>{markup(decision_label)}:</b> {markup(data.decision_body or '–')}, "
