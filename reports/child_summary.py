@@ -37,7 +37,7 @@ def _what_was_decided(block: DecisionBlock, locale: str, gettext: Gettext) -> st
 
 def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
     """A short, plain-language summary in large type, for the feedback to children."""
-    styles = Styles(base=15)
+    styles = Styles(base=15, language=data.locale)
     subject = gettext("What we decided, and what you told us")
     story: list = [
         Para(markup(subject), styles.purpose),

@@ -400,7 +400,7 @@ def _has_records(follow_up: FollowUpData) -> bool:
 
 def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
     """For the follow-up meeting: the decision, then everything recorded since, then the plan."""
-    styles = Styles()
+    styles = Styles(language=data.locale)
     styles.h3 = ParagraphStyle(
         "h3", parent=styles.h2, fontSize=11, leading=15, spaceBefore=8, spaceAfter=2
     )
