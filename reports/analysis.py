@@ -31,6 +31,7 @@ from reports.building import (
     table,
 )
 from reports.data import ReportData, format_locale
+from reports.summary import summary_page
 
 # Effect colours are only a second cue: every cell also carries a symbol and a word.
 EFFECT_STYLE = {
@@ -365,7 +366,8 @@ def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
     width = A4[0] - 40 * mm
     subject = gettext("Child impact assessment")
     story: list = _cover(data, gettext, styles, subject)
-    # Page 2 (CONTENTS_PAGE) is reserved for the contents, drawn by the canvas when the pages
+    story += [PageBreak(), *summary_page(data, gettext, styles, width)]
+    # Page 3 (CONTENTS_PAGE) is reserved for the contents, drawn by the canvas when the pages
     # are known.
     story += [PageBreak(), Para(markup(gettext("Contents")), styles.h1), PageBreak()]
     for section in data.steps:

@@ -59,8 +59,9 @@ INK = colors.HexColor("#1b1b1b")
 MUTED = colors.HexColor("#4f4f4f")
 BRAND = colors.HexColor("#00526e")
 RULE = colors.HexColor("#b1b4b6")
-# The analysis report reserves page 2 for its contents; the canvas draws them there at the end.
-CONTENTS_PAGE = 2
+# The analysis report has its summary for the decision-maker on page 2 and reserves page 3 for
+# its contents; the canvas draws them there at the end.
+CONTENTS_PAGE = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
 # presentation forms), which PDF text must carry in the order they are drawn.
@@ -195,6 +196,12 @@ class Styles:
             "question", parent=self.body, fontName=FONT_BOLD, spaceAfter=base * 0.2, keepWithNext=1
         )
         self.purpose = ParagraphStyle("purpose", parent=self.body, textColor=MUTED)
+        self.summary = ParagraphStyle(
+            "summary", parent=self.body, fontSize=base * 0.9, leading=base * 1.25, spaceAfter=2
+        )
+        self.summary_label = ParagraphStyle(
+            "summary_label", parent=self.question, spaceBefore=base * 0.6
+        )
         self.h1 = ParagraphStyle(
             "h1",
             parent=self.body,

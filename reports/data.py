@@ -67,6 +67,9 @@ class ImpactRow:
     severity: str
     likelihood: str
     explanation: str
+    # How serious the assessment is, as bka ranks it (severity, then likelihood): higher is
+    # more serious. The summary for the decision-maker shows the most serious first.
+    seriousness: int = 0
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,16 @@ class FollowUpData:
 
 
 @dataclass(frozen=True)
+class DecisionSummary:
+    """The answers the summary for the decision-maker quotes (the rest it takes from the
+    report's data): what is to be decided, the recommended option and why, the conclusion."""
+
+    question: str = ""
+    recommendation: str = ""
+    best_interests: str = ""
+
+
+@dataclass(frozen=True)
 class ReportData:
     """One version of one analysis, ready to render."""
 
@@ -300,6 +313,7 @@ class ReportData:
     notice: str = ""
     # What was recorded after the decision (the follow-up report, the child summary's feedback).
     follow_up: FollowUpData = field(default_factory=FollowUpData)
+    summary: DecisionSummary = field(default_factory=DecisionSummary)
 
     @property
     def decision(self) -> DecisionBlock | None:

@@ -91,8 +91,8 @@ def test_chart_labels_wrap_instead_of_being_cut():
         ),
     )
     text = flat(text_of(RENDERERS["analysis"](data, gettext_for("sv")))[1])
-    # In the matrix and in the chart: the chart's label has every word, over more lines.
-    assert text.count("psykiskt våld och vanvård") == 2
+    # In the summary, the matrix and the chart: the chart's label has every word, wrapped.
+    assert text.count("psykiskt våld och vanvård") == 3
     long = "28. Rätt till utbildning med ett mycket långt namn som kortas"
     barnbokslut = text_of(render_barnbokslut(barnbokslut_data("sv"), gettext_for("sv")))[1]
     assert flat(barnbokslut).count("namn som kortas") == 1 and "…" not in barnbokslut
