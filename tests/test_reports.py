@@ -120,8 +120,10 @@ def test_analysis_report_in_swedish(app, full_analysis):
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     outline_titles = [item.title for item in reader.outline if hasattr(item, "title")]
     assert "7. Konsekvensanalys" in outline_titles
-    # The contents page names each step with the page its heading is really on.
-    contents = reader.pages[1].extract_text()
+    # The contents page (page 3, after the summary) names each step with the page its heading
+    # is really on.
+    assert "Sammanfattning för beslutsfattaren" in reader.pages[1].extract_text()
+    contents = reader.pages[2].extract_text()
     impacts_title = f"7. {library.method.step('impacts').title.sv}"
     listed = int(re.search(re.escape(impacts_title) + r"[\s.]*(\d+)", contents).group(1))
     assert impacts_title in reader.pages[listed - 1].extract_text()
