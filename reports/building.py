@@ -172,7 +172,8 @@ def date_time(value, fmt: str, locale: str, time_zone: str) -> str:
 class Styles:
     """The report's paragraph styles, at a base size (the child summary uses large type)."""
 
-    def __init__(self, base: float = 10, language: str = "sv"):
+    def __init__(self, base: float = 10, language: str = "sv", hyphenate_from: int = 0):
+        """`hyphenate_from`: the shortest word hyphenated (ReportLab's setting by default)."""
         register_fonts()
         self.language = language
         self.body = ParagraphStyle(
@@ -187,6 +188,7 @@ class Styles:
             # 2: a word that fits nowhere on the line begun moves to the next and is hyphenated
             # there, rather than cut without a hyphen; words with a hyphen may break after it.
             embeddedHyphenation=2,
+            hyphenationMinWordLength=hyphenate_from or hyphenationMinWordLength,
         )
         self.cell = ParagraphStyle(
             "cell", parent=self.body, fontSize=base * 0.85, leading=base * 1.15, spaceAfter=0
