@@ -90,9 +90,15 @@ def text_of(pdf: bytes) -> tuple[PdfReader, str]:
     return reader, "\n".join(page.extract_text() for page in reader.pages)
 
 
+# A word hyphenated at the end of a line: a letter, the added hyphen, the line break, a
+# lower-case letter (the reports hyphenate in the report's language).
+HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-zåäöéü])")
+
+
 def flat(text: str) -> str:
-    """Text with every run of whitespace as one space (table cells wrap lines)."""
-    return " ".join(text.split())
+    """Text with every run of whitespace as one space (table cells wrap lines) and the words
+    hyphenated at a line end joined again."""
+    return " ".join(HYPHENATED.sub("", text).split())
 
 
 def test_analysis_report_in_swedish(app, full_analysis):
