@@ -32,10 +32,13 @@ from bka.domain import (
 from bka.domain.alternatives import MIXED, AlternativeFacts, compare
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
 from bka.domain.contract import (
+    BEST_INTERESTS,
     CHILD_FRIENDLY_SUMMARY,
     COMPLAINT_ROUTES,
     DECISION_BODY,
     ENGAGED_ARTICLES,
+    PREFERRED_OPTION,
+    PROPOSAL,
     STEP_EVIDENCE,
     STEP_FEEDBACK,
     STEP_SCREENING,
@@ -59,6 +62,7 @@ from reports.data import (
     ComparisonTable,
     ConsultationRow,
     DecisionBlock,
+    DecisionSummary,
     ImpactRow,
     IndicatorRow,
     MeasureRow,
@@ -125,6 +129,18 @@ def _trigger_condition(trigger: dict, entries: dict, locale: str) -> str:
         return condition
     unit = "%" if trigger["condition"] == "changes_by" else indicator.get("unit") or ""
     return f"{condition}: {indicator.get('name', '')}, {_number(threshold, unit, locale)}"
+
+
+# The order of seriousness of an assessment in the impact matrix: severity, then likelihood.
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+LIKELIHOOD_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
+
+
+def _seriousness(impact: dict) -> int:
+    """Higher is more serious: a high severity outranks any likelihood."""
+    return SEVERITY_RANK.get(impact.get("severity"), 0) * 3 + LIKELIHOOD_RANK.get(
+        impact.get("likelihood"), 0
+    )
 
 
 def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
@@ -321,6 +337,7 @@ def build_report_data(
                             label(labels.SEVERITY, i["severity"]),
                             label(labels.LIKELIHOOD, i["likelihood"]),
                             i.get("explanation") or "",
+                            _seriousness(i),
                         )
                         for i in entries.get("impacts", [])
                     ),
@@ -383,6 +400,12 @@ def build_report_data(
             ),
             child_friendly_summary=str(feedback.get(CHILD_FRIENDLY_SUMMARY.key, "")),
             complaint_routes=str(feedback.get(COMPLAINT_ROUTES.key, "")),
+            summary=DecisionSummary(
+                *(
+                    str(content["answers"].get(fixed.step, {}).get(fixed.key) or "")
+                    for fixed in (PROPOSAL, PREFERRED_OPTION, BEST_INTERESTS)
+                )
+            ),
             reviews=tuple(
                 ReviewRow(
                     r.number,
