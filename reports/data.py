@@ -97,7 +97,8 @@ class AlternativeRow:
     description: str
     child_rights_assessment: str
     conflicts_of_interest: str
-    preferred: bool
+    preferred: bool  # the proposal put to the decision
+    recommended: bool = False  # the one the team recommends (method v6 on)
 
 
 @dataclass(frozen=True)

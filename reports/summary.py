@@ -90,7 +90,11 @@ def summary_page(data: ReportData, gettext: Gettext, styles: Styles, width: floa
     if said and len(data.consultations) > MOST:
         said.append(markup(_more(len(data.consultations) - MOST, gettext)))
     parts.append((gettext("What children said"), said or [nothing]))
-    recommended = [a.title for a in data.alternatives if a.preferred]
+    # The alternative the team recommends; analyses from before it could be marked name the
+    # proposal, which their answer to "which option is best" then explains.
+    recommended = [a.title for a in data.alternatives if a.recommended] or [
+        a.title for a in data.alternatives if a.preferred
+    ]
     recommendation = []
     if recommended:
         recommendation.append(f"<b>{markup(', '.join(recommended))}</b>")

@@ -370,6 +370,7 @@ def build_report_data(
                     a.get("child_rights_assessment") or "",
                     a.get("conflicts_of_interest") or "",
                     bool(a.get("is_preferred")),
+                    bool(a.get("is_recommended")),
                 )
                 for a in entries.get("alternatives", [])
             ),
