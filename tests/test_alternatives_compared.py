@@ -19,6 +19,7 @@ from bka.extensions import db
 from bka.models import Alternative, Analysis
 from tests import factories
 from tests.factories import ANSWERS
+from tests.test_reports import flat
 
 
 def _facts(title, *, proposal=False, zero=False, recommended=False, **effects):
@@ -172,8 +173,7 @@ def test_the_report_shows_the_comparison(app, complete, make_browser):
     b.login(owner)
     report = b.get(f"/analyses/{analysis_id}/report?kind=analysis&lang=sv")
     assert report.status_code == 200
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.data)).pages)
-    text = " ".join(text.split())
+    text = flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(report.data)).pages))
     assert "Alternativen jämförda" in text
     assert "nollalternativ" in text and "rekommenderas" in text
     assert "Blandat:" in text or "Försvagar" in text
