@@ -13,6 +13,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer
 
 from reports import sections
@@ -30,6 +31,7 @@ from reports.building import (
     table,
 )
 from reports.data import ReportData, format_locale
+from reports.summary import summary_page
 
 # Effect colours are only a second cue: every cell also carries a symbol and a word.
 EFFECT_STYLE = {
@@ -150,23 +152,34 @@ def _effect_cell(direction: str, label: str, styles: Styles) -> Paragraph:
     return Para(f'<font color="{ink.hexval()}">{symbol}</font> {markup(label)}', styles.cell_bold)
 
 
+# The article labels left of the chart's bars wrap at this width (points).
+CHART_LABEL_WIDTH = 140
+
+
 def _impact_chart(data: ReportData, gettext: Gettext, width: float) -> Drawing:
     """Counts of each effect per article, as stacked horizontal bars with a legend."""
     articles = sorted({row.article for row in data.impacts})
     counts = Counter((row.article, row.direction) for row in data.impacts)
     order = ("strengthens", "weakens", "neutral", "unknown")
-    height = 30 + 16 * len(articles) + 40
+    names = [
+        f"{number}. " + next(r.article_title for r in data.impacts if r.article == number)
+        for number in reversed(articles)
+    ]
+    # Labels wrap onto as many lines as they need; every bar gets the room of the longest.
+    lines = max(len(simpleSplit(name, FONT, 7, CHART_LABEL_WIDTH)) for name in names)
+    row = max(16, 8 * lines + 4)
+    height = 30 + row * len(articles) + 40
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 40
-    chart.width, chart.height = width - 170, 16 * len(articles)
+    chart.width, chart.height = width - 170, row * len(articles)
     chart.data = [[counts[(number, key)] for number in reversed(articles)] for key in order]
-    chart.categoryAxis.categoryNames = [
-        (f"{number}. " + next(r.article_title for r in data.impacts if r.article == number))[:32]
-        for number in reversed(articles)
-    ]
+    chart.categoryAxis.categoryNames = names
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.maxWidth = CHART_LABEL_WIDTH
+    chart.categoryAxis.labels.leading = 8
+    chart.categoryAxis.labels.textAnchor = "end"  # wrapped lines flush against the axis
     chart.categoryAxis.style = "stacked"
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
@@ -182,7 +195,7 @@ def _impact_chart(data: ReportData, gettext: Gettext, width: float) -> Drawing:
     legend.fontName = FONT
     legend.fontSize = 7
     legend.columnMaximum = 1
-    legend.deltax = 110
+    legend.deltax = (width - 150) / len(order)  # all four within the page
     legend.alignment = "right"
     legend.colorNamePairs = [
         (EFFECT_STYLE[key][1], f"{EFFECT_STYLE[key][2]} {data.direction_labels.get(key, key)}")
@@ -241,7 +254,8 @@ def _alternatives(data: ReportData, gettext: Gettext, styles: Styles, width: flo
         for alternative in data.alternatives:
             title = markup(alternative.title)
             if alternative.preferred:
-                title += f" ({markup(gettext('proposed'))})"
+                proposed = gettext("proposed")
+                title += f" ({markup(proposed)})"
             story.append(Para(f"<b>{title}</b>", styles.body))
             for label, text in (
                 (gettext("Description"), alternative.description),
@@ -253,6 +267,20 @@ def _alternatives(data: ReportData, gettext: Gettext, styles: Styles, width: flo
             ):
                 if text:
                     story.append(Para(f"<i>{markup(label)}:</i> {markup(text)}", styles.body))
+    if data.comparison and data.comparison.rows:
+        columns = len(data.comparison.header)
+        first = 0.28 if columns > 2 else 0.5
+        widths = [first * width] + [(1 - first) * width / (columns - 1)] * (columns - 1)
+        story += [
+            Para(markup(gettext("The alternatives compared")), styles.h2),
+            table(
+                list(data.comparison.header),
+                [[markup(text) for text in row] for row in data.comparison.rows],
+                widths,
+                styles,
+            ),
+            Spacer(1, 4 * mm),
+        ]
     if data.measures:
         story.append(sections.measures(data, gettext, styles, width))
     return story
@@ -291,7 +319,10 @@ def _cover(data: ReportData, gettext: Gettext, styles: Styles, heading: str) -> 
         (gettext("Decision area"), data.decision_area),
         (gettext("Case number"), data.diarienummer or "–"),
         (gettext("Decision body"), data.decision_body or "–"),
-        (gettext("Decision date"), long_date(data.decision_date, data.locale)),
+        (
+            gettext("Date of the decision") if data.decided else gettext("Planned decision date"),
+            long_date(data.decision_date, data.locale),
+        ),
         *(
             [(gettext("Outcome of the decision"), data.decision.outcome_label)]
             if data.decision
@@ -382,11 +413,12 @@ def _decisions(data: ReportData, gettext: Gettext, styles: Styles) -> list:
 
 def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
     """The full analysis for the decision file: cover, contents, every step, sign-off."""
-    styles = Styles()
+    styles = Styles(language=data.locale)
     width = A4[0] - 40 * mm
     subject = gettext("Child impact assessment")
     story: list = _cover(data, gettext, styles, subject)
-    # Page 2 (CONTENTS_PAGE) is reserved for the contents, drawn by the canvas when the pages
+    story += [PageBreak(), *summary_page(data, gettext, styles, width)]
+    # Page 3 (CONTENTS_PAGE) is reserved for the contents, drawn by the canvas when the pages
     # are known.
     story += [PageBreak(), Para(markup(gettext("Contents")), styles.h1), PageBreak()]
     for section in data.steps:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from reports.building import (
@@ -22,6 +22,7 @@ from reports.building import (
     long_date,
     markup,
     table,
+    visual,
 )
 from reports.data import BarnbokslutData, TableData
 
@@ -31,19 +32,24 @@ WIDE_TABLE = 4
 
 
 def _bar_chart(title: str, rows: tuple[tuple[str, int], ...]) -> Drawing:
-    """Horizontal bars with the value written beside each: the numbers never depend on colour."""
-    bar_height, gap, label_width = 11, 5, 70 * mm
-    height = len(rows) * (bar_height + gap) + 18
+    """Horizontal bars with the value written beside each: the numbers never depend on colour.
+    Long labels wrap onto more lines (never cut), and their bar gets the room they take."""
+    bar_height, gap, label_width, leading = 11, 5, 70 * mm, 9.5
+    labels = [simpleSplit(visual(label), FONT, 8, label_width - 6) or [""] for label, _ in rows]
+    rooms = [max(bar_height, leading * len(lines)) for lines in labels]
+    height = sum(room + gap for room in rooms) + 18
     drawing = Drawing(WIDTH, height)
     drawing.add(String(0, height - 10, title, fontName=FONT, fontSize=9, fillColor=INK))
     largest = max((value for _, value in rows), default=0) or 1
     span = WIDTH - label_width - 20 * mm
-    for index, (label, value) in enumerate(rows):
-        y = height - 18 - (index + 1) * (bar_height + gap) + gap
-        text = label
-        while stringWidth(text, FONT, 8) > label_width - 6 and len(text) > 1:
-            text = text[:-2] + "…"
-        drawing.add(String(0, y + 2, text, fontName=FONT, fontSize=8, fillColor=INK))
+    top = height - 18
+    for (_label, value), lines, room in zip(rows, labels, rooms, strict=True):
+        top -= room + gap
+        y = top + gap + room - bar_height  # the bar beside the label's first line
+        for number, line in enumerate(lines):
+            drawing.add(
+                String(0, y + 2 - number * leading, line, fontName=FONT, fontSize=8, fillColor=INK)
+            )
         length = span * value / largest
         drawing.add(Rect(label_width, y, length, bar_height, fillColor=BRAND, strokeColor=None))
         drawing.add(String(label_width + length + 4, y + 2, str(value), fontName=FONT, fontSize=8))
@@ -67,18 +73,19 @@ def _section(section: TableData, styles: Styles, index: int) -> list:
 
 
 def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
-    styles = Styles()
+    styles = Styles(language=data.locale)
     printed = long_date(data.printed_on, data.locale)
+    organisation_label, printed_label = gettext("Organisation"), gettext("Printed")
     story: list = [
         Spacer(1, 20 * mm),
         Paragraph(markup(gettext("Barnbokslut")), styles.purpose),
         Paragraph(markup(data.title), styles.cover_title),
         Paragraph(
-            f"<b>{markup(gettext('Organisation'))}:</b> {markup(data.organisation)}",
+            f"<b>{markup(organisation_label)}:</b> {markup(data.organisation)}",
             styles.cover_line,
         ),
         Paragraph(
-            f"<b>{markup(gettext('Printed'))}:</b> {markup(printed)}",
+            f"<b>{markup(printed_label)}:</b> {markup(printed)}",
             styles.cover_line,
         ),
         Spacer(1, 6 * mm),

@@ -9,14 +9,17 @@ pyproject.toml bounds ReportLab to the major version they were checked with.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyphen
 from arabic_reshaper import reshape
 from babel.dates import format_date, format_datetime, get_timezone
 from bidi.algorithm import get_display
@@ -37,8 +40,14 @@ from reportlab.platypus import (
     Paragraph,
     TableStyle,
 )
-from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paragraph import (
+    _hy_letters_pat,
+    _hy_pfx_pat,
+    _hy_sfx_pat,
+    textTransformFrags,
+)
 from reportlab.platypus.paraparser import ParaParser
+from reportlab.rl_settings import hyphenationMinWordLength
 
 from reports.data import BarnbokslutData, ReportData, format_locale
 
@@ -50,8 +59,9 @@ INK = colors.HexColor("#1b1b1b")
 MUTED = colors.HexColor("#4f4f4f")
 BRAND = colors.HexColor("#00526e")
 RULE = colors.HexColor("#b1b4b6")
-# The analysis report reserves page 2 for its contents; the canvas draws them there at the end.
-CONTENTS_PAGE = 2
+# The analysis report has its summary for the decision-maker on page 2 and reserves page 3 for
+# its contents; the canvas draws them there at the end.
+CONTENTS_PAGE = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
 # presentation forms), which PDF text must carry in the order they are drawn.
@@ -67,10 +77,74 @@ def register_fonts() -> None:
         )
 
 
+# The report's language as pyphen knows its hyphenation patterns.
+HYPHENATION = {"sv": "sv", "en": "en_GB"}
+# Emoji skin-tone modifiers: dropped when the emoji they modify is named instead of drawn.
+_SKIN_TONES = re.compile("[\U0001f3fb-\U0001f3ff]")
+
+
+@functools.cache
+def hyphenator(language: str) -> Callable[[str], tuple[tuple[str, str], ...]]:
+    """The hyphenation points of a word in `language` (pyphen's patterns), as ReportLab's
+    paragraphs ask for them: (head, tail) pairs, longest head first. Remembered per word."""
+    iterate = pyphen.Pyphen(lang=HYPHENATION.get(language, language)).iterate
+
+    @functools.lru_cache(maxsize=8192)
+    def pairs(word: str) -> tuple[tuple[str, str], ...]:
+        return tuple(iterate(word))
+
+    return pairs
+
+
+@functools.lru_cache(maxsize=65536)
+def _width(word: str, font: str, size: float) -> float:
+    return pdfmetrics.stringWidth(word, font, size)
+
+
+@functools.cache
+def _not_drawn() -> re.Pattern:
+    """The characters that neither report font has a glyph for (most emoji among them)."""
+    register_fonts()
+    drawn = set(pdfmetrics.getFont(FONT).face.charToGlyph)
+    drawn &= set(pdfmetrics.getFont(FONT_BOLD).face.charToGlyph)
+    drawn |= {*range(0x20), 0x7F}  # control characters: line breaks, or removed by markup()
+    ranges, points = [], sorted(drawn)
+    start = previous = points[0]
+    for point in [*points[1:], None]:
+        if point is not None and point == previous + 1:
+            previous = point
+            continue
+        ranges.append(
+            re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else "")
+        )
+        if point is not None:
+            start = previous = point
+    return re.compile("[^" + "".join(ranges) + "]")
+
+
+def _name(match: re.Match) -> str:
+    character = match.group()
+    name = unicodedata.name(character, "")
+    return f"[{name.lower()}]" if name else f"[U+{ord(character):04X}]"
+
+
+def drawable(text: str) -> str:
+    """Text with every character the report fonts cannot draw (an emoji, say) replaced by its
+    Unicode name in brackets, so that nothing shows as an empty box."""
+    if text.isascii():
+        return text
+    not_drawn = _not_drawn()
+    if not not_drawn.search(text):
+        return text
+    return not_drawn.sub(_name, _SKIN_TONES.sub("", text))
+
+
 def visual(text: str) -> str:
     """Text in the order it is drawn. Lines with right-to-left letters are reordered by the
     Unicode bidi algorithm, Arabic letters in their joined forms; other text is left alone.
-    (A right-to-left run that ReportLab wraps onto a second line keeps the order of a line.)"""
+    (A right-to-left run that ReportLab wraps onto a second line keeps the order of a line.)
+    Characters the fonts cannot draw are named instead (`drawable`)."""
+    text = drawable(text)
     if not _RTL.search(text):
         return text
     return "\n".join(get_display(reshape(line)) for line in text.split("\n"))
@@ -98,8 +172,10 @@ def date_time(value, fmt: str, locale: str, time_zone: str) -> str:
 class Styles:
     """The report's paragraph styles, at a base size (the child summary uses large type)."""
 
-    def __init__(self, base: float = 10):
+    def __init__(self, base: float = 10, language: str = "sv", hyphenate_from: int = 0):
+        """`hyphenate_from`: the shortest word hyphenated (ReportLab's setting by default)."""
         register_fonts()
+        self.language = language
         self.body = ParagraphStyle(
             "body",
             fontName=FONT,
@@ -108,6 +184,11 @@ class Styles:
             textColor=INK,
             alignment=TA_LEFT,
             spaceAfter=base * 0.5,
+            hyphenationLang=hyphenator(language),
+            # 2: a word that fits nowhere on the line begun moves to the next and is hyphenated
+            # there, rather than cut without a hyphen; words with a hyphen may break after it.
+            embeddedHyphenation=2,
+            hyphenationMinWordLength=hyphenate_from or hyphenationMinWordLength,
         )
         self.cell = ParagraphStyle(
             "cell", parent=self.body, fontSize=base * 0.85, leading=base * 1.15, spaceAfter=0
@@ -117,6 +198,12 @@ class Styles:
             "question", parent=self.body, fontName=FONT_BOLD, spaceAfter=base * 0.2, keepWithNext=1
         )
         self.purpose = ParagraphStyle("purpose", parent=self.body, textColor=MUTED)
+        self.summary = ParagraphStyle(
+            "summary", parent=self.body, fontSize=base * 0.9, leading=base * 1.25, spaceAfter=2
+        )
+        self.summary_label = ParagraphStyle(
+            "summary_label", parent=self.question, spaceBefore=base * 0.6
+        )
         self.h1 = ParagraphStyle(
             "h1",
             parent=self.body,
@@ -126,6 +213,7 @@ class Styles:
             textColor=BRAND,
             spaceBefore=0,
             spaceAfter=base * 0.8,
+            hyphenationLang="",  # headings keep their words whole (a long one moves on)
         )
         self.h2 = ParagraphStyle(
             "h2",
@@ -136,6 +224,7 @@ class Styles:
             spaceBefore=base,
             spaceAfter=base * 0.4,
             keepWithNext=1,
+            hyphenationLang="",
         )
         self.cover_title = ParagraphStyle(
             "cover_title",
@@ -252,15 +341,100 @@ def _cell(cell, styles: Styles):
     return [Para(part, styles.cell) for part in parts]
 
 
+_TAG = re.compile(r"<[^>]*>")
+# A cell's padding left (3, the table style below) and right (ReportLab's 6), within its
+# column's width.
+CELL_PADDING = 9
+
+
+def _narrowest(word: str, font: str, size: float, language: str) -> float:
+    """The narrowest ReportLab can set a word: broken after its own hyphens, else at its
+    hyphenation points (with the added hyphen) when it is letters only and long enough, else
+    whole. Mirrors Paragraph.breakLines, whose patterns it uses."""
+    width = functools.partial(_width, font=font, size=size)
+    if "-" in word.strip("-"):
+        parts = word.split("-")
+        return max(width(part + "-") for part in parts[:-1]) if len(parts) > 1 else width(word)
+    leading = _hy_pfx_pat.match(word)
+    trailing = _hy_sfx_pat.search(word)
+    start = leading.end() if leading else 0
+    end = trailing.start() if trailing else len(word)
+    core = word[start:end]
+    if len(core) < hyphenationMinWordLength or not _hy_letters_pat.match(core):
+        return width(word)
+    cuts = sorted({start + len(head) for head, _tail in hyphenator(language)(core)})
+    if not cuts:
+        return width(word)
+    cuts = [0, *cuts, len(word)]
+    return max(
+        width(word[a:b]) + (width("-") if b < len(word) else 0)
+        for a, b in zip(cuts, cuts[1:], strict=False)
+    )
+
+
+def _words(cell):
+    """(word, font, size) for every word of a cell's paragraphs, markup removed."""
+    for paragraph in cell if isinstance(cell, list) else [cell]:
+        text = getattr(paragraph, "text", None)
+        style = getattr(paragraph, "style", None)
+        if not text or style is None:
+            continue
+        font = FONT_BOLD if style.fontName == FONT_BOLD or "<b>" in text else FONT
+        for word in html.unescape(_TAG.sub(" ", text)).split():
+            yield word, font, style.fontSize
+
+
+def fit_widths(rows: list[list], widths: Sequence[float], language: str) -> list[float]:
+    """Column widths from content: a column too narrow for its longest word (hyphenated where
+    it may be) grows to fit it, taking the room from the other columns in proportion to what
+    they can spare down to their own narrowest word (hyphenated too); the table keeps its
+    width. A table whose words all fit keeps its widths exactly."""
+    widths = list(widths)
+    words: list[list[tuple[float, str, str, float]]] = [[] for _ in widths]
+    need = [0.0] * len(widths)  # the narrowest its words can be set, where they overflow
+    for row in rows:
+        for index, cell in enumerate(row[: len(widths)]):
+            room = widths[index] - CELL_PADDING
+            for word, font, size in _words(cell):
+                whole = _width(word, font, size)
+                words[index].append((whole, word, font, size))
+                if whole > room and whole > need[index]:
+                    need[index] = max(need[index], _narrowest(word, font, size, language))
+    wanted = [max(w, n + CELL_PADDING) for w, n in zip(widths, need, strict=True)]
+    short = sum(wanted) - sum(widths)
+    if short <= 0.01:
+        return widths
+    spare = []
+    for index, (want, width) in enumerate(zip(wanted, widths, strict=True)):
+        if want > width:
+            spare.append(0.0)
+            continue
+        floor = 0.0  # the column's narrowest word: only words wider than it so far can matter
+        for whole, word, font, size in sorted(words[index], reverse=True):
+            if whole <= floor:
+                break
+            floor = max(floor, _narrowest(word, font, size, language))
+        spare.append(max(0.0, width - floor - CELL_PADDING))
+    total = sum(spare)
+    if total <= 0:
+        return widths
+    scale = min(1.0, total / short)
+    grown = [w + (want - w) * scale for want, w in zip(wanted, widths, strict=True)]
+    taken = sum(grown) - sum(widths)
+    return [g - taken * room / total for g, room in zip(grown, spare, strict=True)]
+
+
 def table(
     header: Sequence[str], rows: list[list], widths: list[float], styles: Styles, *, extra=()
 ) -> LongTable:
-    """A table that repeats its header row and splits cleanly across pages.
+    """A table that repeats its header row and splits cleanly across pages, its columns wide
+    enough for their longest words (`fit_widths`).
 
     The header is plain text, escaped here; the cells of `rows` are paragraph markup (already
     passed through `markup()`) or flowables."""
     wrapped = [[Para(markup(cell), styles.cell_bold) for cell in header]]
     wrapped += [[_cell(cell, styles) for cell in row] for row in rows]
+    widths = fit_widths(wrapped, widths, styles.language)
     result = LongTable(
         wrapped,
         colWidths=widths,
@@ -282,6 +456,19 @@ def table(
         )
     )
     return result
+
+
+def fitted(text: str, room: float, font: str = FONT, size: float = 8) -> str:
+    """`text` cut at a word and ended with "…" where it is wider than `room` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= room:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + " …", font, size) > room:
+        words.pop()
+    shown = " ".join(words)
+    while len(shown) > 1 and pdfmetrics.stringWidth(shown + "…", font, size) > room:
+        shown = shown[:-1]
+    return shown.rstrip(" ,;:–-") + " …"
 
 
 class _Document(BaseDocTemplate):
@@ -310,11 +497,10 @@ class _Document(BaseDocTemplate):
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
-        title = self.data.title if len(self.data.title) <= 90 else self.data.title[:87] + "…"
-        canvas.drawString(self.leftMargin, A4[1] - 13 * mm, visual(title))
-        canvas.drawRightString(
-            A4[0] - self.rightMargin, A4[1] - 13 * mm, visual(self.data.organisation[:60])
-        )
+        organisation = visual(self.data.organisation[:60])
+        room = self.width - canvas.stringWidth(organisation, FONT, 8) - 6 * mm
+        canvas.drawString(self.leftMargin, A4[1] - 13 * mm, fitted(visual(self.data.title), room))
+        canvas.drawRightString(A4[0] - self.rightMargin, A4[1] - 13 * mm, organisation)
         canvas.setStrokeColor(RULE)
         canvas.line(self.leftMargin, A4[1] - 15 * mm, A4[0] - self.rightMargin, A4[1] - 15 * mm)
         notice = getattr(self.data, "notice", "")

@@ -35,9 +35,14 @@ def _what_was_decided(block: DecisionBlock, locale: str, gettext: Gettext) -> st
     )
 
 
+# The shortest word the child summary hyphenates: "någ-ra" is harder to read than a short line.
+CHILD_HYPHENATE_FROM = 12
+
+
 def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
     """A short, plain-language summary in large type, for the feedback to children."""
-    styles = Styles(base=15)
+    # Easy to read: short words are never hyphenated, only long ones that would not fit.
+    styles = Styles(base=15, language=data.locale, hyphenate_from=CHILD_HYPHENATE_FROM)
     subject = gettext("What we decided, and what you told us")
     story: list = [
         Para(markup(subject), styles.purpose),
@@ -54,13 +59,14 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
     views = [c for c in data.consultations if c.views or c.influence]
     if views:
         story.append(Heading(gettext("What children told us"), styles.h2, 0, "views"))
+        changed = gettext("What we changed")
         for item in views:
             if item.views:
                 story.append(Para(markup(item.views), styles.body))
             if item.influence:
                 story.append(
                     Para(
-                        f"<b>{markup(gettext('What we changed'))}:</b> {markup(item.influence)}",
+                        f"<b>{markup(changed)}:</b> {markup(item.influence)}",
                         styles.body,
                     )
                 )

@@ -14,6 +14,8 @@ from datetime import date, datetime
 # (day–month–year, 24-hour time) rather than Babel's US default for "en".
 FORMAT_LOCALES = {"en": "en_GB", "sv": "sv_SE"}
 DEFAULT_TIME_ZONE = "Europe/Stockholm"
+# The outcome of a decision that waits for a later meeting: nothing is decided yet.
+POSTPONED = "postponed"
 
 
 def format_locale(language: str) -> str:
@@ -65,6 +67,9 @@ class ImpactRow:
     severity: str
     likelihood: str
     explanation: str
+    # How serious the assessment is, as bka ranks it (severity, then likelihood): higher is
+    # more serious. The summary for the decision-maker shows the most serious first.
+    seriousness: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,17 @@ class AlternativeRow:
     description: str
     child_rights_assessment: str
     conflicts_of_interest: str
-    preferred: bool
+    preferred: bool  # the proposal put to the decision
+    recommended: bool = False  # the one the team recommends (method v6 on)
+
+
+@dataclass(frozen=True)
+class ComparisonTable:
+    """The alternatives compared on the engaged articles, as text: a header (article, the
+    proposal, then each other alternative) and one row per article."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -271,6 +286,16 @@ class FollowUpData:
 
 
 @dataclass(frozen=True)
+class DecisionSummary:
+    """The answers the summary for the decision-maker quotes (the rest it takes from the
+    report's data): what is to be decided, the recommended option and why, the conclusion."""
+
+    question: str = ""
+    recommendation: str = ""
+    best_interests: str = ""
+
+
+@dataclass(frozen=True)
 class ReportData:
     """One version of one analysis, ready to render."""
 
@@ -292,6 +317,7 @@ class ReportData:
     direction_labels: dict[str, str] = field(default_factory=dict, hash=False)
     consultations: tuple[ConsultationRow, ...] = ()
     alternatives: tuple[AlternativeRow, ...] = ()
+    comparison: ComparisonTable | None = None
     measures: tuple[MeasureRow, ...] = ()
     indicators: tuple[IndicatorRow, ...] = ()
     triggers: tuple[TriggerRow, ...] = ()
@@ -306,11 +332,17 @@ class ReportData:
     notice: str = ""
     # What was recorded after the decision (the follow-up report, the child summary's feedback).
     follow_up: FollowUpData = field(default_factory=FollowUpData)
+    summary: DecisionSummary = field(default_factory=DecisionSummary)
 
     @property
     def decision(self) -> DecisionBlock | None:
         """The latest decision, the one that stands."""
         return self.decisions[-1] if self.decisions else None
+
+    @property
+    def decided(self) -> bool:
+        """Whether a decision was taken: a postponement (bordläggning) leaves the date planned."""
+        return any(block.outcome != POSTPONED for block in self.decisions)
 
 
 @dataclass(frozen=True)

@@ -400,7 +400,7 @@ def _has_records(follow_up: FollowUpData) -> bool:
 
 def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
     """For the follow-up meeting: the decision, then everything recorded since, then the plan."""
-    styles = Styles()
+    styles = Styles(language=data.locale)
     styles.h3 = ParagraphStyle(
         "h3", parent=styles.h2, fontSize=11, leading=15, spaceBefore=8, spaceAfter=2
     )
@@ -411,9 +411,10 @@ def render_follow_up_report(data: ReportData, gettext: Gettext) -> bytes:
         Para(markup(data.title), styles.h1),
     ]
     if data.decision is None:
+        decision_label = gettext("Planned decision")
         story.append(
             Para(
-                f"<b>{markup(gettext('Decision'))}:</b> {markup(data.decision_body or '–')}, "
+                f"<b>{markup(decision_label)}:</b> {markup(data.decision_body or '–')}, "
                 f"{long_date(data.decision_date, data.locale)}",
                 styles.body,
             )

@@ -389,6 +389,14 @@ ALTERNATIVES = [
         "child_rights_assessment": "Risken för röjda skyddade uppgifter blir okontrollerad.",
         "conflicts_of_interest": "Tidplanen väger tyngst.",
         "is_preferred": False,
+        "article_effects": {
+            "2": "weakens",
+            "3": "weakens",
+            "6": "unknown",
+            "12": "neutral",
+            "16": "weakens",
+            "24": "unknown",
+        },
     },
     {
         "title": "Driftstart med barnrättsliga villkor",
@@ -396,6 +404,22 @@ ALTERNATIVES = [
         "child_rights_assessment": "Skyddar barnen och ger nyttan med en månads fördröjning.",
         "conflicts_of_interest": "Kostnaden för en månads fördröjning.",
         "is_preferred": True,
+        "is_recommended": True,
+    },
+    {
+        "title": "Nollalternativet: de gamla systemen används vidare",
+        "description": "Inget nytt journalsystem; de nuvarande systemen används vidare.",
+        "child_rights_assessment": "Inga nya risker, men splittrad information om barn.",
+        "conflicts_of_interest": "Kostnaderna för de gamla systemen stiger.",
+        "is_zero_option": True,
+        "article_effects": {
+            "2": "neutral",
+            "3": "neutral",
+            "6": "neutral",
+            "12": "neutral",
+            "16": "neutral",
+            "24": "weakens",
+        },
     },
 ]
 MEASURES = [

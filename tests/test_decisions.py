@@ -326,6 +326,26 @@ def test_every_report_shows_the_decision(app, signed):
     assert "Regionstyrelsen said yes to the proposal, with some changes" in child
 
 
+def _cover(app, analysis_id) -> str:
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, analysis_id)
+        pdf = reporting.render("analysis", analysis, ops.checklists_for(analysis), "sv", PRINTED)
+    return flat(text_of(pdf)[0].pages[0].extract_text())
+
+
+def test_the_cover_says_whether_the_date_is_planned_or_decided(app, signed):
+    analysis_id, *_ = signed
+    assert "Planerat datum för beslut:" in _cover(app, analysis_id)
+    _decide(app, analysis_id, "postponed", follows_conclusion=None, decided_on=date(2024, 6, 4))
+    cover = _cover(app, analysis_id)
+    assert "Planerat datum för beslut:" in cover and "Datum för beslutet" not in cover
+    assert "Beslutets utfall: Bordlagt" in cover
+    _decide(app, analysis_id, "adopted", follows_conclusion="yes", decided_on=date(2024, 6, 18))
+    cover = _cover(app, analysis_id)
+    assert "Datum för beslutet: 18 juni 2024" in cover and "Planerat" not in cover
+    assert "Beslutets utfall: Antaget" in cover
+
+
 @pytest.mark.parametrize(
     ("outcome", "words"),
     [

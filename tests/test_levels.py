@@ -17,6 +17,7 @@ from bka.extensions import db
 from bka.models import Analysis
 from tests import factories
 from tests.factories import ANSWERS
+from tests.test_reports import flat
 
 # Directly affected, but a limited, reversible effect: the screening suggests simplified.
 SIMPLIFIED_SCREENING = {
@@ -207,8 +208,6 @@ def test_the_reviewer_and_the_report_see_the_teams_choice(app, make_user, make_b
         assert reason in text, page
     report = b.get(f"/analyses/{analysis_id}/report?kind=analysis&lang=sv")
     assert report.status_code == 200
-    text = " ".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(report.data)).pages
-    ).replace("\n", " ")
+    text = flat("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report.data)).pages))
     assert "screeningen föreslog: Förenklad analys" in text
     assert "väckt stark oro" in text

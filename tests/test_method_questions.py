@@ -19,6 +19,7 @@ from bka.domain.progress import load_state
 from bka.extensions import db
 from bka.models import Analysis, User
 from tests import factories
+from tests.test_reports import flat
 
 # step -> question keys added in method v3
 NEW_QUESTIONS = {
@@ -53,7 +54,7 @@ def _html(text: str) -> str:
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    return flat(text)
 
 
 def test_the_new_questions_are_in_their_steps_optional_and_bilingual(app):

@@ -26,7 +26,7 @@ from bka.domain.checklists import (
     parse_snapshot,
 )
 from bka.domain.contract import STEP_SCREENING
-from bka.domain.entries import PARTICIPATION_REQUIREMENTS, EntryKind
+from bka.domain.entries import DIRECTIONS, PARTICIPATION_REQUIREMENTS, EntryKind
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.progress import AnalysisState, Missing, load_state, missing_for_step
 from bka.domain.screening import screening_result
@@ -307,6 +307,8 @@ def _check_entry(state: AnalysisState, kind: EntryKind, values: dict, entry=None
         from bka.domain.reassessment import check_trigger
 
         return check_trigger(state.analysis, values)
+    if kind.name == "alternatives":
+        return {**values, "article_effects": _article_effects(state, values, entry)}
     if kind.name == "impacts":
         if values["article"] not in state.engaged_articles():
             raise FieldError("article", _l("Choose one of the articles engaged in step 4."))
@@ -370,6 +372,29 @@ def _check_consultation(values: dict) -> dict:
 _DEPENDENT_STEPS = {"child_groups": ("impacts",), "impacts": ("alternatives",)}
 
 
+def _article_effects(state: AnalysisState, values: dict, entry) -> dict[str, str]:
+    """An alternative's effects, by article number as text: only engaged articles, only the
+    four effects. Effects on articles no longer engaged are kept (they show again if the
+    article is engaged again); the proposal's effects are the impact matrix, so it has none."""
+    given = values.get("article_effects")
+    if given is None:
+        return dict(entry.article_effects or {}) if entry is not None else {}
+    if not isinstance(given, dict):
+        raise FieldError("article_effects", _l("Choose an effect for each article."))
+    engaged = {str(number) for number in state.engaged_articles()}
+    before = (entry.article_effects or {}) if entry is not None else {}
+    effects = {key: effect for key, effect in before.items() if key not in engaged}
+    for key, effect in given.items():
+        if str(key) not in engaged:
+            raise FieldError(
+                "article_effects", _l("Assess the alternative only against engaged articles.")
+            )
+        if effect not in DIRECTIONS:
+            raise FieldError("article_effects", _l("Choose an effect for each article."))
+        effects[str(key)] = effect
+    return {} if values.get("is_preferred") else effects
+
+
 def _mark_steps_open(analysis: Analysis, kind: EntryKind) -> None:
     """A changed entry re-opens its step (and steps that depend on it) for confirmation."""
     step_keys = (kind.step, *_DEPENDENT_STEPS.get(kind.name, ()))
@@ -403,10 +428,13 @@ def save_entry(
         history.entry_values(kind.name, entry),
         entry_id=entry.id,
     )
-    if kind.name == "alternatives" and values.get("is_preferred"):
-        for other in state.entries["alternatives"]:
-            if other is not entry:
-                other.is_preferred = False
+    if kind.name == "alternatives":
+        # One proposal and one recommendation: marking another moves the mark.
+        for flag in ("is_preferred", "is_recommended"):
+            if values.get(flag):
+                for other in state.entries["alternatives"]:
+                    if other is not entry:
+                        setattr(other, flag, False)
     _mark_steps_open(state.analysis, kind)
     touch(state.analysis, user)
     db.session.flush()

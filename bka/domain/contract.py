@@ -127,6 +127,11 @@ TEAM_COMPETENCES = FixedQuestion(
 DECISION_BODY = FixedQuestion(
     "decision_body", STEP_DECISION, FREE_TEXT, "the report's title page (bka/domain/reporting.py)"
 )
+# Steps 2, 8 and 9: the analysis report's summary for the decision-maker (page 2).
+_SUMMARY = "the report's summary for the decision-maker (bka/domain/reporting.py)"
+PROPOSAL = FixedQuestion("proposal", STEP_DECISION, FREE_TEXT, _SUMMARY)
+PREFERRED_OPTION = FixedQuestion("preferred_option", STEP_ALTERNATIVES, FREE_TEXT, _SUMMARY)
+BEST_INTERESTS = FixedQuestion("best_interests", STEP_CONCLUSION, FREE_TEXT, _SUMMARY)
 # Step 4: the one article picker; its articles span the impact matrix of step 7.
 ENGAGED_ARTICLES = FixedQuestion(
     "engaged_articles",
@@ -176,6 +181,9 @@ FIXED_QUESTIONS = (
     LEVEL_OVERRIDE_REASON,
     TEAM_COMPETENCES,
     DECISION_BODY,
+    PROPOSAL,
+    PREFERRED_OPTION,
+    BEST_INTERESTS,
     ENGAGED_ARTICLES,
     CHILDREN_HEARD,
     NOT_HEARD_REASON,

@@ -330,6 +330,9 @@ FIELD_LABELS = {
         "child_rights_assessment": _l("Consequences for children's rights"),
         "conflicts_of_interest": _l("Conflicts of interest"),
         "is_preferred": _l("This is the proposed alternative"),
+        "is_zero_option": _l("This is the zero option: things stay as they are"),
+        "is_recommended": _l("The team recommends this alternative"),
+        "article_effects": _l("Effects on the engaged articles"),
     },
     "measures": {
         "description": _l("Measure"),

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
 from bka.domain import labels
+from bka.domain.alternatives import AlternativeFacts, Comparison, compare, unassessed
 from bka.domain.checklists import Article, Checklists, Method, Text
 from bka.domain.contract import (
     CHILDREN_HEARD,
@@ -96,6 +97,16 @@ class AnalysisState:
         return [
             number for number in self.engaged_articles() if not convention.is_procedural(number)
         ]
+
+    def alternatives_compared(self) -> Comparison:
+        """Every alternative's effect on each assessable engaged article, beside the
+        proposal's impact matrix summed up per article."""
+        articles = self.assessable_articles()
+        return compare(
+            articles,
+            [AlternativeFacts.of(entry) for entry in self.entries["alternatives"]],
+            [(impact.article, impact.direction) for impact in self.entries["impacts"]],
+        )
 
     def impact_matrix(self) -> list[MatrixRow]:
         """The impact matrix laid out in Python, so that a page only walks it: looking every
@@ -309,6 +320,8 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
             missing.append(
                 Missing(step_key, "alternatives", _l("Describe at least one alternative."))
             )
+        elif method.version >= ALTERNATIVES_COMPARED_SINCE:
+            missing.extend(_comparison_missing(state))
         weakened = any(impact.direction == "weakens" for impact in entries["impacts"])
         if weakened and not entries["measures"]:
             missing.append(
@@ -338,6 +351,49 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
             )
     elif step_key == STEP_FOLLOW_UP and not entries["indicators"]:
         missing.append(Missing(step_key, "indicators", _l("Add at least one follow-up indicator.")))
+    return missing
+
+
+# The method version from which every alternative is compared article by article, the zero
+# option is one of them and one is recommended; analyses started earlier keep the old rule.
+ALTERNATIVES_COMPARED_SINCE = 6
+
+
+def _comparison_missing(state: AnalysisState) -> list[Missing]:
+    facts = [AlternativeFacts.of(entry) for entry in state.entries["alternatives"]]
+    articles = state.assessable_articles()
+    missing = []
+    if not any(alternative.is_zero_option for alternative in facts):
+        missing.append(
+            Missing(
+                STEP_ALTERNATIVES,
+                "alternatives",
+                _l(
+                    "Add the zero option – things staying as they are – as one of the alternatives."
+                ),
+            )
+        )
+    for alternative in facts:
+        left = unassessed(alternative, articles)
+        if left:
+            missing.append(
+                Missing(
+                    STEP_ALTERNATIVES,
+                    "alternatives",
+                    _l(
+                        "Say how “%(title)s” affects every engaged article (%(count)d not "
+                        "assessed yet).",
+                        title=alternative.title,
+                        count=len(left),
+                    ),
+                )
+            )
+    if not any(alternative.is_recommended for alternative in facts):
+        missing.append(
+            Missing(
+                STEP_ALTERNATIVES, "alternatives", _l("Mark the alternative the team recommends.")
+            )
+        )
     return missing
 
 

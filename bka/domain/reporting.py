@@ -29,12 +29,16 @@ from bka.domain import (
     lifecycle,
     overview_tables,
 )
+from bka.domain.alternatives import MIXED, AlternativeFacts, compare
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
 from bka.domain.contract import (
+    BEST_INTERESTS,
     CHILD_FRIENDLY_SUMMARY,
     COMPLAINT_ROUTES,
     DECISION_BODY,
     ENGAGED_ARTICLES,
+    PREFERRED_OPTION,
+    PROPOSAL,
     STEP_EVIDENCE,
     STEP_FEEDBACK,
     STEP_SCREENING,
@@ -55,8 +59,10 @@ from reports.data import (
     ArticleRow,
     BarnbokslutData,
     ChildGroupRow,
+    ComparisonTable,
     ConsultationRow,
     DecisionBlock,
+    DecisionSummary,
     ImpactRow,
     IndicatorRow,
     MeasureRow,
@@ -125,6 +131,18 @@ def _trigger_condition(trigger: dict, entries: dict, locale: str) -> str:
     return f"{condition}: {indicator.get('name', '')}, {_number(threshold, unit, locale)}"
 
 
+# The order of seriousness of an assessment in the impact matrix: severity, then likelihood.
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+LIKELIHOOD_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
+
+
+def _seriousness(impact: dict) -> int:
+    """Higher is more serious: a high severity outranks any likelihood."""
+    return SEVERITY_RANK.get(impact.get("severity"), 0) * 3 + LIKELIHOOD_RANK.get(
+        impact.get("likelihood"), 0
+    )
+
+
 def _answer_text(question, value, checklists: Checklists, locale: str) -> str:
     if value in (None, "", []):
         return ""
@@ -154,6 +172,61 @@ def _screening_text(result: ScreeningResult) -> str:
         if result.override_reason:
             text += " " + str(_l("Reason:")) + " " + result.override_reason
     return text
+
+
+def _comparison_table(content: dict, checklists: Checklists, locale: str) -> ComparisonTable | None:
+    """The step page's comparison of the alternatives, as text for the report (run inside the
+    report's locale)."""
+    entries = content["entries"]
+    if not entries.get("alternatives"):
+        return None
+    convention = checklists.convention
+    engaged = content["answers"].get(ENGAGED_ARTICLES.step, {}).get(ENGAGED_ARTICLES.key, [])
+    articles = [number for number in engaged if not convention.is_procedural(number)]
+    compared = compare(
+        articles,
+        [AlternativeFacts.of(alternative) for alternative in entries["alternatives"]],
+        [(impact["article"], impact["direction"]) for impact in entries.get("impacts", [])],
+    )
+    effect = lambda key: str(labels.DIRECTION.get(key, key)) if key else str(_l("Not assessed"))  # noqa: E731
+
+    def heading(alternative: AlternativeFacts | None) -> str:
+        title = alternative.title if alternative else str(_l("The proposal"))
+        tags = [
+            str(tag)
+            for flag, tag in (
+                (alternative is None or alternative.is_proposal, _l("proposed")),
+                (alternative is not None and alternative.is_zero_option, _l("zero option")),
+                (alternative is not None and alternative.is_recommended, _l("recommended")),
+            )
+            if flag
+        ]
+        return f"{title} ({', '.join(tags)})" if tags else title
+
+    def proposal(cell) -> str:
+        if cell.effect != MIXED:
+            return effect(cell.effect)
+        counts = ", ".join(
+            f"{str(labels.DIRECTION[key]).lower()} {count}" for key, count in cell.counts
+        )
+        mixed = str(_l("Mixed:"))
+        return f"{mixed} {counts}"
+
+    return ComparisonTable(
+        (
+            str(_l("Article")),
+            heading(compared.proposal),
+            *(heading(alternative) for alternative in compared.alternatives),
+        ),
+        tuple(
+            (
+                f"{row.article}. {convention.article(row.article).title.get(locale)}",
+                proposal(row.proposal),
+                *(effect(key) for key in row.effects),
+            )
+            for row in compared.rows
+        ),
+    )
 
 
 def _sections(content: dict, checklists: Checklists, locale: str) -> tuple[StepSection, ...]:
@@ -264,6 +337,7 @@ def build_report_data(
                             label(labels.SEVERITY, i["severity"]),
                             label(labels.LIKELIHOOD, i["likelihood"]),
                             i.get("explanation") or "",
+                            _seriousness(i),
                         )
                         for i in entries.get("impacts", [])
                     ),
@@ -296,9 +370,11 @@ def build_report_data(
                     a.get("child_rights_assessment") or "",
                     a.get("conflicts_of_interest") or "",
                     bool(a.get("is_preferred")),
+                    bool(a.get("is_recommended")),
                 )
                 for a in entries.get("alternatives", [])
             ),
+            comparison=_comparison_table(content, checklists, locale),
             measures=tuple(
                 MeasureRow(
                     m["description"],
@@ -325,6 +401,12 @@ def build_report_data(
             ),
             child_friendly_summary=str(feedback.get(CHILD_FRIENDLY_SUMMARY.key, "")),
             complaint_routes=str(feedback.get(COMPLAINT_ROUTES.key, "")),
+            summary=DecisionSummary(
+                *(
+                    str(content["answers"].get(fixed.step, {}).get(fixed.key) or "")
+                    for fixed in (PROPOSAL, PREFERRED_OPTION, BEST_INTERESTS)
+                )
+            ),
             reviews=tuple(
                 ReviewRow(
                     r.number,

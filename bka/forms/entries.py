@@ -257,7 +257,44 @@ class AlternativeForm(EntryForm):
             "public interests."
         ),
     )
-    is_preferred = BooleanField(_l("This is the proposed alternative"))
+    is_preferred = BooleanField(
+        _l("This is the proposed alternative"),
+        description=_l(
+            "The proposal put to the decision. Its effects are assessed in the impact matrix of "
+            "step 7, not below."
+        ),
+    )
+    is_zero_option = BooleanField(_l("This is the zero option: things stay as they are"))
+    is_recommended = BooleanField(
+        _l("The team recommends this alternative"),
+        description=_l(
+            "Say why in the answer to “Which option is best for children, and why?” on the "
+            "step page."
+        ),
+    )
+
+    def article_effects(self) -> dict[str, str]:
+        """The effects chosen, by article number as text (the article fields' suffix)."""
+        return {
+            name.removeprefix(EFFECT_PREFIX): field.data
+            for name, field in self._fields.items()
+            if name.startswith(EFFECT_PREFIX) and field.data
+        }
+
+
+EFFECT_PREFIX = "effect_"
+
+
+def alternative_form(articles: dict[int, str]) -> type[AlternativeForm]:
+    """The alternative form with one effect question per engaged article (label given by the
+    view), so that every alternative is compared on the same rights as the proposal."""
+    fields = {
+        f"{EFFECT_PREFIX}{number}": RadioField(
+            label, choices=options(labels.DIRECTION), validators=[Optional()]
+        )
+        for number, label in articles.items()
+    }
+    return type("AlternativeForm", (AlternativeForm,), fields)
 
 
 class MeasureForm(EntryForm):

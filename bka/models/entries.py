@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from bka.extensions import db
 
@@ -111,7 +112,15 @@ class Alternative(EntryMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     child_rights_assessment: Mapped[str] = mapped_column(Text, default="")
     conflicts_of_interest: Mapped[str] = mapped_column(Text, default="")
+    # The proposal put to the decision: its effects are the impact matrix of step 7.
     is_preferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Nollalternativet: things stay as they are.
+    is_zero_option: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The alternative the team recommends (why: the step's "preferred_option" answer).
+    is_recommended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The alternative's effect on each engaged article, by article number as text:
+    # strengthens, weakens, neutral or unknown (bka.domain.entries.DIRECTIONS).
+    article_effects: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class Measure(EntryMixin, db.Model):

@@ -14,7 +14,14 @@ from bka.domain.permissions import EDIT
 from bka.domain.progress import AnalysisState, load_state
 from bka.extensions import db
 from bka.forms.analysis import ConfirmForm
-from bka.forms.entries import ENTRY_FORMS, ImpactForm, TriggerForm
+from bka.forms.entries import (
+    EFFECT_PREFIX,
+    ENTRY_FORMS,
+    AlternativeForm,
+    ImpactForm,
+    TriggerForm,
+    alternative_form,
+)
 from bka.views.helpers import confirm_free_text, load_analysis, refuse_personnummer
 from bka.web.i18n import current_language
 from bka.web.security import database_int, form_checks_csrf
@@ -55,9 +62,27 @@ def _back(analysis_id: int, kind: EntryKind) -> str:
     return url_for("steps.step", analysis_id=analysis_id, step_key=kind.step) + f"#{kind.name}"
 
 
+def _alternative_form(state: AnalysisState, entry):
+    """The alternative form asks for the effect on every engaged article that can be assessed."""
+    locale = current_language()
+    convention = state.checklists.convention
+    form_class = alternative_form(
+        {
+            number: f"{number}. {convention.article(number).title.get(locale)}"
+            for number in state.assessable_articles()
+        }
+    )
+    if entry is None:
+        return form_class()
+    effects = {f"{EFFECT_PREFIX}{key}": value for key, value in entry.article_effects.items()}
+    return form_class(obj=entry, data=effects)
+
+
 def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
     form_class = ENTRY_FORMS[kind.name]
-    if entry is None:
+    if kind.name == "alternatives":
+        form = _alternative_form(state, entry)
+    elif entry is None:
         prefill = {
             name: request.args.get(name, type=database_int)
             for name in ("article", "child_group_id")
@@ -67,7 +92,9 @@ def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
         form = form_class(obj=entry)
     _prepare(form, state, entry)
     if form.validate_on_submit():
-        values = {name: form[name].data for name in kind.fields}
+        values = {name: form[name].data for name in kind.fields if name in form}
+        if isinstance(form, AlternativeForm):
+            values["article_effects"] = form.article_effects()
         try:
             confirm_free_text(analysis, kind, form, values, entry)
             ops.save_entry(state, kind, values, current_user, entry)
