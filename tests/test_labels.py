@@ -95,6 +95,11 @@ def test_forms_take_their_labels_from_the_domain(app):
         for name, form_class in ENTRY_FORMS.items():
             form = form_class(meta={"csrf": False})
             for field, label in labels.FIELD_LABELS[name].items():
+                if (name, field) == ("alternatives", "article_effects"):
+                    # One question per engaged article, built for each analysis; the label
+                    # names the effects together in the history.
+                    assert "effect_3" not in form
+                    continue
                 assert form[field].label.text == str(label), (name, field)
         form = NewAnalysisForm(meta={"csrf": False})
         for field in (*DETAIL_FIELDS, "decision_area"):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, round_changes
+from bka.domain import history, lifecycle, round_changes
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.progress import load_state
 from bka.domain.round_changes import ADDED, CHANGED, REMOVED, SAME, word_diff
@@ -49,6 +49,19 @@ def add_group_with_impact(analysis: Analysis, label: str):
     impact = {**factories.IMPACTS[0], "child_group_id": group.id}
     del impact["group"]
     return group, factories.entry(analysis, "impacts", impact)
+
+
+def assess_alternatives(analysis: Analysis, article: int, effect: str) -> None:
+    """Give every alternative but the proposal its effect on a newly engaged `article`: the
+    alternatives step asks for one on every engaged article."""
+    state = load_state(analysis, ops.checklists_for(analysis))
+    for alternative in state.entries["alternatives"]:
+        if not alternative.is_preferred:
+            values = history.entry_values("alternatives", alternative)
+            values["article_effects"] = {**values["article_effects"], str(article): effect}
+            owner = db.session.get(User, analysis.created_by_id)
+            ops.save_entry(state, ENTRY_KINDS["alternatives"], values, owner, alternative)
+    resave(analysis, "alternatives")
 
 
 def resave_open_steps(analysis: Analysis) -> None:
@@ -101,8 +114,9 @@ def test_changed_answer_is_shown_word_by_word(app, people):
         analysis = returned_analysis(owner, reviewer)
         resave(analysis, "decision", proposal=NEW_PROPOSAL, timeline="")
         resave(analysis, "rights", engaged_articles=[3, 16, 19, 24])
+        assess_alternatives(analysis, 19, "neutral")
         comparison = second_round(analysis, reviewer)
-    assert changed_steps(comparison) == ["decision", "rights"]
+    assert changed_steps(comparison) == ["decision", "rights", "alternatives"]
     proposal, timeline = comparison.steps["decision"].answers
     assert (proposal.field, proposal.change) == ("proposal", CHANGED)
     assert (proposal.old, proposal.new) == (ANSWERS["decision"]["proposal"], NEW_PROPOSAL)

@@ -322,36 +322,28 @@ def missing_for_step(state: AnalysisState, step_key: str) -> list[Missing]:
             )
         elif method.version >= ALTERNATIVES_COMPARED_SINCE:
             missing.extend(_comparison_missing(state))
-        weakened = any(impact.direction == "weakens" for impact in entries["impacts"])
-        if weakened and not entries["measures"]:
-            missing.append(
-                Missing(
-                    step_key,
-                    "measures",
-                    _l(
-                        "Some rights are weakened: add at least one measure that mitigates "
-                        "or compensates."
-                    ),
-                )
-            )
+        missing.extend(_measure_missing(entries))
     elif step_key == STEP_CONCLUSION and level == LEVEL_SIMPLIFIED:
         # A simplified assessment need not weigh alternatives, but a right it finds weakened
         # still needs a measure (step 8) before the conclusion stands.
-        weakened = any(impact.direction == "weakens" for impact in entries["impacts"])
-        if weakened and not entries["measures"]:
-            missing.append(
-                Missing(
-                    STEP_ALTERNATIVES,
-                    "measures",
-                    _l(
-                        "Some rights are weakened: add at least one measure that mitigates "
-                        "or compensates."
-                    ),
-                )
-            )
+        missing.extend(_measure_missing(entries))
     elif step_key == STEP_FOLLOW_UP and not entries["indicators"]:
         missing.append(Missing(step_key, "indicators", _l("Add at least one follow-up indicator.")))
     return missing
+
+
+def _measure_missing(entries: Mapping[str, list]) -> list[Missing]:
+    """A right found weakened needs at least one measure that mitigates or compensates."""
+    weakened = any(impact.direction == "weakens" for impact in entries["impacts"])
+    if not weakened or entries["measures"]:
+        return []
+    return [
+        Missing(
+            STEP_ALTERNATIVES,
+            "measures",
+            _l("Some rights are weakened: add at least one measure that mitigates or compensates."),
+        )
+    ]
 
 
 # The method version from which every alternative is compared article by article, the zero
