@@ -124,8 +124,10 @@ def fill_step(page, language: str, *, complete: bool = True, later: bool = False
     if complete:
         form.locator("input[name=mark_completed]").check()
     button = "save_later" if later else "save_continue"
-    form.locator(f"button[name={button}]").click()
-    page.wait_for_load_state()
+    # Wait for the page the save leads to (the next step, the hub, or this step again with its
+    # errors): waiting only for a load state can return before the navigation has begun.
+    with page.expect_navigation():
+        form.locator(f"button[name={button}]").click()
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:
