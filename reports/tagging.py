@@ -228,6 +228,8 @@ def passage_language(text: str) -> str | None:
     """ "sv" or "en" for a passage that is clearly one of them (by its function words), else
     None. Teams write in either language whatever the report's language; a screen reader needs
     to know which voice to read a passage in."""
+    if len(text) < PASSAGE_WORDS * 4:  # too short to hold enough words: quick to tell
+        return None
     words = _WORDS.findall(text.lower())
     if len(words) < PASSAGE_WORDS:
         return None
@@ -345,7 +347,8 @@ def finish(
         out,
         deterministic_id=True,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        compress_streams=True,
+        # ReportLab's streams are compressed already: copied as they are, never re-encoded.
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
     )
     return out.getvalue()
 
