@@ -30,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -152,11 +153,34 @@ def visual(text: str) -> str:
     return "\n".join(get_display(reshape(line)) for line in text.split("\n"))
 
 
+# Web addresses and e-mail addresses in user text (already escaped: "&" is "&amp;"), and the
+# punctuation that ends a sentence rather than an address.
+_ADDRESS = re.compile(
+    r"(?<![\w@/.])(?:https?://|www\.)(?:[^\s<>\"&]|&amp;)+|(?<![\w@.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+_TRAILING = ".,;:!?)]'"
+
+
+def _link(match: re.Match) -> str:
+    address = match.group()
+    trailing = len(address) - len(address.rstrip(_TRAILING))
+    address, rest = address[: len(address) - trailing], match.group()[len(address) - trailing :]
+    if "@" in address and "/" not in address:
+        target = "mailto:" + address
+    else:
+        target = address if "://" in address else "https://" + address
+    return f'<a href="{target}" color="{BRAND.hexval()}"><u>{address}</u></a>{rest}'
+
+
 def markup(text: object) -> str:
     """User text made safe for ReportLab's paragraph markup, right-to-left runs in the order
-    they are drawn; line breaks kept."""
+    they are drawn; line breaks kept; web and e-mail addresses made links (underlined, so
+    that they do not differ by colour alone)."""
     cleaned = visual(_CONTROL.sub("", "" if text is None else str(text)))
-    return html.escape(cleaned, quote=False).replace("\n", "<br/>")
+    escaped = html.escape(cleaned, quote=False).replace("\n", "<br/>")
+    if "@" in escaped or "http" in escaped or "www." in escaped:
+        escaped = _ADDRESS.sub(_link, escaped)
+    return escaped
 
 
 def long_date(value, locale: str) -> str:
@@ -376,7 +400,7 @@ _SENTENCE_END = (". ", "? ", "! ", ": ", "; ")
 def pieces(text: str) -> list[str]:
     """Paragraph markup cut into pieces of at most about PIECE characters: at line breaks
     first, then at the last sentence end, then at the last space; never inside an entity or a
-    tag, since markup() leaves only entities and <br/> in user text."""
+    link, since markup() leaves only entities, <br/> and links in user text."""
     if len(text) <= LONG_TEXT:
         return [text]
     result = []
@@ -392,6 +416,9 @@ def pieces(text: str) -> list[str]:
                     entity = line.rfind("&", cut - 8, cut)
                     if entity != -1 and ";" not in line[entity:cut]:
                         cut = entity  # not inside &amp; and its kin
+            link = line.rfind("<a ", 0, cut + 2)  # a link that starts before the cut
+            if -1 < link < cut and line.rfind("</a>", 0, cut) < link:  # never inside it
+                cut = link if link > 0 else line.index("</a>", link) + len("</a>")
             result.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
         result.append(line)
@@ -672,16 +699,25 @@ def _canvas_class(
             self._doc._timeStamp = stamp
             self._pages: list[dict] = []
 
+        def linkURL(self, url, rect, *args, **kwargs):  # noqa: N802 - ReportLab's name
+            """A web or e-mail link from a paragraph: described, and a Link in the structure."""
+            kwargs.setdefault("Contents", PDFString(url.removeprefix("mailto:")))
+            super().linkURL(url, rect, *args, **kwargs)
+            tagger.link(self, url)
+
         def showPage(self):  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self):
             total = len(self._pages)
+            annotations = self._annotationCount  # links are numbered across the whole file
             for state in self._pages:
                 self.__dict__.update(state)
+                self._annotationCount = annotations
                 if headings is not None and self._pageNumber == CONTENTS_PAGE:
                     _draw_contents(self, headings, gettext)
+                    annotations = self._annotationCount
                 with tagger.artifact(self, "Footer"):
                     self.setFont(FONT, 8)
                     self.setFillColor(MUTED)

@@ -166,6 +166,13 @@ class Tagger:
             self._open.pop()
             canvas.addLiteral("EMC")
 
+    def link(self, canvas, target: str) -> None:
+        """A link annotation just drawn inside the current element's content (an address in a
+        paragraph): a Link element there, holding the annotation."""
+        if self.in_artifact:
+            return
+        self.annotation(canvas, self._element("Link", None, alt=target))
+
     def annotation(self, canvas, element: Element | None) -> None:
         """The link annotation just drawn belongs to `element` (a Link)."""
         if element is None:
@@ -329,6 +336,7 @@ def finish(
         if len(annotations) != len(links):
             raise ValueError(f"page {page_number}: {len(annotations)} links, {len(links)} tagged")
         for annotation, element in zip(annotations, links, strict=True):
+            annotation.F = 4  # printed, as on screen: never hidden from a reader
             annotation.StructParent = next_key
             numbers += [next_key, made[id(element)]]
             next_key += 1
