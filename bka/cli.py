@@ -482,9 +482,78 @@ def restore_command(path: str, check: bool, replace: bool) -> None:
     click.echo("Check it: `bka audit verify`.")
 
 
+@click.command("export")
+@click.argument("analysis_id", type=int)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The package to write (a .zip); an existing file is never overwritten.",
+)
+@with_appcontext
+def export_command(analysis_id: int, output: str) -> None:
+    """Export ANALYSIS_ID with every linked version as a package: analysis.json (valid against
+    docs/package.schema.json), the archived PDFs and manifest.json with their SHA-256."""
+    from bka.domain import packages
+    from bka.extensions import db
+    from bka.models import Analysis
+    from bka.models.base import utcnow
+    from bka.operations import packages as files
+    from bka.operations.packages import PackageError
+
+    analysis = db.session.get(Analysis, analysis_id)
+    if analysis is None:
+        raise click.UsageError(f"There is no analysis {analysis_id}.")
+    now = utcnow()
+    try:
+        exported = packages.export(analysis, exported_at=now)
+        data = files.build(
+            exported.files,
+            bka_version=_bka_version(),
+            created_at=now.isoformat(timespec="seconds"),
+        )
+        path = files.write(output, data)
+    except PackageError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Wrote {path} ({len(data)} bytes): analyses "
+        + ", ".join(str(id_) for id_ in exported.analysis_ids)
+        + f", {len(exported.files) - 1} archived PDF(s)."
+    )
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_command(path: str) -> None:
+    """Import a package made by `bka export` as new analyses. Users are matched by e-mail
+    address or created inactive. Prints the new id of the exported analysis on its last line."""
+    from bka.domain import packages
+    from bka.extensions import db
+    from bka.operations import packages as files
+    from bka.operations.packages import PackageError
+
+    try:
+        imported = packages.import_package(files.read(path))
+        db.session.commit()
+    except PackageError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    for email in imported.users_created:
+        click.echo(f"Created inactive user {email} (no password; an administrator enables it).")
+    click.echo(
+        f"Imported {len(imported.analyses)} analysis version(s): "
+        + ", ".join(str(row.id) for row in imported.analyses)
+        + "."
+    )
+    click.echo(imported.analysis.id)
+
+
 def register_commands(app) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
     app.cli.add_command(overview_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(mail_group)
