@@ -12,6 +12,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -65,9 +66,7 @@ def build_chain() -> tuple[int, int]:
 
 
 def package_bytes(analysis_id: int) -> bytes:
-    exported = packages.export(
-        db.session.get(Analysis, analysis_id), exported_at=factories_now()
-    )
+    exported = packages.export(db.session.get(Analysis, analysis_id), exported_at=factories_now())
     return files.build(exported.files, bka_version="test", created_at="2026-12-02T00:00:00+00:00")
 
 
@@ -195,10 +194,11 @@ def test_an_imported_inactive_user_cannot_sign_in(app, browser):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda m: {**m, "analysis.json": m["analysis.json"].replace(b"RS 2024", b"RS 2025")},
-         "analysis.json does not match its SHA-256"),
-        (lambda m: {k: v for k, v in m.items() if not k.startswith("reports/")},
-         "is missing"),
+        (
+            lambda m: {**m, "analysis.json": m["analysis.json"].replace(b"RS 2024", b"RS 2025")},
+            "analysis.json does not match its SHA-256",
+        ),
+        (lambda m: {k: v for k, v in m.items() if not k.startswith("reports/")}, "is missing"),
         (lambda m: {**m, "reports/9999-sv.pdf": b"%PDF-1.7 extra"}, "is not in the manifest"),
         (lambda m: {k: v for k, v in m.items() if k != "manifest.json"}, "no manifest.json"),
         (lambda m: {**m, "../evil.txt": b"x"}, "unexpected entry"),
@@ -275,3 +275,35 @@ def test_export_refuses_to_overwrite(app, tmp_path):
         assert result.exit_code == 1 and "already exists" in result.output
         assert path.read_bytes() == b"keep me"
         assert invoke(app, "export", "999999", "--output", str(tmp_path / "n.zip")).exit_code == 2
+
+
+def test_the_owner_downloads_the_package_and_it_is_audited(app, make_browser):
+    with app.app_context():
+        first_id, second_id = build_chain()
+        owner = db.session.scalar(select(User).where(User.email == "agare@example.se"))
+        editor = db.session.scalar(select(User).where(User.email == "redaktor@example.se"))
+        owner_email, editor_email = owner.email, editor.email
+    browser = make_browser()
+    browser.login(SimpleNamespace(email=owner_email))
+    hub = browser.get(f"/analyses/{second_id}")
+    assert f"/analyses/{second_id}/report/package".encode() in hub.data
+    response = browser.get(f"/analyses/{second_id}/report/package")
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    package = files.read(response.data)
+    document = json.loads(package.record)
+    assert document["source"]["analysis_ids"] == [first_id, second_id]
+    with app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent)
+            .where(AuditEvent.action == "export", AuditEvent.object_id == second_id)
+            .order_by(AuditEvent.id.desc())
+        )
+        assert event.details["kind"] == "package"
+        assert event.details["sha256"] == files.sha256_bytes(response.data)
+    # The editor sees the analysis but neither the link nor the package.
+    other = make_browser()
+    other.login(SimpleNamespace(email=editor_email))
+    assert b"/report/package" not in other.get(f"/analyses/{second_id}").data
+    assert other.get(f"/analyses/{second_id}/report/package").status_code == 403

@@ -110,6 +110,15 @@ class CheckedPackage:
         return self.files[RECORD]
 
 
+def installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("bka")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
