@@ -86,13 +86,13 @@ class PackageManifest:
             ) from error
         if manifest.format != FORMAT:
             version = manifest.format.removeprefix(FORMAT_FAMILY)
-            if manifest.format.startswith(FORMAT_FAMILY) and version.isdigit():
-                if int(version) > FORMAT_VERSION:
-                    raise PackageError(
-                        f"The package has the newer format {manifest.format!r} (made by bka "
-                        f"{manifest.bka_version}); this bka reads {FORMAT!r}. Import it with that "
-                        "version of bka or a newer one. Nothing was imported."
-                    )
+            newer = version.isdigit() and int(version) > FORMAT_VERSION
+            if manifest.format.startswith(FORMAT_FAMILY) and newer:
+                raise PackageError(
+                    f"The package has the newer format {manifest.format!r} (made by bka "
+                    f"{manifest.bka_version}); this bka reads {FORMAT!r}. Import it with that "
+                    "version of bka or a newer one. Nothing was imported."
+                )
             raise PackageError(
                 f"The package has the format {manifest.format!r}; this bka reads {FORMAT!r}. "
                 "Nothing was imported."

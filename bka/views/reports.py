@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from bka.domain import analyses as ops
 from bka.domain import audit, packages, reporting
 from bka.domain.permissions import EXPORT
+from bka.extensions import db
 from bka.models.base import utcnow
 from bka.operations import packages as package_files
-from bka.extensions import db
 from bka.views.helpers import load_analysis
 from bka.web.exports import attachment, filename_part
 from bka.web.i18n import local_today
