@@ -307,3 +307,33 @@ def test_the_owner_downloads_the_package_and_it_is_audited(app, make_browser):
     other.login(SimpleNamespace(email=editor_email))
     assert b"/report/package" not in other.get(f"/analyses/{second_id}").data
     assert other.get(f"/analyses/{second_id}/report/package").status_code == 403
+
+
+def test_a_redacted_snapshot_still_verifies_after_import(app):
+    """A snapshot an administrator redacted keeps its signed hash and the hash after redaction:
+    after the import it verifies as redacted, not as broken."""
+    from bka.domain import redaction
+    from bka.models import Revision, RevisionRedaction
+
+    with app.test_request_context():
+        _first_id, second_id = build_chain()
+        admin = factories.new_user(email="admin@example.se", name="Anna Admin", role="admin")
+        first = db.session.get(Analysis, _first_id)
+        result = redaction.redact(first, "RS 2024-00123", admin, "Fel i diarienumret.")
+        assert result.occurrences
+        db.session.commit()
+        data = package_bytes(second_id)
+        empty_database()
+        imported = packages.import_package(files.read(data))
+        db.session.commit()
+        states = [
+            history.verify_revision(revision)
+            for revision in db.session.scalars(select(Revision).order_by(Revision.id))
+        ]
+        assert history.REDACTED in states and history.BROKEN not in states
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == packages.AUDIT_ACTION)
+        )
+        redactions = db.session.scalars(select(RevisionRedaction)).all()
+        assert redactions and {r.audit_event_id for r in redactions} == {event.id}
+        assert imported.analyses[0].diarienummer != "RS 2024-00123"  # the redacted version

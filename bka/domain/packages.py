@@ -28,6 +28,7 @@ from typing import Any
 
 import jsonschema
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, LargeBinary, String, Text, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bka.domain import audit, history
 from bka.domain.entries import ENTRY_KINDS
@@ -573,7 +574,13 @@ def import_package(package: CheckedPackage, actor: User | None = None) -> Import
                 values["audit_event_id"] = event_id
             row = model(**values)
             db.session.add(row)
-            db.session.flush()  # rows of the same table may refer to it (comment replies)
+            try:
+                db.session.flush()  # rows of the same table may refer to it (comment replies)
+            except SQLAlchemyError as error:
+                raise PackageError(
+                    f"The database refused the package's {name} row {item['ref']} "
+                    f"({type(error.orig or error).__name__}). Nothing was imported."
+                ) from error
             if item["ref"] in new_ids[name]:
                 raise PackageError(f"The package's {name} holds ref {item['ref']} twice.")
             new_ids[name][item["ref"]] = row.id
