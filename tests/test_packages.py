@@ -245,7 +245,7 @@ def test_schema_invalid_and_newer_format_are_refused(app):
         _first_id, second_id = build_chain()
         exported = packages.export(db.session.get(Analysis, second_id), exported_at=factories_now())
         document = json.loads(exported.files["analysis.json"])
-        document["tables"]["analysis"][0]["status"] = 42
+        document["tables"]["analysis"][0]["status"] = "deleted"
         bad = files.build(
             {**exported.files, "analysis.json": packages.dump(document)},
             bka_version="test",

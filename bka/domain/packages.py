@@ -30,7 +30,7 @@ import jsonschema
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, LargeBinary, String, Text, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bka.domain import audit, history
+from bka.domain import audit, history, workflow
 from bka.domain.entries import ENTRY_KINDS
 from bka.extensions import db
 from bka.models import (
@@ -338,6 +338,8 @@ def _column_schema(model: type, field: Field) -> dict[str, Any]:
             raise RuntimeError(f"no JSON Schema type for {column}")
     if column.nullable:
         schema["type"] = [schema["type"], "null"]
+    if (model, field.column) == (Analysis, "status"):
+        schema["enum"] = list(workflow.STATUSES)
     return schema
 
 
