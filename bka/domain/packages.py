@@ -104,7 +104,10 @@ USERS = "user_account"
 CHECKLISTS = "checklist_revision"
 # Columns left out: derived by the installation (overview), or operational.
 SKIPPED = {
-    "analysis": {"tally", "year", "children_heard", "search_text"},
+    "analysis": {
+        column.key
+        for column in (Analysis.tally, Analysis.year, Analysis.children_heard, Analysis.search_text)
+    },
     "step_answer": {"lock_version"},
     "revision_redaction": {"audit_event_id"},  # points at the import's own audit event
 }
