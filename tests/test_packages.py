@@ -337,3 +337,29 @@ def test_a_redacted_snapshot_still_verifies_after_import(app):
         redactions = db.session.scalars(select(RevisionRedaction)).all()
         assert redactions and {r.audit_event_id for r in redactions} == {event.id}
         assert imported.analyses[0].diarienummer != "RS 2024-00123"  # the redacted version
+
+
+def test_a_row_the_database_refuses_is_a_clear_message_not_a_crash(app, tmp_path):
+    """Valid against the schema, but the same person twice in one team: the database's
+    constraint refuses it, and the command says so; nothing is imported."""
+    with app.app_context():
+        _first_id, second_id = build_chain()
+        exported = packages.export(db.session.get(Analysis, second_id), exported_at=factories_now())
+        document = json.loads(exported.files["analysis.json"])
+        memberships = document["tables"]["membership"]
+        twin = dict(memberships[0], ref=len(memberships) + 1)
+        memberships.append(twin)
+        data = files.build(
+            {**exported.files, "analysis.json": packages.dump(document)},
+            bka_version="test",
+            created_at="2026-12-02T00:00:00+00:00",
+        )
+        path = tmp_path / "twice.zip"
+        path.write_bytes(data)
+        count = db.session.scalar(select(func.count(Analysis.id)))
+        result = invoke(app, "import", str(path))
+        assert result.exit_code == 1, result.output
+        assert "The database refused the package's membership row" in result.output
+        assert "Nothing was imported" in result.output
+        db.session.remove()
+        assert db.session.scalar(select(func.count(Analysis.id))) == count
