@@ -482,9 +482,161 @@ def restore_command(path: str, check: bool, replace: bool) -> None:
     click.echo("Check it: `bka audit verify`.")
 
 
+@click.command("export")
+@click.argument("analysis_id", type=int)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The package to write (a .zip); an existing file is never overwritten.",
+)
+@with_appcontext
+def export_command(analysis_id: int, output: str) -> None:
+    """Export ANALYSIS_ID with every linked version as a package: analysis.json (valid against
+    docs/package.schema.json), the archived PDFs and manifest.json with their SHA-256."""
+    from bka.domain import packages
+    from bka.extensions import db
+    from bka.models import Analysis
+    from bka.models.base import utcnow
+    from bka.operations import packages as files
+    from bka.operations.packages import PackageError
+
+    analysis = db.session.get(Analysis, analysis_id)
+    if analysis is None:
+        raise click.UsageError(f"There is no analysis {analysis_id}.")
+    now = utcnow()
+    try:
+        exported = packages.export(analysis, exported_at=now)
+        data = files.build(
+            exported.files,
+            bka_version=_bka_version(),
+            created_at=now.isoformat(timespec="seconds"),
+        )
+        path = files.write(output, data)
+    except PackageError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Wrote {path} ({len(data)} bytes): analyses "
+        + ", ".join(str(id_) for id_ in exported.analysis_ids)
+        + f", {len(exported.files) - 1} archived PDF(s)."
+    )
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_command(path: str) -> None:
+    """Import a package made by `bka export` as new analyses. Users are matched by e-mail
+    address or created inactive. Prints the new id of the exported analysis on its last line."""
+    from bka.domain import packages
+    from bka.extensions import db
+    from bka.operations import packages as files
+    from bka.operations.packages import PackageError
+
+    try:
+        imported = packages.import_package(files.read(path))
+        db.session.commit()
+    except PackageError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    for email in imported.users_created:
+        click.echo(f"Created inactive user {email} (no password; an administrator enables it).")
+    click.echo(
+        f"Imported {len(imported.analyses)} analysis version(s): "
+        + ", ".join(str(row.id) for row in imported.analyses)
+        + "."
+    )
+    click.echo(imported.analysis.id)
+
+
+@click.command("retention")
+@click.option("--dry-run", "mode", flag_value="dry-run", help="List what is due; change nothing.")
+@click.option(
+    "--apply",
+    "mode",
+    flag_value="apply",
+    help="Export each analysis that is due into --export-dir, then remove it (audited).",
+)
+@click.option(
+    "--export-dir",
+    type=click.Path(file_okay=False),
+    help="The folder the packages are written to before anything is removed (with --apply).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to apply the rules on, YYYY-MM-DD (default: today in BKA_TIME_ZONE).",
+)
+@with_appcontext
+def retention_command(mode: str | None, export_dir: str | None, today: datetime | None) -> None:
+    """Retention (gallring): the analyses whose organisation's rule (years after closing, on
+    the organisation's profile) says they are past their time. With --apply each chain of
+    linked versions is exported as a package first, then removed; see docs/retention.md."""
+    from pathlib import Path
+
+    from bka.domain import packages, retention
+    from bka.extensions import db
+    from bka.models import Analysis
+    from bka.models.base import utcnow
+    from bka.operations import packages as files
+    from bka.operations.packages import PackageError
+    from bka.web.i18n import local_today
+
+    if mode is None:
+        raise click.UsageError("Give --dry-run (list what is due) or --apply (export, remove).")
+    if mode == "apply" and not export_dir:
+        raise click.UsageError("--apply needs --export-dir: every analysis is exported first.")
+    day = today.date() if today else local_today()
+    due = retention.due(day)
+    for item in due:
+        click.echo(
+            f'due: analysis {item.newest_id} "{item.title}" ({item.organisation}), versions '
+            + ", ".join(str(id_) for id_ in item.analysis_ids)
+            + f"; ended {item.ended_on}, rule {item.years} year(s) after closing, due since "
+            f"{item.due_on}"
+        )
+    if mode == "dry-run":
+        click.echo(f"{len(due)} analysis chain(s) due on {day}; dry run, nothing changed.")
+        return
+    folder = Path(export_dir)
+    if not folder.is_dir():
+        raise click.ClickException(f"The folder {folder} does not exist.")
+    removed = 0
+    for item in due:
+        now = utcnow()
+        name = f"bka-{item.newest_id}-retention-{day.isoformat()}.zip"
+        try:
+            exported = packages.export(db.session.get(Analysis, item.newest_id), exported_at=now)
+            data = files.build(
+                exported.files,
+                bka_version=_bka_version(),
+                created_at=now.isoformat(timespec="seconds"),
+            )
+            path = files.write(folder / name, data)
+            files.read(path)  # what was written reads back whole before anything goes
+        except PackageError as error:
+            db.session.rollback()
+            raise click.ClickException(
+                f"{error} Analysis {item.newest_id} and the rest were not removed."
+            ) from error
+        retention.remove(
+            item, package_sha256=files.sha256_bytes(data), package_name=name, today=day
+        )
+        db.session.commit()
+        removed += 1
+        click.echo(
+            f"exported {path} and removed analyses " + ", ".join(map(str, item.analysis_ids))
+        )
+    click.echo(f"{removed} analysis chain(s) exported and removed on {day}.")
+
+
 def register_commands(app) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
+    app.cli.add_command(retention_command)
     app.cli.add_command(overview_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(mail_group)

@@ -115,6 +115,7 @@ CASES = [
     ("POST", "/analyses/{a}/members/{m}/remove", {}, analysis_rule(MANAGERS)),
     ("GET", "/analyses/{a}/history", {}, analysis_rule(VIEWERS)),
     ("GET", "/analyses/{a}/report", {}, analysis_rule(VIEWERS)),
+    ("GET", "/analyses/{a}/report/package", {}, analysis_rule(MANAGERS)),
     ("POST", "/analyses/{a}/history/edits/{e}/restore", {}, analysis_rule(EDITORS)),
     ("POST", "/analyses/{a}/submit", {"reviewer": "1"}, analysis_rule(EDITORS)),
     ("GET", "/analyses/{a}/review", {}, analysis_rule(NOBODY_NOW)),

@@ -44,7 +44,15 @@ URL_SCHEMES = ("https", "http")
 # Spaces, control characters and backslashes: never in an address a browser is sent to as typed.
 _NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\\]")
 
-FIELDS = ("always_needed", "never_needed", "policies", "competences", "competences_note")
+FIELDS = (
+    "always_needed",
+    "never_needed",
+    "policies",
+    "competences",
+    "competences_note",
+    "retention_years",
+)
+MAX_RETENTION_YEARS = 100
 
 
 @dataclass(frozen=True)
@@ -123,14 +131,27 @@ def profile_of(organisation: Organisation) -> OrganisationProfile | None:
 
 def _details(profile: OrganisationProfile | None) -> dict:
     if profile is None:
-        return {field: "" if field == "competences_note" else [] for field in FIELDS}
+        empty = {"competences_note": "", "retention_years": None}
+        return {field: empty.get(field, []) for field in FIELDS}
     return {
         "always_needed": list(profile.always_needed),
         "never_needed": list(profile.never_needed),
         "policies": [dict(policy) for policy in profile.policies],
         "competences": list(profile.competences),
         "competences_note": profile.competences_note,
+        "retention_years": profile.retention_years,
     }
+
+
+def retention_problem(years: int | None):
+    """Why `years` cannot be a retention rule, or None (None itself means: keep)."""
+    if years is not None and not 1 <= years <= MAX_RETENTION_YEARS:
+        return _l(
+            "Enter a whole number of years from 1 to %(max)d, or leave it empty to keep the "
+            "analyses.",
+            max=MAX_RETENTION_YEARS,
+        )
+    return None
 
 
 def _check(
@@ -140,6 +161,7 @@ def _check(
     policies: list[Policy],
     competences: list[str],
     competences_note: str,
+    retention_years: int | None = None,
 ) -> None:
     for field, lines in (("always_needed", always_needed), ("never_needed", never_needed)):
         problem = kinds_problem(lines)
@@ -180,6 +202,9 @@ def _check(
             "competences_note",
             _l("Write at most %(max)d characters about other competences.", max=MAX_NOTE_LENGTH),
         )
+    problem = retention_problem(retention_years)
+    if problem is not None:
+        raise FieldError("retention_years", problem)
 
 
 def save_profile(
@@ -192,6 +217,7 @@ def save_profile(
     policies: Iterable[Policy],
     competences: Iterable[str],
     competences_note: str = "",
+    retention_years: int | None = None,
 ) -> OrganisationProfile:
     """An administrator's profile of `organisation`, created or replaced; `method` offers the
     competences. Audited with what changed; saving what is already there changes nothing."""
@@ -200,7 +226,7 @@ def save_profile(
     policy_list = [Policy(policy.title.strip(), policy.url.strip()) for policy in policies]
     chosen = list(dict.fromkeys(competences))
     note = (competences_note or "").strip()
-    _check(method, always, never, policy_list, chosen, note)
+    _check(method, always, never, policy_list, chosen, note, retention_years)
     profile = profile_of(organisation)
     before = _details(profile)
     after = {
@@ -212,6 +238,7 @@ def save_profile(
             choice.key for choice in competence_scale(method).choices if choice.key in chosen
         ],
         "competences_note": note,
+        "retention_years": retention_years,
     }
     changed = {
         field: [before[field], after[field]] for field in FIELDS if before[field] != after[field]

@@ -24,6 +24,9 @@ RECORD_FOLLOW_UP = "record_follow_up"  # readings, events, checkpoints... after 
 # An organisation's profile (kinds of case, policies, competences): administrators only. Anyone
 # who may see an analysis sees its organisation's profile on the screening step (VIEW).
 EDIT_ORGANISATION_PROFILE = "edit_organisation_profile"
+# Download the export package (every linked version, with names and e-mail addresses of the
+# people who took part): the owner and administrators, in any status.
+EXPORT = "export"
 ACTIONS = (
     VIEW,
     EDIT,
@@ -35,6 +38,7 @@ ACTIONS = (
     ADMINISTER,
     RECORD_FOLLOW_UP,
     EDIT_ORGANISATION_PROFILE,
+    EXPORT,
 )
 # The team records follow-up once the decision is taken, until the follow-up is closed.
 FOLLOW_UP_STATUSES = frozenset({workflow.DECIDED, workflow.FOLLOW_UP})
@@ -69,6 +73,8 @@ def can(user: User | None, action: str, analysis: Analysis | None = None) -> boo
         return role in (MEMBER_OWNER, MEMBER_EDITOR) and (
             analysis.status in workflow.EDITABLE_STATUSES
         )
+    if action == EXPORT:
+        return role == MEMBER_OWNER or user.is_admin
     if action == MANAGE_MEMBERS:
         return role == MEMBER_OWNER or user.is_admin
     if action == COMMENT:

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from bka.domain import organisation_profiles as profiles
 from bka.domain.checklists import Scale
-from bka.forms.base import BaseForm, MaxLength, MultiCheckboxField
+from bka.forms.base import BaseForm, Between, IntegerField, MaxLength, MultiCheckboxField
 from bka.models import OrganisationProfile
 
 # Empty rows offered after the policies already there (saving offers new ones).
@@ -60,6 +60,25 @@ class OrganisationProfileForm(BaseForm):
         validators=[MaxLength(profiles.MAX_NOTE_LENGTH)],
         description=_l("For example when an interpreter or a youth council should take part."),
     )
+    retention_years = IntegerField(
+        _l("Years after closing before analyses are removed (optional)"),
+        validators=[
+            Optional(),
+            Between(
+                1,
+                profiles.MAX_RETENTION_YEARS,
+                message=_l(
+                    "Enter a whole number of years from 1 to %(max)d, or leave it empty to keep "
+                    "the analyses.",
+                    max=profiles.MAX_RETENTION_YEARS,
+                ),
+            ),
+        ],
+        description=_l(
+            "As your records management plan (dokumenthanteringsplan) says. Empty: keep them. "
+            "`bka retention --apply` exports each analysis that is due, then removes it."
+        ),
+    )
     submit = SubmitField(_l("Save the profile"))
 
     policy_rows = 0  # set by `build`: the number of policy_title_<n>/policy_url_<n> pairs
@@ -103,6 +122,7 @@ class OrganisationProfileForm(BaseForm):
             "never_needed": "\n".join(profile.never_needed),
             "competences": list(profile.competences),
             "competences_note": profile.competences_note,
+            "retention_years": profile.retention_years,
         }
         for number, policy in enumerate(profile.policies, start=1):
             data[f"policy_title_{number}"] = policy["title"]
@@ -152,4 +172,5 @@ class OrganisationProfileForm(BaseForm):
             ],
             "competences": list(self.competences.data or []),
             "competences_note": self.competences_note.data or "",
+            "retention_years": self.retention_years.data,
         }

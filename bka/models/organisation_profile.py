@@ -31,6 +31,9 @@ class OrganisationProfile(db.Model):
     # Keys of the method's team_competences scale, and anything else in words.
     competences: Mapped[list[str]] = mapped_column(JSON, default=list)
     competences_note: Mapped[str] = mapped_column(Text, default="")
+    # Retention (gallring): analyses are removed this many years after closing, by `bka
+    # retention --apply`, which exports each first (docs/retention.md). None: kept.
+    retention_years: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
 

@@ -6,8 +6,11 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import audit, reporting
+from bka.domain import audit, packages, reporting
+from bka.domain.permissions import EXPORT
 from bka.extensions import db
+from bka.models.base import utcnow
+from bka.operations import packages as package_files
 from bka.views.helpers import load_analysis
 from bka.web.exports import attachment, filename_part
 from bka.web.i18n import local_today
@@ -55,3 +58,31 @@ def download(analysis_id: int):
     )
     db.session.commit()
     return attachment(pdf, "application/pdf", _filename(analysis.title, kind, locale))
+
+
+@bp.route("/package")
+@login_required
+def package(analysis_id: int):
+    """The export package of the analysis and every linked version (docs/packages.md)."""
+    analysis = load_analysis(analysis_id, EXPORT)
+    now = utcnow()
+    exported = packages.export(analysis, exported_at=now)
+    data = package_files.build(
+        exported.files,
+        bka_version=package_files.installed_version(),
+        created_at=now.isoformat(timespec="seconds"),
+    )
+    audit.record(
+        "export",
+        actor=current_user,
+        object_type="analysis",
+        object_id=analysis.id,
+        details={
+            "kind": "package",
+            "analyses": exported.analysis_ids,
+            "sha256": package_files.sha256_bytes(data),
+        },
+    )
+    db.session.commit()
+    name = f"bka-{filename_part(analysis.title, 60, 'analys')}-{analysis.id}-package.zip"
+    return attachment(data, "application/zip", name)
