@@ -196,11 +196,16 @@ def _group_roles(value: str) -> dict[str, str]:
         if not pair.strip():
             continue
         group, separator, role = pair.rpartition("=")
-        if not separator or not group.strip() or role.strip() not in {
-            "admin",
-            "reviewer",
-            "member",
-        }:
+        if (
+            not separator
+            or not group.strip()
+            or role.strip()
+            not in {
+                "admin",
+                "reviewer",
+                "member",
+            }
+        ):
             raise RuntimeError(
                 f"BKA_OIDC_GROUP_ROLES: {pair.strip()!r} is not group=admin, group=reviewer "
                 "or group=member"

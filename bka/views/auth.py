@@ -40,6 +40,7 @@ from bka.forms.auth import (
 )
 from bka.models import User
 from bka.models.base import utcnow
+from bka.web import oidc
 from bka.web.security import form_checks_csrf
 from bka.web.sessions import current_record
 from bka.web.sessions import policy as session_policy
@@ -70,7 +71,7 @@ def wait_message(seconds: int):
     return _l("Too many attempts. Wait %(minutes)s minutes and try again.", minutes=minutes)
 
 
-def _fresh_session() -> None:
+def fresh_session() -> None:
     """A fresh session on login: no fixation. The language choice survives."""
     locale = session.get("locale")
     session.clear()
@@ -85,7 +86,17 @@ def login():
         return redirect(url_for("analyses.index"))
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
-    if form.validate_on_submit():
+    local_login = current_app.config["LOCAL_LOGIN"]
+    if not local_login and request.method == "POST":
+        # Passwords are turned off: nothing posted here is checked.
+        form.form_errors.append(
+            _l(
+                "Logging in with a password is turned off. Log in with %(provider)s.",
+                provider=oidc.provider_name(),
+            )
+        )
+        status = 403
+    elif form.validate_on_submit():
         result = accounts.sign_in(
             password_hasher(current_app.config),
             current_app.config,
@@ -100,7 +111,7 @@ def login():
         elif result.user is None:
             form.form_errors.append(_l("The e-mail address or password is incorrect."))
         elif result.second_factor:
-            _fresh_session()
+            fresh_session()
             session[PENDING] = {
                 "user": result.user.id,
                 "version": result.user.session_version,
@@ -109,10 +120,15 @@ def login():
             }
             return redirect(url_for("auth.second_factor"))
         else:
-            _fresh_session()
+            fresh_session()
             login_user(result.user)
             return redirect(safe_next(form.next.data) or url_for("analyses.index"))
-    return render_template("auth/login.html", form=form), status
+    return render_template(
+        "auth/login.html",
+        form=form,
+        local_login=local_login,
+        sso_name=oidc.provider_name() if oidc.enabled() else None,
+    ), status
 
 
 def _pending_user() -> User | None:
@@ -136,7 +152,7 @@ def second_factor():
     """The second step of signing in: the password was right, the code is still to come."""
     if current_user.is_authenticated:
         return redirect(url_for("analyses.index"))
-    user = _pending_user()
+    user = _pending_user() if current_app.config["LOCAL_LOGIN"] else None
     if user is None:
         session.pop(PENDING, None)
         if request.method == "POST":
@@ -157,7 +173,7 @@ def second_factor():
             status = 400
         else:
             target = session[PENDING].get("next") or url_for("analyses.index")
-            _fresh_session()
+            fresh_session()
             login_user(result.user)
             return redirect(safe_next(target) or url_for("analyses.index"))
     elif form.has_errors:
@@ -167,13 +183,15 @@ def second_factor():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    # A login through single sign-on also ends the provider's session, where it offers that.
+    provider_logout = oidc.logout_url() if current_user.is_authenticated else None
     if current_user.is_authenticated:
         audit.record("logout", actor=current_user)
         db.session.commit()
     logout_user()
     session.clear()
     flash(_l("You have been logged out."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @bp.route("/language", methods=["POST"])
