@@ -141,6 +141,9 @@ def test_first_login_creates_the_user_with_the_mapped_role_and_organisation(
     assert created.actor_label == "sso" and created.details["role"] == "reviewer"
     [login] = events(sso_app, "login")
     assert login.actor_id == user.id and login.details["method"] == "oidc"
+    account = client.get("/account", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "Du loggar in med Testregionen" in account
+    assert "/account/password" not in account and "/account/two-factor" not in account
     # No usable password: the local form does not let anyone in as this user.
     local = Browser(sso_app.test_client())
     response = local.post("/login", {"email": user.email, "password": sso.NO_PASSWORD})

@@ -28,6 +28,7 @@ from bka.domain import accounts, audit, two_factor
 from bka.domain import sessions as login_sessions
 from bka.domain.accounts import password_hasher
 from bka.domain.errors import DomainError, FieldError, Throttled
+from bka.domain.sso import NO_PASSWORD
 from bka.extensions import db
 from bka.forms.auth import (
     AccountForm,
@@ -227,6 +228,9 @@ def account():
             for record in login_sessions.live_sessions(current_user, session_policy())
         ],
         this_session=current_record(),
+        # An account made by single sign-on has no password of its own in bka.
+        sso_only=current_user.password_hash == NO_PASSWORD,
+        sso_name=oidc.provider_name() if oidc.enabled() else None,
     )
 
 
