@@ -26,6 +26,8 @@ BKA = "http://bka.test"
 def make_sso_app(app, database_url, oidc_provider, tmp_path):
     """A bka with single sign-on through the test provider, on the suite's database."""
 
+    made = []
+
     def factory(**extra):
         application = create_app(
             {
@@ -35,9 +37,14 @@ def make_sso_app(app, database_url, oidc_provider, tmp_path):
             }
         )
         application.instance_path = str(tmp_path)
+        made.append(application)
         return application
 
-    return factory
+    yield factory
+    for application in made:  # psycopg warns (an error here) about connections left open
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -380,7 +387,8 @@ def test_without_single_sign_on_nothing_changes(app, browser):
     assert "form-action 'self';" in browser.get("/login").headers["Content-Security-Policy"]
 
 
-def test_local_login_off_needs_single_sign_on(database_url):
+def test_local_login_off_needs_single_sign_on(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'refused.sqlite3'}"
     with pytest.raises(MissingSsoSettings, match="BKA_LOCAL_LOGIN=off"):
         create_app(
             {
