@@ -273,7 +273,16 @@ def test_a_wrong_nonce_is_refused(sso_app, person, logins):
     assert "Inloggningen kunde inte slutföras" in answer.get_data(as_text=True)
     assert users(sso_app) == []
     refused = events(sso_app, "login")[-1]
-    assert refused.outcome == "failure" and refused.details["reason"] == "invalid_claim"
+    assert refused.outcome == "denied" and refused.details["reason"] == "invalid_claim"
+
+
+def test_refusals_of_the_callback_are_counted_not_chained_one_by_one(sso_app, oidc_provider):
+    """Anyone can call the callback: a flood of bad answers from one address writes one event."""
+    client = sso_app.test_client()
+    for _ in range(5):
+        assert client.get("/login/sso/callback?code=x&state=forged").status_code == 400
+    [refused] = events(sso_app, "login")
+    assert refused.outcome == "denied" and refused.details["reason"] == "mismatching_state"
 
 
 def test_a_replayed_callback_is_refused(sso_app, person, logins):

@@ -134,13 +134,10 @@ def _refuse(reason: str, message, *, label: str, user: User | None = None) -> Ss
 
 def record_protocol_failure(reason: str) -> None:
     """A login through the provider that failed before anyone was known (a tampered or stale
-    state, a wrong nonce, an error from the provider): audited, the caller commits."""
-    audit.record(
-        "login",
-        actor_label=SSO_ACTOR,
-        outcome=audit.FAILURE,
-        details={"method": "oidc", "reason": reason[:200]},
-    )
+    state, a wrong nonce, an error from the provider): audited as a refusal, which is counted
+    rather than chained when the same address repeats it (anyone can call the callback), so it
+    cannot flood the log. The caller commits."""
+    audit.record_denied("login", details={"method": "oidc", "reason": reason[:200]})
 
 
 def _linked(issuer: str, subject: str) -> User | None:
