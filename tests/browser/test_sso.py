@@ -18,6 +18,7 @@ import pytest
 
 from tests.browser.conftest import _bka, _environment, _free_port
 from tests.browser.helpers import screenshot
+from tests.browser.test_accessibility import FLOOR, describe, run_axe
 from tests.oidc_peer import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD, start_provider
 
 pytestmark = pytest.mark.browser
@@ -126,5 +127,24 @@ def test_logging_in_and_out_through_the_provider(chromium, sso_server, artifacts
         assert "Du är utloggad" in page.locator("main").inner_text()
         page.goto("/")
         page.wait_for_url(re.compile(r"/login"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_sso_pages_pass_axe(chromium, sso_server, language):
+    """The login page with only the provider's button, and the page of a failed login."""
+    context = chromium.new_context(base_url=sso_server, locale=f"{language}-SE")
+    page = context.new_page()
+    try:
+        for path in ("/login", "/login/sso/callback?code=forged&state=forged"):
+            page.goto(path)
+            assert page.locator("html").get_attribute("lang") == language
+            failing = [v for v in run_axe(page) if FLOOR & set(v["tags"])]
+            assert not failing, f"{path} ({language})\n{describe(failing)}"
+        assert page.get_by_role("heading", level=1).inner_text() in (
+            "Inloggningen lyckades inte",
+            "The login did not succeed",
+        )
     finally:
         context.close()
