@@ -10,6 +10,7 @@ them) the tests are skipped with the reason, except under CI=true, where that fa
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import os
@@ -83,18 +84,24 @@ def _node() -> str:
     node = shutil.which("node")
     if node is None:
         unavailable("node was not found (Node 20 or later runs tests/oidc/provider.js).")
-    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
-        npm = shutil.which("npm")
-        if npm is None:
-            unavailable("tests/oidc/node_modules is missing and npm was not found.")
-        result = subprocess.run(  # noqa: S603 - fixed command line
-            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PROVIDER_DIR)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0:
-            unavailable(f"npm ci --prefix tests/oidc failed: {result.stderr[-500:]}")
+    installed = PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json"
+    if installed.is_file():
+        return node
+    npm = shutil.which("npm")
+    if npm is None:
+        unavailable("tests/oidc/node_modules is missing and npm was not found.")
+    # xdist workers may get here at once: one installs, the others wait for it.
+    with open(PROVIDER_DIR / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not installed.is_file():
+            result = subprocess.run(  # noqa: S603 - fixed command line
+                [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PROVIDER_DIR)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            if result.returncode != 0:
+                unavailable(f"npm ci --prefix tests/oidc failed: {result.stderr[-500:]}")
     return node
 
 
