@@ -83,7 +83,7 @@ class Provider:
 def _node() -> str:
     node = shutil.which("node")
     if node is None:
-        unavailable("node was not found (Node 20 or later runs tests/oidc/provider.js).")
+        unavailable("node was not found (Node 18 or later runs tests/oidc/provider.js).")
     installed = PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json"
     if installed.is_file():
         return node
