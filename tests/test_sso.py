@@ -151,6 +151,12 @@ def test_first_login_creates_the_user_with_the_mapped_role_and_organisation(
     account = client.get("/account", headers={"Accept-Language": "sv"}).get_data(as_text=True)
     assert "Du loggar in med Testregionen" in account
     assert "/account/password" not in account and "/account/two-factor" not in account
+    # Nor can it be reached: nothing to change there, and nothing counted as a failed login.
+    for path in ("/account/password", "/account/two-factor"):
+        assert client.get(path).headers["Location"] == "/account"
+    browser = Browser(client)
+    form = {"current_password": "x", "new_password": "blåbär i april x", "confirm": "x"}
+    assert browser.post("/account/password", form).headers["Location"] == "/account"
     # No usable password: the local form does not let anyone in as this user.
     local = Browser(sso_app.test_client())
     response = local.post("/login", {"email": user.email, "password": sso.NO_PASSWORD})

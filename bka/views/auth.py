@@ -298,6 +298,8 @@ def _guarded_change(form, change) -> int | None:
 @form_checks_csrf
 def change_password():
     user = current_user._get_current_object()
+    if user.password_hash == NO_PASSWORD:  # made by single sign-on: no password to change
+        return redirect(url_for("auth.account"))
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
@@ -341,7 +343,7 @@ def totp_setup():
     """Switch TOTP on: the secret travels signed in the form (nothing is stored before the user
     shows a code from it), then the recovery codes are shown once."""
     user = current_user._get_current_object()
-    if user.has_totp:
+    if user.has_totp or user.password_hash == NO_PASSWORD:  # SSO only: the provider does MFA
         return redirect(url_for("auth.account"))
     form = TotpSetupForm()
     serializer = _setup_serializer()
