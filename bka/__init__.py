@@ -19,7 +19,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from bka.domain.tallies import warn_if_stale
     from bka.extensions import babel, csrf, db, login_manager
     from bka.views import register_blueprints
-    from bka.web import i18n, logs, security, templating
+    from bka.web import i18n, logs, oidc, security, templating
 
     overrides = dict(config) if isinstance(config, dict) else {}
     name = config if isinstance(config, str) else overrides.get("BKA_CONFIG_NAME")
@@ -49,6 +49,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     app.extensions["bka_library"] = load_library(app.config["CHECKLIST_DIR"])
 
     security.init_app(app)
+    oidc.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
     register_commands(app)

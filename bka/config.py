@@ -103,6 +103,29 @@ class Config:
     # The application's log (bka/web/logs.py): "text" lines or "json" objects, one per line.
     LOG_FORMAT = "text"
 
+    # Single sign-on with OpenID Connect (docs/sso.md): off unless OIDC_ISSUER is set. The
+    # provider's metadata comes from OIDC_ISSUER + /.well-known/openid-configuration.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_SCOPES = "openid email profile"
+    # The name on the login button ("Log in with <name>"); None: "single sign-on".
+    OIDC_PROVIDER_NAME: str | None = None
+    # Claim names: where the e-mail address, name, groups and organisation are found.
+    OIDC_EMAIL_CLAIM = "email"
+    OIDC_NAME_CLAIM = "name"
+    OIDC_GROUPS_CLAIM = "groups"
+    OIDC_ORGANISATION_CLAIM: str | None = None
+    # Group (name or id, e.g. an Entra ID object id) -> bka role. When set, the role is taken
+    # from the groups at every login (the highest one; no mapped group: member).
+    OIDC_GROUP_ROLES: dict[str, str] = {}
+    # Link a first login to an existing account with the same e-mail address even without
+    # email_verified=true (providers such as Entra ID that do not send it).
+    OIDC_TRUST_EMAIL = False
+    OIDC_TIMEOUT_SECONDS = 10
+    # Logging in with an e-mail address and password; off needs OIDC_ISSUER.
+    LOCAL_LOGIN = True
+
     PAGE_SIZE = 25
     TESTING = False
     REQUIRE_SECRET_KEY = False
@@ -154,6 +177,43 @@ def _time_zone(value: str) -> str:
     return value
 
 
+def _switch(name: str):
+    def convert(value: str) -> bool:
+        lowered = value.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise RuntimeError(f"{name}: use on or off, not {value!r}")
+
+    return convert
+
+
+def _group_roles(value: str) -> dict[str, str]:
+    """BKA_OIDC_GROUP_ROLES: "group=role" pairs separated by commas (or new lines)."""
+    roles = {}
+    for pair in value.replace("\n", ",").split(","):
+        if not pair.strip():
+            continue
+        group, separator, role = pair.rpartition("=")
+        if (
+            not separator
+            or not group.strip()
+            or role.strip()
+            not in {
+                "admin",
+                "reviewer",
+                "member",
+            }
+        ):
+            raise RuntimeError(
+                f"BKA_OIDC_GROUP_ROLES: {pair.strip()!r} is not group=admin, group=reviewer "
+                "or group=member"
+            )
+        roles[group.strip()] = role.strip()
+    return roles
+
+
 # Environment variables read on top of the chosen class: name -> (config key, converter).
 ENV_OVERRIDES = {
     "SECRET_KEY": ("SECRET_KEY", str),
@@ -202,6 +262,19 @@ ENV_OVERRIDES = {
         "REQUIRE_TOTP_FOR",
         lambda v: tuple(role.strip() for role in v.split(",") if role.strip()),
     ),
+    "BKA_OIDC_ISSUER": ("OIDC_ISSUER", lambda v: v.strip().rstrip("/")),
+    "BKA_OIDC_CLIENT_ID": ("OIDC_CLIENT_ID", str),
+    "BKA_OIDC_CLIENT_SECRET": ("OIDC_CLIENT_SECRET", str),
+    "BKA_OIDC_SCOPES": ("OIDC_SCOPES", lambda v: " ".join(v.replace(",", " ").split())),
+    "BKA_OIDC_PROVIDER_NAME": ("OIDC_PROVIDER_NAME", str),
+    "BKA_OIDC_EMAIL_CLAIM": ("OIDC_EMAIL_CLAIM", str),
+    "BKA_OIDC_NAME_CLAIM": ("OIDC_NAME_CLAIM", str),
+    "BKA_OIDC_GROUPS_CLAIM": ("OIDC_GROUPS_CLAIM", str),
+    "BKA_OIDC_ORGANISATION_CLAIM": ("OIDC_ORGANISATION_CLAIM", str),
+    "BKA_OIDC_GROUP_ROLES": ("OIDC_GROUP_ROLES", _group_roles),
+    "BKA_OIDC_TRUST_EMAIL": ("OIDC_TRUST_EMAIL", _switch("BKA_OIDC_TRUST_EMAIL")),
+    "BKA_OIDC_TIMEOUT_SECONDS": ("OIDC_TIMEOUT_SECONDS", int),
+    "BKA_LOCAL_LOGIN": ("LOCAL_LOGIN", _switch("BKA_LOCAL_LOGIN")),
 }
 
 

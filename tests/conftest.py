@@ -227,3 +227,6 @@ def review_team(app, make_user, make_browser, add_member):
         browsers[key] = make_browser()
         browsers[key].login(user)
     return analysis_id, browsers, reviewer
+
+
+from tests.oidc_peer import oidc_provider  # noqa: E402, F401 - the single sign-on tests' provider

@@ -61,6 +61,9 @@ CASES = [
     ("GET", "/readyz", {}, EVERYONE),
     ("GET", "/login/code", {}, EVERYONE),  # no password step pending: back to the login
     ("POST", "/login/code", {"code": "123456"}, EVERYONE),
+    # Single sign-on is off in this suite: 404 for everyone (tests/test_sso.py tests it on).
+    ("GET", "/login/sso", {}, dict.fromkeys(ROLES, HIDDEN)),
+    ("GET", "/login/sso/callback", {}, dict.fromkeys(ROLES, HIDDEN)),
     ("GET", "/account", {}, SIGNED_IN),
     ("POST", "/account", {"locale": "en"}, SIGNED_IN),
     ("GET", "/account/password", {}, SIGNED_IN),

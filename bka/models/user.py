@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bka.extensions import db
@@ -32,6 +32,10 @@ class Organisation(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    # One account per identity at an OpenID Connect provider (docs/sso.md).
+    __table_args__ = (
+        Index("uq_user_account_oidc_identity", "oidc_issuer", "oidc_subject", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -53,6 +57,10 @@ class User(UserMixin, db.Model):
     # time step accepted, so the same code cannot be used twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Single sign-on: the provider (its issuer URL) and the stable subject ("sub") it gave this
+    # person, set at the first login through it. Accounts made by SSO have no usable password.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     organisation: Mapped[Organisation | None] = relationship()
 

@@ -18,11 +18,13 @@ def register_blueprints(app: Flask) -> None:
         reassessment,
         redaction,
         reports,
+        sso,
         steps,
     )
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(analyses.bp)
     app.register_blueprint(steps.bp)
     app.register_blueprint(entries.bp)

@@ -28,6 +28,7 @@ from bka.domain import accounts, audit, two_factor
 from bka.domain import sessions as login_sessions
 from bka.domain.accounts import password_hasher
 from bka.domain.errors import DomainError, FieldError, Throttled
+from bka.domain.sso import NO_PASSWORD
 from bka.extensions import db
 from bka.forms.auth import (
     AccountForm,
@@ -40,6 +41,7 @@ from bka.forms.auth import (
 )
 from bka.models import User
 from bka.models.base import utcnow
+from bka.web import oidc
 from bka.web.security import form_checks_csrf
 from bka.web.sessions import current_record
 from bka.web.sessions import policy as session_policy
@@ -85,7 +87,17 @@ def login():
         return redirect(url_for("analyses.index"))
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
-    if form.validate_on_submit():
+    local_login = current_app.config["LOCAL_LOGIN"]
+    if not local_login and request.method == "POST":
+        # Passwords are turned off: nothing posted here is checked.
+        form.form_errors.append(
+            _l(
+                "Logging in with a password is turned off. Log in with %(provider)s.",
+                provider=oidc.provider_name(),
+            )
+        )
+        status = 403
+    elif form.validate_on_submit():
         result = accounts.sign_in(
             password_hasher(current_app.config),
             current_app.config,
@@ -112,7 +124,12 @@ def login():
             _fresh_session()
             login_user(result.user)
             return redirect(safe_next(form.next.data) or url_for("analyses.index"))
-    return render_template("auth/login.html", form=form), status
+    return render_template(
+        "auth/login.html",
+        form=form,
+        local_login=local_login,
+        sso_name=oidc.provider_name() if oidc.enabled() else None,
+    ), status
 
 
 def _pending_user() -> User | None:
@@ -136,7 +153,7 @@ def second_factor():
     """The second step of signing in: the password was right, the code is still to come."""
     if current_user.is_authenticated:
         return redirect(url_for("analyses.index"))
-    user = _pending_user()
+    user = _pending_user() if current_app.config["LOCAL_LOGIN"] else None
     if user is None:
         session.pop(PENDING, None)
         if request.method == "POST":
@@ -167,13 +184,15 @@ def second_factor():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    # A login through single sign-on also ends the provider's session, where it offers that.
+    provider_logout = oidc.logout_url() if current_user.is_authenticated else None
     if current_user.is_authenticated:
         audit.record("logout", actor=current_user)
         db.session.commit()
     logout_user()
     session.clear()
     flash(_l("You have been logged out."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @bp.route("/language", methods=["POST"])
@@ -209,6 +228,9 @@ def account():
             for record in login_sessions.live_sessions(current_user, session_policy())
         ],
         this_session=current_record(),
+        # An account made by single sign-on has no password of its own in bka.
+        sso_only=current_user.password_hash == NO_PASSWORD,
+        sso_name=oidc.provider_name() if oidc.enabled() else None,
     )
 
 
@@ -276,6 +298,8 @@ def _guarded_change(form, change) -> int | None:
 @form_checks_csrf
 def change_password():
     user = current_user._get_current_object()
+    if user.password_hash == NO_PASSWORD:  # made by single sign-on: no password to change
+        return redirect(url_for("auth.account"))
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
@@ -319,7 +343,7 @@ def totp_setup():
     """Switch TOTP on: the secret travels signed in the form (nothing is stored before the user
     shows a code from it), then the recovery codes are shown once."""
     user = current_user._get_current_object()
-    if user.has_totp:
+    if user.has_totp or user.password_hash == NO_PASSWORD:  # SSO only: the provider does MFA
         return redirect(url_for("auth.account"))
     form = TotpSetupForm()
     serializer = _setup_serializer()

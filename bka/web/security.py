@@ -18,25 +18,32 @@ from bka.domain import audit
 from bka.domain.two_factor import required
 from bka.extensions import csrf, login_manager
 from bka.models.base import DB_INT_MAX
-from bka.web import sessions, unsaved
+from bka.web import oidc, sessions, unsaved
 from bka.web.logs import known_request_id
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # What a user who must first change the password or set up TOTP may still reach.
 ALWAYS_OPEN = frozenset({"static", "auth.logout", "auth.language"})
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ]
-)
+
+def content_security_policy(form_targets: str = "") -> str:
+    """The policy; `form_targets` are origins a form's answer may redirect to besides bka (the
+    single sign-on provider, for the logout that ends its session too)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data:",
+            "style-src 'self'",
+            "script-src 'self'",
+            f"form-action 'self'{' ' + form_targets if form_targets else ''}",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 class MissingSecretKey(RuntimeError):
@@ -138,11 +145,20 @@ def init_app(app: Flask) -> None:
         if view is None or not getattr(view, "checks_csrf_in_form", False):
             csrf.protect()
 
+    # Chromium checks a form's redirects against form-action too: the logout of a single
+    # sign-on session goes on to the provider.
+    policy = CONTENT_SECURITY_POLICY
+    if app.config["OIDC_ISSUER"]:
+        policy = content_security_policy(oidc.issuer_origin(app.config["OIDC_ISSUER"]))
+
     @app.before_request
     def account_steps_first():
         """A password reset by an administrator must be replaced, and a role that requires TOTP
-        must set it up, before anything else (bka/views/auth.py shows why)."""
+        must set it up, before anything else (bka/views/auth.py shows why). Not after a login
+        through single sign-on: the provider owns the password and the second factor."""
         if request.endpoint in ALWAYS_OPEN or not current_user.is_authenticated:
+            return None
+        if oidc.signed_in_through_provider():
             return None
         if current_user.must_change_password:
             if request.endpoint != "auth.change_password":
@@ -159,7 +175,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
