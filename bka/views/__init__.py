@@ -35,3 +35,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(redaction.bp)
     app.register_blueprint(reassessment.bp)
     app.register_blueprint(about.bp)
+
+    from bka.api import views as api
+
+    app.register_blueprint(api.bp)
