@@ -24,7 +24,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from bka.domain import accounts, audit, two_factor
+from bka.domain import accounts, api_tokens, audit, two_factor
 from bka.domain import sessions as login_sessions
 from bka.domain.accounts import password_hasher
 from bka.domain.errors import DomainError, FieldError, Throttled
@@ -209,6 +209,8 @@ def account():
             for record in login_sessions.live_sessions(current_user, session_policy())
         ],
         this_session=current_record(),
+        api_tokens=api_tokens.tokens_of(current_user),
+        now=utcnow(),
     )
 
 
