@@ -41,10 +41,11 @@ ERRORS = {
     "401": _problem("No valid token (missing, unknown, revoked, expired, or inactive user)."),
     "403": _problem("The token's user may see the analysis but not do this, or a read token."),
     "404": _problem("No such analysis, or the token's user may not see it."),
+    "405": _problem("The path has no such method (see the Allow header)."),
     "422": _problem("Invalid input: `errors` maps each field to its messages."),
     "429": _problem("Too many requests: wait Retry-After seconds."),
 }
-READ_ERRORS = {key: ERRORS[key] for key in ("400", "401", "403", "404", "429")}
+READ_ERRORS = {key: ERRORS[key] for key in ("400", "401", "403", "404", "405", "429")}
 
 
 def _path_param(name: str, schema: dict, description: str) -> dict:
