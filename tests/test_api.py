@@ -345,6 +345,8 @@ def test_follow_up_records(app, make_user, api):
         f"/api/v1/analyses/{analysis_id}/transitions", json={"transition": "start_follow_up"}
     )
     assert started.status_code == 200 and started.get_json()["status"] == "follow_up"
+    decision = started.get_json()["decisions"][0]
+    assert decision["decision_body"] == "Regionstyrelsen" and decision["decided_on"] == "2024-06-18"
 
 
 def test_follow_up_needs_a_decision(make_user, make_analysis, api):

@@ -16,7 +16,18 @@ from bka.domain.permissions import can, member_role
 from bka.domain.progress import AnalysisState
 from bka.domain.workflow import TRANSITIONS
 from bka.extensions import db
-from bka.models import Analysis
+from bka.models import Analysis, DecisionRecord
+
+# A decision as the API shows it (named through the columns: "decision_body" is also the key of
+# a checklist question, which code names only through bka/domain/contract.py).
+DECISION_FIELDS = (
+    DecisionRecord.id,
+    DecisionRecord.outcome,
+    DecisionRecord.decision_body,
+    DecisionRecord.decided_on,
+    DecisionRecord.reference,
+    DecisionRecord.analysis_version,
+)
 
 
 def _time(value: datetime | None) -> str | None:
@@ -89,14 +100,7 @@ def analysis_full(analysis: Analysis, state: AnalysisState, user) -> dict[str, A
             for name, kind in FOLLOW_UP_KINDS.items()
         },
         "decisions": [
-            {
-                "id": decision.id,
-                "outcome": decision.outcome,
-                "decision_body": decision.decision_body,
-                "decided_on": json_value(decision.decided_on),
-                "reference": decision.reference,
-                "analysis_version": decision.analysis_version,
-            }
+            {column.key: json_value(getattr(decision, column.key)) for column in DECISION_FIELDS}
             for decision in lifecycle.decisions_of(analysis)
         ],
     }
