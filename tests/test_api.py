@@ -592,3 +592,19 @@ def test_every_api_route_is_covered(app):
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, rule.rule) in covered, f"{method} {rule.rule} is not in API_CASES"
+
+
+def test_messages_follow_the_language(app, make_user, make_token):
+    secret = make_token(make_user())
+    client = app.test_client()
+    answers = {
+        language: client.post(
+            "/api/v1/analyses",
+            json={},
+            headers={"Authorization": f"Bearer {secret}", "Accept-Language": language},
+        ).get_json()
+        for language in ("sv", "en")
+    }
+    assert answers["sv"]["title"] == "Ogiltiga uppgifter"
+    assert answers["en"]["title"] == "Invalid input"
+    assert answers["sv"]["errors"]["title"] != answers["en"]["errors"]["title"]
