@@ -101,6 +101,35 @@ def create_user_command(email: str, name: str, role: str, locale: str, password:
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+token_group = AppGroup("token", help="Personal access tokens for the JSON API (/api/v1).")
+
+
+@token_group.command("create")
+@click.option("--user", "email", required=True, help="The e-mail address of the token's user.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--expires", "days", type=click.IntRange(1, 3650), help="Valid for DAYS days.")
+@click.option("--name", default="bka token create", show_default=True, help="What it is for.")
+def create_token_command(email: str, scope: str, days: int | None, name: str) -> None:
+    """Create a token for a user; the token itself is printed once, on the last line."""
+    from bka.domain import api_tokens
+    from bka.domain.accounts import find_user
+    from bka.domain.errors import FieldError
+    from bka.extensions import db
+
+    user = find_user(email)
+    if user is None or not user.active:
+        raise click.UsageError(f"No active user {email!r}.")
+    try:
+        token, secret = api_tokens.create_token(user, name=name, scope=scope, expires_days=days)
+    except FieldError as error:
+        raise click.UsageError(str(error.message)) from error
+    db.session.commit()
+    expires = token.expires_at.date().isoformat() if token.expires_at else "never"
+    click.echo(f"Created a {scope} token {token.prefix}… for {user.email}, expires: {expires}.")
+    click.echo("Keep it secret; it is not shown again:")
+    click.echo(secret)
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no users.")
 @with_appcontext
@@ -645,3 +674,4 @@ def register_commands(app) -> None:
     app.cli.add_command(checklists_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(token_group)

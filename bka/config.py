@@ -59,6 +59,11 @@ class Config:
     LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS = 15 * 60
     LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS = 60 * 60
 
+    # The JSON API (/api/v1): requests allowed per token (or per address without a valid token)
+    # in each window; more are refused with 429 and Retry-After.
+    API_RATE_LIMIT = 120
+    API_RATE_WINDOW_SECONDS = 60
+
     # Global roles that must use two-factor authentication (TOTP), e.g. ("admin", "reviewer").
     REQUIRE_TOTP_FOR: tuple[str, ...] = ()
 
@@ -256,6 +261,8 @@ ENV_OVERRIDES = {
     "BKA_LOGIN_THROTTLE_LOCK_SECONDS": ("LOGIN_THROTTLE_LOCK_SECONDS", int),
     "BKA_LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ACCOUNT_MAX_LOCK_SECONDS", int),
     "BKA_LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS": ("LOGIN_THROTTLE_ADDRESS_MAX_LOCK_SECONDS", int),
+    "BKA_API_RATE_LIMIT": ("API_RATE_LIMIT", int),
+    "BKA_API_RATE_WINDOW_SECONDS": ("API_RATE_WINDOW_SECONDS", int),
     "BKA_LOG_FORMAT": ("LOG_FORMAT", lambda v: v.strip().lower()),
     "BKA_PG_BIN": ("PG_BIN", str),
     "BKA_REQUIRE_TOTP_FOR": (

@@ -80,6 +80,15 @@ CASES = [
         {"anonymous": LOGIN, **{role: HIDDEN for role in ROLES if role != "anonymous"}},
     ),
     ("POST", "/account/sessions/end-others", {}, SIGNED_IN),
+    ("GET", "/account/tokens/new", {}, SIGNED_IN),
+    ("POST", "/account/tokens/new", {"name": "Export", "scope": "read"}, SIGNED_IN),
+    # Only one's own tokens: any other number is unknown to the user.
+    (
+        "POST",
+        "/account/tokens/{s}/revoke",
+        {},
+        {"anonymous": LOGIN, **{role: HIDDEN for role in ROLES if role != "anonymous"}},
+    ),
     ("GET", "/", {}, SIGNED_IN),
     ("GET", "/notifications", {}, SIGNED_IN),
     ("POST", "/notifications/read", {}, SIGNED_IN),
@@ -337,15 +346,16 @@ def test_every_route_is_covered(app):
             .replace("{u}", "<int:user_id>")
             .replace("{o}", "<int:organisation_id>")
             .replace("{r}", "<int:event_id>")
-            .replace("{s}", "<int:session_id>")
+            .replace("/sessions/{s}", "/sessions/<int:session_id>")
+            .replace("/tokens/{s}", "/tokens/<int:token_id>")
             .replace("/hits/1/", "/hits/<int:hit_id>/")
             .replace("/export/analyses.csv", "/export/<what>.<fmt>")
             .split("?")[0]
         )
         normalised.add((method, url))
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
+        if rule.endpoint == "static" or rule.endpoint.startswith("api."):
+            continue  # the JSON API's routes: tests/test_api.py (test_every_api_route_is_covered)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, rule.rule) in normalised, f"{method} {rule.rule} is not in CASES"
 

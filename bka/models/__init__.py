@@ -7,6 +7,7 @@ from bka.models.analysis import (
     Membership,
     StepAnswer,
 )
+from bka.models.api_token import ApiRateWindow, ApiToken
 from bka.models.audit import AuditDenial, AuditEvent, AuditHead
 from bka.models.entries import (
     Alternative,
@@ -47,6 +48,8 @@ from bka.models.user_session import UserSession
 __all__ = [
     "Alternative",
     "Analysis",
+    "ApiRateWindow",
+    "ApiToken",
     "AnalysisAuthor",
     "ArchivedReport",
     "AuditDenial",

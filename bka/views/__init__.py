@@ -37,3 +37,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(redaction.bp)
     app.register_blueprint(reassessment.bp)
     app.register_blueprint(about.bp)
+
+    from bka.api import views as api
+    from bka.views import api_tokens
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api_tokens.bp)

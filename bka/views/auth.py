@@ -24,7 +24,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from bka.domain import accounts, audit, two_factor
+from bka.domain import accounts, api_tokens, audit, two_factor
 from bka.domain import sessions as login_sessions
 from bka.domain.accounts import password_hasher
 from bka.domain.errors import DomainError, FieldError, Throttled
@@ -231,6 +231,8 @@ def account():
         # An account made by single sign-on has no password of its own in bka.
         sso_only=current_user.password_hash == NO_PASSWORD,
         sso_name=oidc.provider_name() if oidc.enabled() else None,
+        api_tokens=api_tokens.tokens_of(current_user),
+        now=utcnow(),
     )
 
 

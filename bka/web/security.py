@@ -14,6 +14,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from bka.api.errors import is_api_request
 from bka.domain import audit
 from bka.domain.two_factor import required
 from bka.extensions import csrf, login_manager
@@ -139,8 +140,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def protect_state_changes():
-        if request.method not in STATE_CHANGING:
-            return
+        if request.method not in STATE_CHANGING or is_api_request():
+            return  # the API takes Bearer tokens only, never the cookie (bka/api/auth.py)
         view = app.view_functions.get(request.endpoint)
         if view is None or not getattr(view, "checks_csrf_in_form", False):
             csrf.protect()

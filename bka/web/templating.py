@@ -10,6 +10,7 @@ from flask import Flask, current_app, render_template
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from bka.api.errors import handle_http_error, is_api_request
 from bka.domain import labels, notifications, permissions, reminders, workflow
 from bka.domain.checklists import Text
 from bka.domain.entries import ENTRY_KINDS
@@ -129,7 +130,9 @@ def init_app(app: Flask) -> None:
 
 
 def _error_page(code: int):
-    def handler(_error):
+    def handler(error):
+        if is_api_request():  # also a path under /api/v1 that matches no route: JSON
+            return handle_http_error(error)
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         max_upload = (
             format_decimal(limit / 2**20, "#,##0.#", locale=current_format_locale()) + " MB"
