@@ -5,8 +5,8 @@ Not a new version (bka.domain.versions): the new analysis has its own title, org
 diarienummer and planned decision date, its own team (only the one who starts it, as owner)
 and the *current* checklist content for the same decision area, not the earlier one's.
 
-What is copied, and what is not (docs/reuse.md explains the choices to maintainers; the page
-that starts the copy explains them to the team):
+What is copied, and what is not (docs/architecture.md explains the choices to maintainers;
+the page that starts the copy explains them to the team):
 
 - The answers of every step, checked against the current checklists: an answer to a question
   the method or pack no longer asks, or a choice no longer offered, is left out and named on the
