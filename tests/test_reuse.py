@@ -4,6 +4,7 @@ or follow-up, linked both ways, for anyone who may see the earlier one."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from types import SimpleNamespace
@@ -382,5 +383,10 @@ def test_answers_the_current_checklists_no_longer_ask_are_left_out_and_listed(ap
         assert "retired_question" not in answers["decision"]
         assert answers["rights"]["gc14_elements"] == ["views"]
         assert "legal_support" not in answers["rights"]
+        rights = ops.checklists_for(db.session.get(Analysis, earlier.id)).method.step("rights")
+        legal_support = next(q for q in rights.questions if q.key == "legal_support")
+        expected = f"{rights.number}. {rights.title.get('sv')}: {legal_support.label.get('sv')}"
     page = earlier.browsers["viewer"].get(f"/analyses/{new_id}").get_data(as_text=True)
-    assert "decision.retired_question" in page
+    assert "De här svaren togs inte med" in page
+    assert ": retired_question</li>" in page
+    assert html.escape(f"{expected} (retired_choice)", quote=False) in page

@@ -277,3 +277,33 @@ def origin_notice(analysis: Analysis) -> str:
     earlier = found[1]
     title = earlier.title if len(earlier.title) <= 70 else earlier.title[:69] + "…"
     return _("Starts from: %(title)s", title=title)
+
+
+def describe_not_copied(keys: list[str], checklists: Checklists, locale: str) -> list[str]:
+    """What `keys` (AnalysisOrigin.not_copied) were, in words of the earlier analysis's own
+    checklists (`checklists`): "Step 2, The decision: <question> (<choice>)"."""
+    described = []
+    for key in keys:
+        where, _sep, choice = key.partition("=")
+        step_key, _sep, question_key = where.partition(".")
+        try:
+            step = checklists.method.step(step_key)
+        except KeyError:
+            described.append(key)
+            continue
+        label = None
+        if question_key.startswith("prompt__"):
+            prompt_key = question_key.removeprefix("prompt__")
+            prompt = next(
+                (p for p in checklists.pack.prompts_for(step_key) if p.key == prompt_key), None
+            )
+            label = prompt.text.get(locale) if prompt is not None else None
+        else:
+            question = next((q for q in step.questions if q.key == question_key), None)
+            if question is not None:
+                label = question.label.get(locale)
+                if choice and question.scale is not None:
+                    choice = question.scale.label_for(choice, locale)
+        text = f"{step.number}. {step.title.get(locale)}: {label or question_key}"
+        described.append(f"{text} ({choice})" if choice else text)
+    return described

@@ -23,7 +23,7 @@ from bka.forms.analysis import (
 )
 from bka.models import Membership
 from bka.views.helpers import check_page_context, library, load_analysis, refuse_personnummer
-from bka.web.i18n import local_today
+from bka.web.i18n import current_language, local_today
 from bka.web.security import form_checks_csrf
 
 bp = Blueprint("analyses", __name__)
@@ -89,6 +89,7 @@ def hub(analysis_id: int):
     checklists = ops.checklists_for(analysis)
     state = load_state(analysis, checklists)
     statuses = lifecycle.step_statuses(analysis, state)
+    origin = reuse.origin_of(analysis)
     steps = [(step, statuses[step.key]) for step in checklists.method.steps]
     return render_template(
         "analyses/hub.html",
@@ -109,7 +110,12 @@ def hub(analysis_id: int):
         sign_off=lifecycle.active_sign_off(analysis),
         decisions=lifecycle.decisions_of(analysis),
         fictional_notice=examples.notice(analysis),
-        origin=reuse.origin_of(analysis),
+        origin=origin,
+        not_copied=reuse.describe_not_copied(
+            origin[0].not_copied, ops.checklists_for(origin[1]), current_language()
+        )
+        if origin and origin[0].not_copied
+        else [],
         started_from=reuse.started_from(analysis, current_user),
         **versions.links(analysis),
     )
