@@ -4,6 +4,7 @@ or follow-up, linked both ways, for anyone who may see the earlier one."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from datetime import date
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from bka.domain import analyses as ops
 from bka.domain import follow_up, reporting, reuse
 from bka.domain.entries import ENTRY_KINDS
+from bka.domain.errors import DomainError
 from bka.extensions import db
 from bka.models import (
     Analysis,
@@ -390,3 +392,44 @@ def test_answers_the_current_checklists_no_longer_ask_are_left_out_and_listed(ap
     assert "De här svaren togs inte med" in page
     assert ": retired_question</li>" in page
     assert html.escape(f"{expected} (retired_choice)", quote=False) in page
+
+
+def test_a_decision_area_no_longer_in_the_checklists_is_refused_with_nothing_written(
+    app, make_user, make_analysis
+):
+    owner = make_user()
+    source_id = make_analysis(owner, area="digital")
+    with app.test_request_context():
+        library = app.extensions["bka_library"]
+        without = dataclasses.replace(
+            library, packs={k: v for k, v in library.packs.items() if k != "digital"}
+        )
+        before = count(Analysis)
+        with pytest.raises(DomainError):
+            reuse.start_from(
+                db.session.get(Analysis, source_id),
+                without,
+                db.session.get(User, owner.id),
+                title=NEW_TITLE,
+                organisation="Org",
+            )
+        assert count(Analysis) == before and count(AnalysisOrigin) == 0
+
+
+def test_a_blank_earlier_analysis_gives_a_blank_linked_draft(app, make_user, make_analysis):
+    owner = make_user()
+    source_id = make_analysis(owner)
+    with app.test_request_context():
+        new = reuse.start_from(
+            db.session.get(Analysis, source_id),
+            app.extensions["bka_library"],
+            db.session.get(User, owner.id),
+            title=NEW_TITLE,
+            organisation="Org",
+        )
+        assert new.step_answers == [] and new.screening_level is None
+        assert reuse.origin_of(new)[1].id == source_id
+        assert [
+            a.id for a in reuse.started_from(db.session.get(Analysis, source_id), new.created_by)
+        ] == [new.id]
+        assert reuse.origin_notice(new) == f"Utgår från: {factories.TITLE}"
