@@ -343,9 +343,14 @@ def test_a_personnummer_in_the_details_is_refused_until_confirmed(app, earlier):
     data = {**NEW_DETAILS, "title": "Vågen för 20121212-1212"}
     refused = start(earlier.browsers["viewer"], earlier.id, data)
     assert refused.status_code == 200
-    assert "personnummer" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert 'name="not_a_child_number"' in page and "Vågen för 20121212-1212" in page
     with app.app_context():
         assert count(AnalysisOrigin) == 0
+    confirmed = {**data, "not_a_child_number": "y", "not_a_child_reason": "Ett projektnummer"}
+    new_id = started_id(start(earlier.browsers["viewer"], earlier.id, confirmed))
+    with app.app_context():
+        assert db.session.get(Analysis, new_id).title == "Vågen för 20121212-1212"
 
 
 # --- the checklists of today ---------------------------------------------------------------------
