@@ -269,6 +269,22 @@ def started_from(analysis: Analysis, user: User) -> list[Analysis]:
     return [each for each in later if permissions.can(user, permissions.VIEW, each)]
 
 
+def links(analysis: Analysis, user: User, locale: str) -> dict:
+    """What the analysis page shows of the links: where it started from (`origin`: the link
+    and the earlier analysis), the answers left out then in words (`not_copied`), and the
+    analyses started from it that `user` may see (`started_from`)."""
+    found = origin_of(analysis)
+    not_copied = []
+    if found is not None and found[0].not_copied:
+        earlier_checklists = analyses.checklists_for(found[1])
+        not_copied = describe_not_copied(found[0].not_copied, earlier_checklists, locale)
+    return {
+        "origin": found,
+        "not_copied": not_copied,
+        "started_from": started_from(analysis, user),
+    }
+
+
 def origin_notice(analysis: Analysis) -> str:
     """The line the analysis's reports print about where it started from, or ""."""
     found = origin_of(analysis)

@@ -89,7 +89,6 @@ def hub(analysis_id: int):
     checklists = ops.checklists_for(analysis)
     state = load_state(analysis, checklists)
     statuses = lifecycle.step_statuses(analysis, state)
-    origin = reuse.origin_of(analysis)
     steps = [(step, statuses[step.key]) for step in checklists.method.steps]
     return render_template(
         "analyses/hub.html",
@@ -110,13 +109,7 @@ def hub(analysis_id: int):
         sign_off=lifecycle.active_sign_off(analysis),
         decisions=lifecycle.decisions_of(analysis),
         fictional_notice=examples.notice(analysis),
-        origin=origin,
-        not_copied=reuse.describe_not_copied(
-            origin[0].not_copied, ops.checklists_for(origin[1]), current_language()
-        )
-        if origin and origin[0].not_copied
-        else [],
-        started_from=reuse.started_from(analysis, current_user),
+        **reuse.links(analysis, current_user, current_language()),
         **versions.links(analysis),
     )
 
