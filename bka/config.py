@@ -89,8 +89,8 @@ class Config:
     ORGANISATION_NAME: str | None = None
     ACCESSIBILITY_CONTACT: str | None = None
     ACCESSIBILITY_RESPONSE_DAYS = 10
-    ACCESSIBILITY_ASSESSED_ON = "2026-11-27"
-    ACCESSIBILITY_REVIEWED_ON = "2026-11-27"
+    ACCESSIBILITY_ASSESSED_ON = "2026-12-02"
+    ACCESSIBILITY_REVIEWED_ON = "2026-12-02"
 
     # The largest request body accepted (413 above it): far above any real form, and small
     # enough that a hostile upload cannot swell a worker.

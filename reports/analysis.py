@@ -20,6 +20,8 @@ from reports import sections
 from reports.building import (
     FONT,
     FONT_BOLD,
+    ContentsPlace,
+    Figure,
     Gettext,
     Heading,
     Para,
@@ -214,6 +216,23 @@ def _impact_chart(data: ReportData, gettext: Gettext, width: float) -> Drawing:
     return drawing
 
 
+def _impact_chart_text(data: ReportData, gettext: Gettext) -> str:
+    """The impact chart in words: per article, how many assessments found each effect."""
+    counts = Counter((row.article, row.direction) for row in data.impacts)
+    titles = {row.article: row.article_title for row in data.impacts}
+    articles = []
+    for number in sorted(titles):
+        effects = ", ".join(
+            f"{data.direction_labels.get(key, key)} {counts[(number, key)]}"
+            for key in ("strengthens", "weakens", "neutral", "unknown")
+            if counts[(number, key)]
+        )
+        articles.append(f"{number}. {titles[number]}: {effects}")
+    return (
+        gettext("Bar chart of the assessments per article and effect.") + " " + "; ".join(articles)
+    )
+
+
 def _impacts(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:
     if not data.impacts:
         return []
@@ -243,7 +262,7 @@ def _impacts(data: ReportData, gettext: Gettext, styles: Styles, width: float) -
         Para(markup(gettext("Impact matrix")), styles.h2),
         table(header, rows, widths, styles, extra=extra),
         Spacer(1, 4 * mm),
-        _impact_chart(data, gettext, width),
+        Figure(_impact_chart(data, gettext, width), _impact_chart_text(data, gettext)),
     ]
 
 
@@ -391,7 +410,7 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
         )
     )
     for statement in block.statements:
-        story.append(Para(f"✓ {markup(statement)}", styles.body))
+        story.append(Para(f"✓ {markup(statement)}", styles.body, tag="LBody"))
     story.append(Para(markup(gettext("SHA-256 of the signed version:")), styles.question))
     story.append(Para(f'<font face="{FONT}" size="8">{block.sha256}</font>', styles.body))
     return story
@@ -420,7 +439,12 @@ def render_analysis_report(data: ReportData, gettext: Gettext) -> bytes:
     story += [PageBreak(), *summary_page(data, gettext, styles, width)]
     # Page 3 (CONTENTS_PAGE) is reserved for the contents, drawn by the canvas when the pages
     # are known.
-    story += [PageBreak(), Para(markup(gettext("Contents")), styles.h1), PageBreak()]
+    story += [
+        PageBreak(),
+        Para(markup(gettext("Contents")), styles.h1),
+        ContentsPlace(),
+        PageBreak(),
+    ]
     for section in data.steps:
         story.append(CondPageBreak(60 * mm))
         story.append(

@@ -9,14 +9,16 @@ from __future__ import annotations
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from reports.building import (
     BRAND,
     FONT,
     INK,
+    Figure,
     Gettext,
     Heading,
+    Para,
     Styles,
     build,
     long_date,
@@ -56,10 +58,16 @@ def _bar_chart(title: str, rows: tuple[tuple[str, int], ...]) -> Drawing:
     return drawing
 
 
+def _chart_text(data: BarnbokslutData) -> str:
+    """The bar chart in words: its title, then each bar's label and value."""
+    bars = "; ".join(f"{label}: {value}" for label, value in data.chart)
+    return f"{data.chart_title}. {bars}."
+
+
 def _section(section: TableData, styles: Styles, index: int) -> list:
     heading = Heading(section.title, styles.h2, 0, f"table-{index}")
     if not section.rows:
-        return [heading, Paragraph("–", styles.body)]
+        return [heading, Para("–", styles.body)]
     columns = len(section.headers)
     first = WIDTH * (0.3 if columns > WIDE_TABLE else 0.5 if columns > 2 else 0.7)
     widths = [first, *([(WIDTH - first) / (columns - 1)] * (columns - 1))]
@@ -78,18 +86,18 @@ def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
     organisation_label, printed_label = gettext("Organisation"), gettext("Printed")
     story: list = [
         Spacer(1, 20 * mm),
-        Paragraph(markup(gettext("Barnbokslut")), styles.purpose),
-        Paragraph(markup(data.title), styles.cover_title),
-        Paragraph(
+        Para(markup(gettext("Barnbokslut")), styles.purpose),
+        Para(markup(data.title), styles.cover_title),
+        Para(
             f"<b>{markup(organisation_label)}:</b> {markup(data.organisation)}",
             styles.cover_line,
         ),
-        Paragraph(
+        Para(
             f"<b>{markup(printed_label)}:</b> {markup(printed)}",
             styles.cover_line,
         ),
         Spacer(1, 6 * mm),
-        Paragraph(markup(data.introduction), styles.body),
+        Para(markup(data.introduction), styles.body),
         Heading(gettext("Key figures"), styles.h2, 0, "key-figures"),
         table(
             [gettext("Figure"), gettext("Value")],
@@ -99,10 +107,11 @@ def render_barnbokslut(data: BarnbokslutData, gettext: Gettext) -> bytes:
         ),
     ]
     if data.chart:
-        story.append(KeepTogether([Spacer(1, 4 * mm), _bar_chart(data.chart_title, data.chart)]))
+        chart = Figure(_bar_chart(data.chart_title, data.chart), _chart_text(data))
+        story.append(KeepTogether([Spacer(1, 4 * mm), chart]))
     for index, section in enumerate(data.tables):
         story += _section(section, styles, index)
     if data.notes:
         story.append(Heading(gettext("How the figures were counted"), styles.h2, 0, "notes"))
-        story += [Paragraph(markup(note), styles.body) for note in data.notes]
+        story += [Para(markup(note), styles.body) for note in data.notes]
     return build(story, data, gettext, gettext("Barnbokslut"))

@@ -30,10 +30,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     LongTable,
     PageTemplate,
@@ -50,6 +52,7 @@ from reportlab.platypus.paraparser import ParaParser
 from reportlab.rl_settings import hyphenationMinWordLength
 
 from reports.data import BarnbokslutData, ReportData, format_locale
+from reports.tagging import TableTagging, Tagger, finish, passage_language
 
 Gettext = Callable[[str], str]
 
@@ -150,11 +153,34 @@ def visual(text: str) -> str:
     return "\n".join(get_display(reshape(line)) for line in text.split("\n"))
 
 
+# Web addresses and e-mail addresses in user text (already escaped: "&" is "&amp;"), and the
+# punctuation that ends a sentence rather than an address.
+_ADDRESS = re.compile(
+    r"(?<![\w@/.])(?:https?://|www\.)(?:[^\s<>\"&]|&amp;)+|(?<![\w@.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+_TRAILING = ".,;:!?)]'"
+
+
+def _link(match: re.Match) -> str:
+    address = match.group()
+    trailing = len(address) - len(address.rstrip(_TRAILING))
+    address, rest = address[: len(address) - trailing], match.group()[len(address) - trailing :]
+    if "@" in address and "/" not in address:
+        target = "mailto:" + address
+    else:
+        target = address if "://" in address else "https://" + address
+    return f'<a href="{target}" color="{BRAND.hexval()}"><u>{address}</u></a>{rest}'
+
+
 def markup(text: object) -> str:
     """User text made safe for ReportLab's paragraph markup, right-to-left runs in the order
-    they are drawn; line breaks kept."""
+    they are drawn; line breaks kept; web and e-mail addresses made links (underlined, so
+    that they do not differ by colour alone)."""
     cleaned = visual(_CONTROL.sub("", "" if text is None else str(text)))
-    return html.escape(cleaned, quote=False).replace("\n", "<br/>")
+    escaped = html.escape(cleaned, quote=False).replace("\n", "<br/>")
+    if "@" in escaped or "http" in escaped or "www." in escaped:
+        escaped = _ADDRESS.sub(_link, escaped)
+    return escaped
 
 
 def long_date(value, locale: str) -> str:
@@ -238,15 +264,60 @@ class Styles:
         )
 
 
+# The structure role of a paragraph by its style's name; every other paragraph is a P.
+STYLE_ROLES = {"h1": "H1", "cover_title": "H1", "h2": "H2", "h3": "H3", "summary_label": "H2"}
+_UNKNOWN = object()
+
+
 class Para(Paragraph):
-    """A Paragraph that is quicker to make and to lay out, with the same result.
+    """A Paragraph that is quicker to make and to lay out, with the same result, and that
+    tags itself in the PDF's structure.
 
     Text without any markup (most table cells) skips the HTML parser: ReportLab's own parser
     builds the same fragments from a one-node tree. And the paragraph remembers its last wrap:
     a table wraps every cell to size its rows, again for each part split onto a page, and once
-    more to draw it, all at the same width."""
+    more to draw it, all at the same width.
+
+    Its structure role comes from its style (`STYLE_ROLES`) unless `tag` names one ("LBody":
+    an item of a list); the parts of a paragraph split over pages share one element, and a
+    passage clearly in the other language says so."""
 
     _wrapped: tuple | None = None
+    tag: str | None = None
+    _tag_key: object = None
+    _language: object = _UNKNOWN
+
+    def __init__(self, text, style=None, *args, tag: str | None = None, **kwargs):
+        super().__init__(text, style, *args, **kwargs)
+        if tag is not None:
+            self.tag = tag
+
+    @property
+    def role(self) -> str:
+        return self.tag or STYLE_ROLES.get(self.style.name, "P")
+
+    def language(self) -> str | None:
+        if self._language is _UNKNOWN:
+            text = self.text if isinstance(getattr(self, "text", None), str) else ""
+            if not text:
+                text = " ".join(getattr(frag, "text", "") for frag in getattr(self, "frags", ()))
+            self._language = passage_language(text)
+        return self._language  # type: ignore[return-value]
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        parts = super().split(availWidth, availHeight)
+        if len(parts) > 1:
+            key, language = self._tag_key or self, self.language()
+            for part in parts:
+                part.tag, part._tag_key, part._language = self.tag, key, language
+        return parts
+
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 - ReportLab's names
+        tagger = getattr(canvas, "tagger", None)
+        if tagger is None:
+            return super().drawOn(canvas, x, y, _sW)
+        with tagger.content(canvas, self.role, key=self._tag_key, lang=self.language()):
+            super().drawOn(canvas, x, y, _sW)
 
     def _setup(self, text, style, bulletText, frags, cleaner):  # noqa: N803 - ReportLab's names
         if frags is None and text and "<" not in text and "&" not in text:
@@ -271,6 +342,43 @@ class Para(Paragraph):
         return size
 
 
+class Figure(Flowable):
+    """A chart as a Figure element: its text alternative (`alt`, what the chart shows in
+    words) and its place on the page."""
+
+    def __init__(self, drawing: Flowable, alt: str):
+        super().__init__()
+        drawing.initialFontName = FONT  # ReportLab's graphics start in Helvetica, not embedded
+        self.drawing, self.alt = drawing, alt
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        return self.drawing.wrap(availWidth, availHeight)
+
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 - ReportLab's names
+        tagger = getattr(canvas, "tagger", None)
+        if tagger is None:
+            return self.drawing.drawOn(canvas, x, y, _sW)
+        box = [x, y, x + self.width, y + self.height]
+        with tagger.content(
+            canvas, "Figure", alt=self.alt, attributes={"O": "Layout", "BBox": box}
+        ):
+            self.drawing.drawOn(canvas, x, y, _sW)
+
+
+class ContentsPlace(Flowable):
+    """Where the table of contents belongs in the reading order: the canvas draws it onto
+    its reserved page only at the end, when every heading's page is known."""
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        return 0, 0
+
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 - ReportLab's names
+        tagger = getattr(canvas, "tagger", None)
+        if tagger is not None:
+            tagger.reserve("contents", "TOC")
+
+
 class Heading(Para):
     """A heading that becomes a table-of-contents entry and a PDF bookmark."""
 
@@ -292,7 +400,7 @@ _SENTENCE_END = (". ", "? ", "! ", ": ", "; ")
 def pieces(text: str) -> list[str]:
     """Paragraph markup cut into pieces of at most about PIECE characters: at line breaks
     first, then at the last sentence end, then at the last space; never inside an entity or a
-    tag, since markup() leaves only entities and <br/> in user text."""
+    link, since markup() leaves only entities, <br/> and links in user text."""
     if len(text) <= LONG_TEXT:
         return [text]
     result = []
@@ -308,6 +416,9 @@ def pieces(text: str) -> list[str]:
                     entity = line.rfind("&", cut - 8, cut)
                     if entity != -1 and ";" not in line[entity:cut]:
                         cut = entity  # not inside &amp; and its kin
+            link = line.rfind("<a ", 0, cut + 2)  # a link that starts before the cut
+            if -1 < link < cut and line.rfind("</a>", 0, cut) < link:  # never inside it
+                cut = link if link > 0 else line.index("</a>", link) + len("</a>")
             result.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
         result.append(line)
@@ -441,11 +552,13 @@ def table(
         repeatRows=1,
         splitByRow=1,
         splitInRow=_split_in_row(wrapped, widths),
+        renderCB=TableTagging(header_rows=1),
     )
     result.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), FONT),  # never a font the report does not embed
                 ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -494,20 +607,25 @@ class _Document(BaseDocTemplate):
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._header)])
 
     def _header(self, canvas, _doc) -> None:
+        """The running header (an artifact), and on page 1 the notice of a fictional example,
+        which is part of the text."""
         canvas.saveState()
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(MUTED)
-        organisation = visual(self.data.organisation[:60])
-        room = self.width - canvas.stringWidth(organisation, FONT, 8) - 6 * mm
-        canvas.drawString(self.leftMargin, A4[1] - 13 * mm, fitted(visual(self.data.title), room))
-        canvas.drawRightString(A4[0] - self.rightMargin, A4[1] - 13 * mm, organisation)
-        canvas.setStrokeColor(RULE)
-        canvas.line(self.leftMargin, A4[1] - 15 * mm, A4[0] - self.rightMargin, A4[1] - 15 * mm)
+        with canvas.tagger.artifact(canvas, "Header"):
+            canvas.setFont(FONT, 8)
+            canvas.setFillColor(MUTED)
+            organisation = visual(self.data.organisation[:60])
+            room = self.width - canvas.stringWidth(organisation, FONT, 8) - 6 * mm
+            title = fitted(visual(self.data.title), room)
+            canvas.drawString(self.leftMargin, A4[1] - 13 * mm, title)
+            canvas.drawRightString(A4[0] - self.rightMargin, A4[1] - 13 * mm, organisation)
+            canvas.setStrokeColor(RULE)
+            canvas.line(self.leftMargin, A4[1] - 15 * mm, A4[0] - self.rightMargin, A4[1] - 15 * mm)
         notice = getattr(self.data, "notice", "")
         if notice and canvas.getPageNumber() == 1:  # under the rule, clear of the page's text
-            canvas.setFont(FONT_BOLD, 9)
-            canvas.setFillColor(BRAND)
-            canvas.drawString(self.leftMargin, A4[1] - 20 * mm, visual(notice))
+            with canvas.tagger.content(canvas, "P"):
+                canvas.setFont(FONT_BOLD, 9)
+                canvas.setFillColor(BRAND)
+                canvas.drawString(self.leftMargin, A4[1] - 20 * mm, visual(notice))
         canvas.restoreState()
 
     def afterFlowable(self, flowable) -> None:
@@ -519,49 +637,73 @@ class _Document(BaseDocTemplate):
             self.headings.append((flowable.toc_text, self.page, flowable.toc_key))
 
 
-def _draw_contents(canvas, headings: list[tuple[str, int, str]]) -> None:
+def _draw_contents(canvas, headings: list[tuple[str, int, str]], gettext: Gettext) -> None:
     """The table of contents, drawn onto its reserved page once every heading's page is known;
-    each line links to its heading."""
+    each line links to its heading (a TOC item holding a Link; the leader dots are artifacts)."""
     left, right = 20 * mm, A4[0] - 20 * mm
     y = A4[1] - 52 * mm
-    for heading, page, key in headings:
-        text = visual(heading)
-        canvas.setFont(FONT, 10)
-        canvas.setFillColor(INK)
-        title = (
-            text
-            if canvas.stringWidth(text, FONT, 10) < right - left - 20 * mm
-            else (text[:70] + "…")
-        )
-        canvas.drawString(left, y, title)
-        number = str(page)
-        canvas.drawRightString(right, y, number)
-        dots_from = left + canvas.stringWidth(title, FONT, 10) + 4
-        dots_to = right - canvas.stringWidth(number, FONT, 10) - 4
-        dot = canvas.stringWidth(" .", FONT, 10)
-        canvas.setFillColor(RULE)
-        canvas.drawString(dots_from, y, " ." * max(0, int((dots_to - dots_from) / dot)))
-        canvas.linkRect("", key, (left, y - 2, right, y + 10), relative=0, thickness=0)
-        y -= 7 * mm
+    tagger = canvas.tagger
+    with tagger.reopened("contents"):
+        for heading, page, key in headings:
+            text = visual(heading)
+            title = (
+                text
+                if canvas.stringWidth(text, FONT, 10) < right - left - 20 * mm
+                else (text[:70] + "…")
+            )
+            number = str(page)
+            with tagger.container("TOCI"), tagger.container("Reference"):
+                with tagger.content(canvas, "Link") as link:
+                    canvas.setFont(FONT, 10)
+                    canvas.setFillColor(INK)
+                    canvas.drawString(left, y, title)
+                    canvas.drawRightString(right, y, number)
+                with tagger.artifact(canvas):
+                    dots_from = left + canvas.stringWidth(title, FONT, 10) + 4
+                    dots_to = right - canvas.stringWidth(number, FONT, 10) - 4
+                    dot = canvas.stringWidth(" .", FONT, 10)
+                    canvas.setFillColor(RULE)
+                    canvas.drawString(dots_from, y, " ." * max(0, int((dots_to - dots_from) / dot)))
+                description = gettext("%(heading)s, page %(page)d") % {
+                    "heading": heading,
+                    "page": page,
+                }
+                canvas.linkRect(
+                    description, key, (left, y - 2, right, y + 10), relative=0, thickness=0
+                )
+                tagger.annotation(canvas, link)
+            y -= 7 * mm
 
 
 def _canvas_class(
-    data: ReportData | BarnbokslutData, gettext: Gettext, headings: list | None = None
+    data: ReportData | BarnbokslutData,
+    gettext: Gettext,
+    tagger: Tagger,
+    headings: list | None = None,
 ):
-    """A canvas that knows the page count at the end, for "Page X of Y", and the report date;
-    with `headings`, it also draws the table of contents on page 2."""
+    """A canvas that knows the page count at the end, for "Page X of Y", and the report date,
+    and tags what it draws with `tagger`; with `headings`, it also draws the table of contents
+    on its reserved page."""
     moment = datetime(
         data.printed_on.year, data.printed_on.month, data.printed_on.day, tzinfo=UTC
     ).timestamp()
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
+            # The report's own font from the start: a page never names one it does not embed.
+            super().__init__(*args, **{**kwargs, "initialFontName": FONT})
+            self.tagger = tagger
             stamp = TimeStamp(invariant=True)
             stamp.t, stamp.lt = moment, time.gmtime(moment)
             stamp.YMDhms = tuple(stamp.lt)[:6]
             self._doc._timeStamp = stamp
             self._pages: list[dict] = []
+
+        def linkURL(self, url, rect, *args, **kwargs):  # noqa: N802 - ReportLab's name
+            """A web or e-mail link from a paragraph: described, and a Link in the structure."""
+            kwargs.setdefault("Contents", PDFString(url.removeprefix("mailto:")))
+            super().linkURL(url, rect, *args, **kwargs)
+            tagger.link(self, url)
 
         def showPage(self):  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
@@ -569,19 +711,23 @@ def _canvas_class(
 
         def save(self):
             total = len(self._pages)
+            annotations = self._annotationCount  # links are numbered across the whole file
             for state in self._pages:
                 self.__dict__.update(state)
+                self._annotationCount = annotations
                 if headings is not None and self._pageNumber == CONTENTS_PAGE:
-                    _draw_contents(self, headings)
-                self.setFont(FONT, 8)
-                self.setFillColor(MUTED)
-                self.drawRightString(
-                    A4[0] - 20 * mm,
-                    10 * mm,
-                    gettext("Page %(page)d of %(total)d")
-                    % {"page": self._pageNumber, "total": total},
-                )
-                self.drawString(20 * mm, 10 * mm, long_date(data.printed_on, data.locale))
+                    _draw_contents(self, headings, gettext)
+                    annotations = self._annotationCount
+                with tagger.artifact(self, "Footer"):
+                    self.setFont(FONT, 8)
+                    self.setFillColor(MUTED)
+                    self.drawRightString(
+                        A4[0] - 20 * mm,
+                        10 * mm,
+                        gettext("Page %(page)d of %(total)d")
+                        % {"page": self._pageNumber, "total": total},
+                    )
+                    self.drawString(20 * mm, 10 * mm, long_date(data.printed_on, data.locale))
                 super().showPage()
             super().save()
 
@@ -596,11 +742,19 @@ def build(
     *,
     contents: bool = False,
 ) -> bytes:
-    """The PDF of `story`: A4, the page header, "Page X of Y" and the report date on every
-    page, and with `contents` the table of contents on page 2."""
+    """The tagged PDF (PDF/UA-1) of `story`: A4, the page header, "Page X of Y" and the report
+    date on every page, and with `contents` the table of contents on its reserved page."""
     register_fonts()
     buffer = io.BytesIO()
     document = _Document(buffer, data, subject)
-    canvas_class = _canvas_class(data, gettext, document.headings if contents else None)
+    tagger = Tagger(data.locale)
+    canvas_class = _canvas_class(data, gettext, tagger, document.headings if contents else None)
     document.build(story, canvasmaker=canvas_class)
-    return buffer.getvalue()
+    return finish(
+        buffer.getvalue(),
+        tagger,
+        title=data.title,
+        author=data.organisation,
+        subject=subject,
+        created=data.printed_on,
+    )

@@ -24,6 +24,7 @@ from reports.building import (
     BRAND,
     FONT,
     MUTED,
+    Figure,
     Gettext,
     Heading,
     Para,
@@ -266,8 +267,32 @@ def _indicator(
         KeepTogether([heading, summary, status]),
         table(header, rows, widths, styles),
         Spacer(1, 2 * mm),
-        _reading_chart(indicator, locale, gettext),
+        Figure(_reading_chart(indicator, locale, gettext), _chart_text(indicator, locale, gettext)),
     ]
+
+
+def _chart_text(indicator: IndicatorFollowUp, locale: str, gettext: Gettext) -> str:
+    """The reading chart in words, for those who cannot see it."""
+    readings = indicator.readings
+    values = [reading.value for reading in readings]
+    text = gettext(
+        "Line chart of the readings of %(indicator)s from %(first)s to %(last)s, between "
+        "%(low)s and %(high)s; the latest is %(latest)s. The table above lists every reading."
+    ) % {
+        "indicator": indicator.name,
+        "first": long_date(readings[0].measured_on, locale),
+        "last": long_date(readings[-1].measured_on, locale),
+        "low": _number(min(values), locale),
+        "high": _number(max(values), locale),
+        "latest": _number(values[-1], locale),
+    }
+    for label, value in (
+        (gettext("Baseline"), indicator.baseline_value),
+        (gettext("Target"), indicator.target_value),
+    ):
+        if value is not None:
+            text += f" {label}: {_number(value, locale)}."
+    return text
 
 
 def _indicators(data: ReportData, gettext: Gettext, styles: Styles, width: float) -> list:

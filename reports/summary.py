@@ -129,7 +129,7 @@ def summary_page(data: ReportData, gettext: Gettext, styles: Styles, width: floa
     content: list = []
     for label, lines in parts:
         content.append(Para(markup(label), styles.summary_label))
-        content += [Para(line, styles.summary) for line in lines]
+        content += [Para(line, styles.summary, tag="LBody") for line in lines]
     heading = Heading(gettext("Summary for the decision-maker"), styles.h1, 0, "summary")
     room = FRAME_HEIGHT - heading.wrap(width, A4[1])[1] - styles.h1.spaceAfter - 2 * mm
     return [heading, KeepInFrame(width, room, content, mode="shrink")]

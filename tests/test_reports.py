@@ -122,7 +122,7 @@ def test_analysis_report_in_swedish(app, full_analysis):
     assert metadata.subject == "Barnkonsekvensanalys"
     assert metadata["/CreationDate"].startswith("D:20240620")
     root = reader.trailer["/Root"]
-    assert root["/Lang"] == "sv"
+    assert root["/Lang"] == "sv-SE"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     outline_titles = [item.title for item in reader.outline if hasattr(item, "title")]
     assert "7. Konsekvensanalys" in outline_titles
@@ -142,7 +142,7 @@ def test_analysis_report_in_english_is_independent_of_the_ui(app, full_analysis)
     assert "Contents" in text and f"Page 1 of {len(reader.pages)}" in text
     assert f"7. {library.method.step('impacts').title.en}" in text
     assert library.convention.article(16).title.en in text
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
 
 
 def test_user_text_is_escaped_and_any_script_renders(app, full_analysis):
