@@ -102,6 +102,14 @@ CASES = [
     ("GET", "/analyses/{a}", {}, analysis_rule(VIEWERS)),
     ("GET", "/analyses/{a}/check", {}, analysis_rule(VIEWERS)),
     ("GET", "/analyses/{a}/details", {}, analysis_rule(EDITORS)),
+    # Start a new analysis from this one: anyone who may see it (tests/test_reuse.py).
+    ("GET", "/analyses/{a}/start-from", {}, analysis_rule(VIEWERS)),
+    (
+        "POST",
+        "/analyses/{a}/start-from",
+        {"title": "Nästa våg", "organisation": "Org"},
+        analysis_rule(VIEWERS),
+    ),
     (
         "POST",
         "/analyses/{a}/details",

@@ -28,6 +28,7 @@ from bka.domain import (
     labels,
     lifecycle,
     overview_tables,
+    reuse,
 )
 from bka.domain.alternatives import MIXED, AlternativeFacts, compare
 from bka.domain.checklists import STEP_KEYS, Checklists, Convention
@@ -454,7 +455,11 @@ def build_report_data(
                 )
                 for d in decisions
             ),
-            notice=str(examples.notice(analysis) or ""),
+            notice=" · ".join(
+                text
+                for text in (str(examples.notice(analysis) or ""), reuse.origin_notice(analysis))
+                if text
+            ),
             follow_up=follow_up_report.follow_up_data(
                 analysis, convention, locale, current_app.config["BABEL_DEFAULT_TIMEZONE"]
             ),

@@ -76,6 +76,8 @@ TRANSITIONS = (
 # re-assessment (bka.domain.versions).
 OPENED_AFTER_REFERRAL = "opened_after_referral"
 OPENED_FOR_REASSESSMENT = "opened_for_reassessment"
+# The reason of the first snapshot of an analysis started from an earlier one (bka.domain.reuse).
+STARTED_FROM_EARLIER = "started_from_earlier"
 # VersionLink.reason: why a linked version was opened (bka.domain.versions).
 LINK_REFERRED_BACK = "referred_back"
 LINK_REASSESSMENT = "reassessment"
@@ -94,6 +96,7 @@ TRANSITION_LABELS = {
     # Not a move but the first snapshot of the version a referral back opened; history names it.
     OPENED_AFTER_REFERRAL: _l("New version opened after the referral back"),
     OPENED_FOR_REASSESSMENT: _l("New version opened for a re-assessment"),
+    STARTED_FROM_EARLIER: _l("Started from an earlier analysis"),
 }
 
 

@@ -68,3 +68,10 @@ class ConfirmForm(BaseForm):
     """A bare POST form for confirmations (delete, remove, screen out): CSRF only."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class StartFromForm(DetailsForm):
+    """A new analysis started from an earlier one: its own details; the decision area is the
+    earlier one's."""
+
+    submit = SubmitField(_l("Start the new analysis"))

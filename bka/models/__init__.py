@@ -33,6 +33,7 @@ from bka.models.history import EditLog, Revision, RevisionRedaction
 from bka.models.notification import Notification
 from bka.models.organisation_profile import OrganisationProfile
 from bka.models.overview import OverviewState, OverviewTally
+from bka.models.reuse import AnalysisOrigin
 from bka.models.review import (
     ArchivedReport,
     Comment,
@@ -51,6 +52,7 @@ __all__ = [
     "ApiRateWindow",
     "ApiToken",
     "AnalysisAuthor",
+    "AnalysisOrigin",
     "ArchivedReport",
     "AuditDenial",
     "AuditEvent",

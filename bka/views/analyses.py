@@ -7,17 +7,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bka.domain import analyses as ops
-from bka.domain import examples, lifecycle, personnummer, versions, work
+from bka.domain import examples, lifecycle, personnummer, reuse, versions, work
 from bka.domain.contract import STEP_SCREENING
 from bka.domain.errors import DomainError, FieldError
-from bka.domain.permissions import EDIT, MANAGE_MEMBERS, can
+from bka.domain.permissions import CREATE, EDIT, MANAGE_MEMBERS, can
 from bka.domain.progress import NEEDS_CHANGES, load_state, required_steps
 from bka.domain.screening import screening_result
 from bka.extensions import db
-from bka.forms.analysis import AddMemberForm, ConfirmForm, DetailsForm, NewAnalysisForm
+from bka.forms.analysis import (
+    AddMemberForm,
+    ConfirmForm,
+    DetailsForm,
+    NewAnalysisForm,
+    StartFromForm,
+)
 from bka.models import Membership
 from bka.views.helpers import check_page_context, library, load_analysis, refuse_personnummer
-from bka.web.i18n import local_today
+from bka.web.i18n import current_language, local_today
 from bka.web.security import form_checks_csrf
 
 bp = Blueprint("analyses", __name__)
@@ -103,8 +109,52 @@ def hub(analysis_id: int):
         sign_off=lifecycle.active_sign_off(analysis),
         decisions=lifecycle.decisions_of(analysis),
         fictional_notice=examples.notice(analysis),
+        **reuse.links(analysis, current_user, current_language()),
         **versions.links(analysis),
     )
+
+
+@bp.route("/analyses/<int:analysis_id>/start-from", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def start_from(analysis_id: int):
+    """Start a new analysis filled in with this one's content (bka.domain.reuse)."""
+    source = load_analysis(analysis_id, CREATE)
+    form = StartFromForm()
+    if not form.is_submitted():
+        form.organisation.data = source.organisation
+    if form.validate_on_submit():
+        try:
+            personnummer.require_confirmation(
+                None, current_user, "details", _detail_texts(form), **form.confirmation
+            )
+            analysis = reuse.start_from(
+                source,
+                library(),
+                current_user,
+                title=form.title.data,
+                organisation=form.organisation.data,
+                diarienummer=form.diarienummer.data,
+                planned_decision_date=form.planned_decision_date.data,
+            )
+        except personnummer.PersonnummerFound as error:
+            refuse_personnummer(form, error)
+        except FieldError as error:
+            form.add_domain_error(error)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(
+                _l(
+                    "The new analysis is started from the earlier one. Check every step and "
+                    "mark it completed when it is right for this decision."
+                ),
+                "success",
+            )
+            return redirect(url_for("analyses.hub", analysis_id=analysis.id))
+    return render_template("analyses/start_from.html", source=source, form=form)
 
 
 @bp.route("/analyses/<int:analysis_id>/details", methods=["GET", "POST"])
