@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bka.domain import organisation_profiles as profiles
-from bka.domain import packages, retention, tallies
+from bka.domain import packages, retention, reuse, tallies
 from bka.domain.accounts import create_organisation
 from bka.extensions import db
 from bka.models import (
@@ -240,3 +240,25 @@ def test_the_domain_refuses_a_rule_out_of_range(app, years):
         with pytest.raises(profiles.FieldError) as refused:
             set_rule(app, years)
         assert refused.value.field == "retention_years"
+
+
+def test_removing_a_chain_keeps_an_analysis_started_from_it(app, tmp_path):
+    """A later analysis started from the removed one stays, without its link to what is gone."""
+    with app.app_context():
+        old = closed_analysis("Gammal analys")
+        owner = db.session.scalar(select(User).where(User.email == "agare@example.se"))
+        later = reuse.start_from(
+            old, app.extensions["bka_library"], owner, title="Nästa våg", organisation="Region X"
+        )
+        set_rule(app, 1)
+        db.session.commit()
+        old_id, later_id = old.id, later.id
+        assert reuse.origin_of(later) is not None
+    result = invoke(
+        app, "retention", "--apply", "--export-dir", str(tmp_path), "--today", "2030-01-01"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.get(Analysis, old_id) is None
+        later = db.session.get(Analysis, later_id)
+        assert later.title == "Nästa våg" and reuse.origin_of(later) is None
