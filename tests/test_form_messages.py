@@ -82,6 +82,18 @@ def test_new_analysis_empty_and_invalid(browser, make_user):
     assert "Enter “Planned decision date” as a real date, for example 2025-03-01." in messages
 
 
+def test_text_of_spaces_only_is_no_answer(browser, make_user):
+    browser.login(make_user())
+    page = browser.post(
+        "/analyses/new", {"title": "   ", "organisation": " \t ", "decision_area": "health_care"}
+    )
+    assert assert_named(page, expected=2) == [
+        "Skriv beslutets titel.",
+        "Skriv organisationen eller förvaltningen.",
+    ]
+    assert '<input checked id="decision_area-0"' in page.get_data(as_text=True)  # kept
+
+
 def test_details_and_members(owner_browser):
     browser, analysis_id = owner_browser
     base = f"/analyses/{analysis_id}"

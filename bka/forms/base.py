@@ -14,7 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from bka.domain.errors import FieldError
@@ -27,10 +33,21 @@ SESSION_EXPIRED = _l(
 )
 
 
+class Required(InputRequired):
+    """InputRequired that also refuses text that is empty once cleaned: a title of spaces
+    only is no title (`clean_text` strips it after InputRequired has seen the raw input)."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def required(message):
-    """InputRequired with a message that names its field, GOV.UK style: "Enter the title of
+    """Required with a message that names its field, GOV.UK style: "Enter the title of
     the decision.", "Choose the decision area." (never a bare "This field is required.")."""
-    return InputRequired(message=message)
+    return Required(message=message)
 
 
 class MaxLength(Length):
