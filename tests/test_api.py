@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 
 from bka.domain import api_tokens, follow_up
 from bka.extensions import db
-from bka.models import Analysis, ApiToken, AuditEvent, StepAnswer, User
+from bka.models import (
+    Analysis,
+    ApiToken,
+    ArchivedReport,
+    AuditEvent,
+    SignOff,
+    StepAnswer,
+    User,
+)
 from bka.models.base import utcnow
 from tests import factories
 
@@ -309,12 +317,76 @@ def test_transitions_follow_the_table_and_can(app, make_user, api):
     url = f"/api/v1/analyses/{analysis_id}/transitions"
     client = api(owner)
     assert client.post(url, json={"transition": "start_follow_up"}).status_code == 403
-    assert client.post(url, json={"transition": "sign_off"}).status_code == 422
+    assert client.post(url, json={"transition": "sign_off"}).status_code == 403  # not the reviewer
+    assert client.post(url, json={"transition": "approve"}).status_code == 422
     assert client.post(url, json={"transition": "submit"}).status_code == 422
     response = client.post(url, json={"transition": "submit", "reviewer": reviewer.id})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == "in_review"
     assert api(reviewer).get(f"/api/v1/analyses/{analysis_id}").status_code == 200
+
+
+def test_the_reviewer_sends_back_and_signs_off_through_the_api(app, make_user, api):
+    owner = make_user()
+    reviewer = make_user(role="reviewer")
+    with app.test_request_context():
+        analysis = factories.complete_analysis(db.session.get(User, owner.id))
+        factories.submit(analysis, db.session.get(User, reviewer.id))
+        db.session.commit()
+        analysis_id = analysis.id
+    url = f"/api/v1/analyses/{analysis_id}/transitions"
+    # Only the reviewer of the round reviews: the owner is refused, and nothing changes.
+    refused = api(owner).post(url, json={"transition": "sign_off"})
+    assert refused.status_code == 403
+    client = api(reviewer)
+    # Sending back needs the reasons, as on the review page.
+    missing = client.post(url, json={"transition": "send_back", "verdict__impacts": "changes"})
+    assert missing.status_code == 422, missing.get_json()
+    sent = client.post(
+        url,
+        json={
+            "transition": "send_back",
+            "verdict__impacts": "changes",
+            "comment__impacts": "Bedöm de yngsta barnen också.",
+            "reasons": "Konsekvenserna för de yngsta saknas.",
+        },
+    )
+    assert sent.status_code == 200, sent.get_json()
+    assert sent.get_json()["status"] == "changes_requested"
+    # The team saves the step the reviewer flagged again, then sends it back for review.
+    step_url = f"/api/v1/analyses/{analysis_id}/steps/impacts"
+    impacts = api(owner).get(step_url).get_json()
+    saved = api(owner).put(
+        step_url,
+        json={
+            "answers": impacts["answers"],
+            "lock_version": impacts["lock_version"],
+            "mark_completed": True,
+        },
+    )
+    assert saved.status_code == 200, saved.get_json()
+    resubmitted = api(owner).post(url, json={"transition": "submit", "reviewer": reviewer.id})
+    assert resubmitted.status_code == 200, resubmitted.get_json()
+    assert resubmitted.get_json()["status"] == "in_review"
+    # Signing needs every statement and the signer's title; then the reports are archived.
+    partly = client.post(url, json={"transition": "sign_off", "statements": ["read_whole"]})
+    assert partly.status_code == 422
+    assert "statements" in partly.get_json()["errors"]
+    signed = client.post(
+        url,
+        json={
+            "transition": "sign_off",
+            "statements": factories.SIGN_STATEMENTS,
+            "title": "Barnrättsstrateg",
+        },
+    )
+    assert signed.status_code == 200, signed.get_json()
+    assert signed.get_json()["status"] == "approved"
+    with app.app_context():
+        sign_off = db.session.scalar(select(SignOff).where(SignOff.analysis_id == analysis_id))
+        assert sign_off.signer_id == reviewer.id and sign_off.signer_title == "Barnrättsstrateg"
+        archived = _count(app, ArchivedReport, ArchivedReport.analysis_id == analysis_id)
+        assert archived == len(app.config["LANGUAGES"])
 
 
 def test_follow_up_records(app, make_user, api):

@@ -13,7 +13,17 @@ from bka.domain.follow_up import FOLLOW_UP_KINDS
 from bka.domain.workflow import STATUSES
 from bka.models.base import DB_INT_MAX
 
-API_TRANSITIONS = ("submit", "new_version", "record_decision", "start_follow_up", "close")
+API_TRANSITIONS = (
+    "submit",
+    "send_back",
+    "sign_off",
+    "new_version",
+    "record_decision",
+    "start_follow_up",
+    "close",
+)
+# The reviewer's moves: the review of the round, as on the review page.
+REVIEW_TRANSITIONS = ("send_back", "sign_off")
 
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
@@ -214,7 +224,10 @@ def _schemas(areas: list[str]) -> dict[str, Any]:
                     "description": "submit: the reviewer's user number.",
                 },
             },
-            "description": "record_decision takes decision_body, decided_on, reference, "
+            "description": "send_back and sign_off (the reviewer of the round) take "
+            "verdict__<step> (ok or changes), comment__<step>, rubric__<item>, reasons "
+            "(required to send back) and, to sign off, statements (every attestation key) and "
+            "title; record_decision takes decision_body, decided_on, reference, "
             "diarienummer, outcome, follows_conclusion, follows_conclusion_reason, "
             "best_interests_weighing; close takes closed_on, fared, conclusion, learnt.",
         },

@@ -31,12 +31,12 @@ from bka.api.inputs import (
 )
 from bka.api.serialize import analysis_full, analysis_summary, entry, record, records_of, step
 from bka.domain import analyses as ops
-from bka.domain import lifecycle, personnummer
+from bka.domain import lifecycle, personnummer, reporting
 from bka.domain.checklists import STEP_KEYS
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.errors import DomainError, FieldError
 from bka.domain.follow_up import FOLLOW_UP_KINDS, get_record, save_record
-from bka.domain.permissions import EDIT, RECORD_FOLLOW_UP
+from bka.domain.permissions import EDIT, RECORD_FOLLOW_UP, REVIEW
 from bka.domain.progress import load_state
 from bka.domain.search import LIKE_ESCAPE, like_pattern
 from bka.domain.workflow import STATUSES
@@ -44,7 +44,13 @@ from bka.extensions import db
 from bka.forms.analysis import NewAnalysisForm
 from bka.forms.entries import ENTRY_FORMS, AlternativeForm, alternative_form
 from bka.forms.follow_up import FOLLOW_UP_FORMS, CloseForm, set_parents
-from bka.forms.review import DecisionForm, SubmitForm
+from bka.forms.review import (
+    DecisionForm,
+    SubmitForm,
+    build_review_form,
+    review_texts,
+    review_values,
+)
 from bka.forms.step import build_step_form, question_fields
 from bka.models import Analysis, Membership, StepAnswer, User
 from bka.models.base import DB_INT_MAX
@@ -462,7 +468,7 @@ def delete_entry(analysis_id: int, kind_name: str, entry_id: int):
 
 # --- lifecycle ----------------------------------------------------------------------------------
 
-# The moves the API makes; signing off and sending back are a reviewer's, on the review page.
+# The moves the API makes: the team's, the reviewer's and the decision's.
 API_TRANSITIONS = openapi.API_TRANSITIONS
 
 
@@ -478,7 +484,8 @@ def transition(analysis_id: int):
                 "transition": [_("Choose one of: %(names)s.", names=", ".join(API_TRANSITIONS))]
             },
         )
-    analysis = load_analysis(analysis_id, f"transition:{name}")
+    reviewing = name in openapi.REVIEW_TRANSITIONS
+    analysis = load_analysis(analysis_id, REVIEW if reviewing else f"transition:{name}")
     checklists = ops.checklists_for(analysis)
     data = formdata({key: value for key, value in body.items() if key != "transition"})
     with domain_rules():
@@ -492,6 +499,8 @@ def transition(analysis_id: int):
             lifecycle.submit_for_review(
                 analysis, checklists, current_user, db.session.get(User, form.reviewer.data)
             )
+        elif reviewing:
+            _review(analysis, checklists, data, sign=name == "sign_off")
         elif name == "new_version":
             lifecycle.open_new_version(analysis, checklists, current_user)
         elif name == "start_follow_up":
@@ -502,6 +511,31 @@ def transition(analysis_id: int):
             _close(analysis, checklists, data)
     db.session.commit()
     return jsonify(_full(analysis))
+
+
+def _review(analysis, checklists, data, *, sign: bool) -> None:
+    """The round's review: sent back to the team, or signed off with the signed version's
+    reports archived, as on the review page."""
+    target = "screened_out" if lifecycle.is_no_bka(analysis) else "approved"
+    form = build_review_form(checklists, current_language(), target, formdata=data, meta=NO_CSRF)
+    if not form.validate():
+        raise invalid(form)
+    personnummer.require_confirmation(
+        analysis.id, current_user, "review", review_texts(form), **_confirmation(form)
+    )
+    values = review_values(form)
+    if not sign:
+        lifecycle.return_for_changes(analysis, checklists, current_user, **values)
+        return
+    reporting.sign_off_and_archive(
+        analysis,
+        checklists,
+        current_user,
+        **values,
+        title=form.title.data or "",
+        statements=form.statements.data,
+        locale=current_language(),
+    )
 
 
 def _record_decision(analysis, checklists, data) -> None:

@@ -16,8 +16,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from bka.domain import labels
-from bka.domain.checklists import Checklists
-from bka.domain.lifecycle import ATTESTATIONS
+from bka.domain.checklists import STEP_KEYS, Checklists
+from bka.domain.lifecycle import ATTESTATIONS, RUBRIC_ITEMS
 from bka.forms.base import (
     BaseForm,
     ChildTextForm,
@@ -79,6 +79,22 @@ def build_review_form(checklists: Checklists, locale: str, target_status: str, *
     fields["send_back"] = SubmitField(_l("Send back for changes"))
     fields["sign"] = SubmitField(_l("Sign off"))
     return type("ReviewForm", (ChildTextForm,), fields)(**kwargs)
+
+
+def review_values(form) -> dict:
+    """A review form's verdicts, rubric, reasons and comments, as the domain takes them."""
+    return {
+        "verdicts": {key: form[f"verdict__{key}"].data for key in STEP_KEYS},
+        "rubric": {key: form[f"rubric__{key}"].data for key in RUBRIC_ITEMS},
+        "reasons": form.reasons.data or "",
+        "comments": {key: form[f"comment__{key}"].data or "" for key in STEP_KEYS},
+    }
+
+
+def review_texts(form) -> dict:
+    """The review's free text by field name, so a refusal is shown next to its field."""
+    names = ["reasons", "title", *(f"comment__{key}" for key in STEP_KEYS)]
+    return {name: form[name].data or "" for name in names}
 
 
 class DecisionForm(ChildTextForm):

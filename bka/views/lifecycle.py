@@ -14,7 +14,13 @@ from bka.domain.errors import DomainError, FieldError
 from bka.domain.permissions import COMMENT, RESOLVE_COMMENTS, REVIEW
 from bka.domain.progress import all_missing, load_state
 from bka.extensions import db
-from bka.forms.review import CommentForm, DecisionForm, build_review_form
+from bka.forms.review import (
+    CommentForm,
+    DecisionForm,
+    build_review_form,
+    review_texts,
+    review_values,
+)
 from bka.models import Comment, User
 from bka.views.helpers import (
     check_page_context,
@@ -58,21 +64,6 @@ def submit(analysis_id: int):
     return render_template("analyses/check.html", **check_page_context(analysis, form))
 
 
-def _review_values(form) -> dict:
-    return {
-        "verdicts": {key: form[f"verdict__{key}"].data for key in STEP_KEYS},
-        "rubric": {key: form[f"rubric__{key}"].data for key in lifecycle.RUBRIC_ITEMS},
-        "reasons": form.reasons.data or "",
-        "comments": {key: form[f"comment__{key}"].data or "" for key in STEP_KEYS},
-    }
-
-
-def _review_texts(form) -> dict:
-    """The review's free text by field name, so a refusal is shown next to its field."""
-    names = ["reasons", "title", *(f"comment__{key}" for key in STEP_KEYS)]
-    return {name: form[name].data or "" for name in names}
-
-
 @bp.route("/review", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
@@ -82,10 +73,10 @@ def review(analysis_id: int):
     target = "screened_out" if lifecycle.is_no_bka(analysis) else "approved"
     form = build_review_form(checklists, current_language(), target)
     if form.validate_on_submit():
-        values = _review_values(form)
+        values = review_values(form)
         try:
             personnummer.require_confirmation(
-                analysis.id, current_user, "review", _review_texts(form), **form.confirmation
+                analysis.id, current_user, "review", review_texts(form), **form.confirmation
             )
             if form.send_back.data:
                 lifecycle.return_for_changes(analysis, checklists, current_user, **values)
