@@ -405,7 +405,7 @@ def _save_entry(analysis_id: int, kind_name: str, entry_id: int | None):
         form = form_class(formdata=data, meta=NO_CSRF)
     else:
         form = ENTRY_FORMS[kind.name](formdata=data, meta=NO_CSRF)
-    entry_views._prepare(form, state, row)
+    entry_views.prepare_entry_form(form, state, row)
     if not form.validate():
         raise invalid(form)
     checked = {name: form[name].data for name in kind.fields if name in form}
@@ -625,9 +625,9 @@ def _save_record(analysis_id: int, kind_name: str, record_id: int | None):
         values.pop("id", None)
     form = FOLLOW_UP_FORMS[kind.name](formdata=formdata(values), meta=NO_CSRF)
     if kind.parent_field:
-        set_parents(form, follow_up_views._parent_choices(analysis, kind))
+        set_parents(form, follow_up_views.parent_choices(analysis, kind))
     if kind.name == "child_feedback":
-        form.set_consultations(follow_up_views._consultation_names(analysis))
+        form.set_consultations(follow_up_views.consultation_names(analysis))
     if not form.validate():
         raise invalid(form)
     checked = {name: form[name].data for name in kind.fields}

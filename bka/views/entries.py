@@ -37,7 +37,7 @@ def _load(analysis_id: int, kind_name: str, action: str = EDIT):
     return analysis, kind, load_state(analysis, ops.checklists_for(analysis))
 
 
-def _prepare(form, state: AnalysisState, entry=None) -> None:
+def prepare_entry_form(form, state: AnalysisState, entry=None) -> None:
     """Give the impact form its choices (the engaged articles that may be assessed, and the
     entry's own article; this analysis's groups) and the trigger form its own (this analysis's
     indicators)."""
@@ -90,7 +90,7 @@ def _edit(analysis, kind: EntryKind, state: AnalysisState, entry=None):
         form = form_class(data={k: v for k, v in prefill.items() if v is not None})
     else:
         form = form_class(obj=entry)
-    _prepare(form, state, entry)
+    prepare_entry_form(form, state, entry)
     if form.validate_on_submit():
         values = {name: form[name].data for name in kind.fields if name in form}
         if isinstance(form, AlternativeForm):

@@ -76,7 +76,7 @@ def _back(analysis_id: int, kind: FollowUpKind) -> str:
     return url_for("follow_up.index", analysis_id=analysis_id) + f"#{kind.name}"
 
 
-def _parent_choices(analysis: Analysis, kind: FollowUpKind) -> dict[int, str]:
+def parent_choices(analysis: Analysis, kind: FollowUpKind) -> dict[int, str]:
     """How the parents are named in the form's list: the indicator, the measure, or the row of
     the impact matrix (article × child group: predicted effect)."""
     parents = parents_of(analysis, kind)
@@ -92,7 +92,7 @@ def _parent_choices(analysis: Analysis, kind: FollowUpKind) -> dict[int, str]:
     return {indicator.id: indicator.name for indicator in parents}
 
 
-def _consultation_names(analysis: Analysis) -> dict[int, str]:
+def consultation_names(analysis: Analysis) -> dict[int, str]:
     consultations = load_state(analysis, ops.checklists_for(analysis)).entries["consultations"]
     return participation.consultation_names(consultations, labels.CONSULTATION_METHOD, format_date)
 
@@ -112,9 +112,9 @@ def _edit(analysis: Analysis, kind: FollowUpKind, record=None):
     else:
         form = form_class(obj=record)
     if kind.parent_field:
-        set_parents(form, _parent_choices(analysis, kind))
+        set_parents(form, parent_choices(analysis, kind))
     if kind.name == "child_feedback":
-        form.set_consultations(_consultation_names(analysis))
+        form.set_consultations(consultation_names(analysis))
     if form.validate_on_submit():
         values = {name: form[name].data for name in kind.fields}
         try:
