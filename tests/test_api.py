@@ -462,6 +462,7 @@ def test_openapi_document_and_docs_page(app):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "API-dokumentation" in text and "/api/v1/analyses/{analysis_id}" in text
+    assert "”Authorization: Bearer &lt;token&gt;”" in text  # shown, never read as a tag
 
 
 # --- tokens from the CLI and the account page ---------------------------------------------------
