@@ -72,7 +72,7 @@ def wait_message(seconds: int):
     return _l("Too many attempts. Wait %(minutes)s minutes and try again.", minutes=minutes)
 
 
-def _fresh_session() -> None:
+def fresh_session() -> None:
     """A fresh session on login: no fixation. The language choice survives."""
     locale = session.get("locale")
     session.clear()
@@ -112,7 +112,7 @@ def login():
         elif result.user is None:
             form.form_errors.append(_l("The e-mail address or password is incorrect."))
         elif result.second_factor:
-            _fresh_session()
+            fresh_session()
             session[PENDING] = {
                 "user": result.user.id,
                 "version": result.user.session_version,
@@ -121,7 +121,7 @@ def login():
             }
             return redirect(url_for("auth.second_factor"))
         else:
-            _fresh_session()
+            fresh_session()
             login_user(result.user)
             return redirect(safe_next(form.next.data) or url_for("analyses.index"))
     return render_template(
@@ -174,7 +174,7 @@ def second_factor():
             status = 400
         else:
             target = session[PENDING].get("next") or url_for("analyses.index")
-            _fresh_session()
+            fresh_session()
             login_user(result.user)
             return redirect(safe_next(target) or url_for("analyses.index"))
     elif form.has_errors:

@@ -22,8 +22,7 @@ from flask_login import current_user, login_user
 
 from bka.domain import sso
 from bka.extensions import db
-from bka.views.auth import _fresh_session as fresh_session  # the same as a password login
-from bka.views.auth import safe_next
+from bka.views.auth import fresh_session, safe_next  # as a password login
 from bka.web import oidc
 
 bp = Blueprint("sso", __name__)
