@@ -380,6 +380,36 @@ def list_entries(analysis_id: int, kind_name: str):
     return jsonify({"items": [entry(kind, row) for row in state.entries[kind.name]]})
 
 
+def _checked_save(analysis, kind, form, checked: dict, row, save):
+    """An entry's or a record's text checked for personal identity numbers (as on its page,
+    against what it said before), then `save()`; committed, or a 422 that writes nothing."""
+    with domain_rules():
+        personnummer.require_confirmation(
+            analysis.id,
+            current_user,
+            kind.name,
+            {name: checked[name] for name in kind.text_fields},
+            previous={name: getattr(row, name) for name in kind.text_fields}
+            if row is not None
+            else None,
+            **_confirmation(form),
+        )
+        saved = save()
+    db.session.commit()
+    return saved
+
+
+def _saved_response(body: dict, created: bool, endpoint: str, analysis, kind, **ids):
+    """200 with what was saved, or 201 with its address when it was created."""
+    response = jsonify(body)
+    if created:
+        response.status_code = 201
+        response.headers["Location"] = url_for(
+            endpoint, analysis_id=analysis.id, kind_name=kind.name, **ids
+        )
+    return response
+
+
 def _save_entry(analysis_id: int, kind_name: str, entry_id: int | None):
     require_write()
     analysis = load_analysis(analysis_id, EDIT)
@@ -411,26 +441,17 @@ def _save_entry(analysis_id: int, kind_name: str, entry_id: int | None):
     checked = {name: form[name].data for name in kind.fields if name in form}
     if isinstance(form, AlternativeForm):
         checked["article_effects"] = form.article_effects()
-    with domain_rules():
-        personnummer.require_confirmation(
-            analysis.id,
-            current_user,
-            kind.name,
-            {name: checked[name] for name in kind.text_fields},
-            previous={name: getattr(row, name) for name in kind.text_fields}
-            if row is not None
-            else None,
-            **_confirmation(form),
-        )
-        saved = ops.save_entry(state, kind, checked, current_user, row)
-    db.session.commit()
-    response = jsonify(entry(kind, saved))
-    if row is None:
-        response.status_code = 201
-        response.headers["Location"] = url_for(
-            "api.entry_item", analysis_id=analysis.id, kind_name=kind.name, entry_id=saved.id
-        )
-    return response
+    saved = _checked_save(
+        analysis,
+        kind,
+        form,
+        checked,
+        row,
+        lambda: ops.save_entry(state, kind, checked, current_user, row),
+    )
+    return _saved_response(
+        entry(kind, saved), row is None, "api.entry_item", analysis, kind, entry_id=saved.id
+    )
 
 
 @bp.route("/analyses/<int:analysis_id>/entries/<kind_name>", methods=["POST"])
@@ -631,26 +652,17 @@ def _save_record(analysis_id: int, kind_name: str, record_id: int | None):
     if not form.validate():
         raise invalid(form)
     checked = {name: form[name].data for name in kind.fields}
-    with domain_rules():
-        personnummer.require_confirmation(
-            analysis.id,
-            current_user,
-            kind.name,
-            {name: checked[name] for name in kind.text_fields},
-            previous={name: getattr(row, name) for name in kind.text_fields}
-            if row is not None
-            else None,
-            **_confirmation(form),
-        )
-        saved = save_record(analysis, kind, checked, current_user, row)
-    db.session.commit()
-    response = jsonify(record(kind, saved))
-    if row is None:
-        response.status_code = 201
-        response.headers["Location"] = url_for(
-            "api.record_item", analysis_id=analysis.id, kind_name=kind.name, record_id=saved.id
-        )
-    return response
+    saved = _checked_save(
+        analysis,
+        kind,
+        form,
+        checked,
+        row,
+        lambda: save_record(analysis, kind, checked, current_user, row),
+    )
+    return _saved_response(
+        record(kind, saved), row is None, "api.record_item", analysis, kind, record_id=saved.id
+    )
 
 
 @bp.route("/analyses/<int:analysis_id>/follow-up/<kind_name>", methods=["POST"])
