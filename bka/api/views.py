@@ -567,16 +567,7 @@ def _record_decision(analysis, checklists, data) -> None:
         analysis.id,
         current_user,
         "decision",
-        {
-            field.name: field.data
-            for field in (
-                form.decision_body,
-                form.reference,
-                form.diarienummer,
-                form.follows_conclusion_reason,
-                form.best_interests_weighing,
-            )
-        },
+        form.texts(),
         previous={"diarienummer": analysis.diarienummer or ""},
         **_confirmation(form),
     )

@@ -143,6 +143,19 @@ class DecisionForm(ChildTextForm):
     )
     submit = SubmitField(_l("Record the decision"))
 
+    def texts(self) -> dict[str, str]:
+        """The decision's free text, where a personal identity number must not hide."""
+        return {
+            field.name: field.data
+            for field in (
+                self.decision_body,
+                self.reference,
+                self.diarienummer,
+                self.follows_conclusion_reason,
+                self.best_interests_weighing,
+            )
+        }
+
 
 class CommentForm(ChildTextForm):
     step_key = HiddenField(validators=[required(_l("Choose the step the comment is about."))])

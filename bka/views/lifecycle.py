@@ -158,16 +158,7 @@ def decision(analysis_id: int):
                 analysis.id,
                 current_user,
                 "decision",
-                {
-                    field.name: field.data
-                    for field in (
-                        form.decision_body,
-                        form.reference,
-                        form.diarienummer,
-                        form.follows_conclusion_reason,
-                        form.best_interests_weighing,
-                    )
-                },
+                form.texts(),
                 previous={"diarienummer": analysis.diarienummer or ""},
                 **form.confirmation,
             )
