@@ -354,12 +354,13 @@ def _paths() -> dict[str, Any]:
         },
         "/analyses/{analysis_id}/transitions": {
             "post": _op(
-                "Change the status (submit, new_version, record_decision, start_follow_up, close)",
+                "Change the status (" + ", ".join(API_TRANSITIONS) + ")",
                 {"200": _json(_ref("Analysis"), "Done."), **write},
                 params=[ANALYSIS_ID],
                 body="Transition",
                 tag="lifecycle",
-                description="Reviewers send back and sign off on the review page, not here.",
+                description="send_back and sign_off are the reviewer's of the round, with the "
+                "review page's fields (see the Transition schema).",
             ),
         },
         "/analyses/{analysis_id}/follow-up/{kind_name}": {
