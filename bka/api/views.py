@@ -571,19 +571,7 @@ def _record_decision(analysis, checklists, data) -> None:
         previous={"diarienummer": analysis.diarienummer or ""},
         **_confirmation(form),
     )
-    lifecycle.record_decision(
-        analysis,
-        checklists,
-        current_user,
-        decision_body=form.decision_body.data,
-        decided_on=form.decided_on.data,
-        reference=form.reference.data,
-        diarienummer=form.diarienummer.data,
-        best_interests_weighing=form.best_interests_weighing.data,
-        outcome=form.outcome.data,
-        follows_conclusion=form.follows_conclusion.data or None,
-        follows_conclusion_reason=form.follows_conclusion_reason.data or "",
-    )
+    lifecycle.record_decision(analysis, checklists, current_user, **form.decision())
 
 
 def _close(analysis, checklists, data) -> None:

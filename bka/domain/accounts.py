@@ -410,9 +410,20 @@ def _account_details(user: User) -> dict:
     }
 
 
-def create_organisation(name: str, actor: User) -> Organisation:
+def organisation_named(name: str) -> Organisation | None:
+    """The organisation of that name, whatever its case."""
+    return db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+    )
+
+
+def create_organisation(
+    name: str, actor: User | None, *, actor_label: str | None = None
+) -> Organisation:
+    """A new organisation, audited as made by `actor` (or, made by no one in bka, such as a
+    single sign-on's claim, as `actor_label`)."""
     name = name.strip()
-    if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
+    if organisation_named(name):
         raise FieldError("name", _l("That organisation is already in the list."))
     organisation = Organisation(name=name)
     db.session.add(organisation)
@@ -420,6 +431,7 @@ def create_organisation(name: str, actor: User) -> Organisation:
     audit.record(
         "organisation_created",
         actor=actor,
+        actor_label=actor_label,
         object_type="organisation",
         object_id=organisation.id,
         details={"name": name},

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bka.domain import audit
-from bka.domain.accounts import find_user
+from bka.domain.accounts import create_organisation, find_user, organisation_named
 from bka.domain.errors import DomainError
 from bka.extensions import db
 from bka.models import Organisation, User
@@ -104,21 +104,7 @@ def role_for(groups: list[str], mapping: ClaimMapping) -> str | None:
 
 def _organisation(name: str) -> Organisation:
     name = name[:ORGANISATION_LENGTH]
-    organisation = db.session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
-    if organisation is None:
-        organisation = Organisation(name=name)
-        db.session.add(organisation)
-        db.session.flush()
-        audit.record(
-            "organisation_created",
-            actor_label=SSO_ACTOR,
-            object_type="organisation",
-            object_id=organisation.id,
-            details={"name": name},
-        )
-    return organisation
+    return organisation_named(name) or create_organisation(name, None, actor_label=SSO_ACTOR)
 
 
 def _refuse(reason: str, message, *, label: str, user: User | None = None) -> SsoRefused:

@@ -143,6 +143,19 @@ class DecisionForm(ChildTextForm):
     )
     submit = SubmitField(_l("Record the decision"))
 
+    def decision(self) -> dict:
+        """The recorded decision, as lifecycle.record_decision takes it."""
+        return {
+            "decision_body": self.decision_body.data,
+            "decided_on": self.decided_on.data,
+            "reference": self.reference.data,
+            "diarienummer": self.diarienummer.data,
+            "best_interests_weighing": self.best_interests_weighing.data,
+            "outcome": self.outcome.data,
+            "follows_conclusion": self.follows_conclusion.data or None,
+            "follows_conclusion_reason": self.follows_conclusion_reason.data or "",
+        }
+
     def texts(self) -> dict[str, str]:
         """The decision's free text, where a personal identity number must not hide."""
         return {

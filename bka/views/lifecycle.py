@@ -163,17 +163,7 @@ def decision(analysis_id: int):
                 **form.confirmation,
             )
             record = lifecycle.record_decision(
-                analysis,
-                ops.checklists_for(analysis),
-                current_user,
-                decision_body=form.decision_body.data,
-                decided_on=form.decided_on.data,
-                reference=form.reference.data,
-                diarienummer=form.diarienummer.data,
-                best_interests_weighing=form.best_interests_weighing.data,
-                outcome=form.outcome.data,
-                follows_conclusion=form.follows_conclusion.data or None,
-                follows_conclusion_reason=form.follows_conclusion_reason.data or "",
+                analysis, ops.checklists_for(analysis), current_user, **form.decision()
             )
         except personnummer.PersonnummerFound as error:
             refuse_personnummer(form, error)
