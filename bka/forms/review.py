@@ -145,13 +145,16 @@ class DecisionForm(ChildTextForm):
 
     def decision(self) -> dict:
         """The recorded decision, as lifecycle.record_decision takes it."""
+        fields = (
+            self.decision_body,
+            self.decided_on,
+            self.reference,
+            self.diarienummer,
+            self.best_interests_weighing,
+            self.outcome,
+        )
         return {
-            "decision_body": self.decision_body.data,
-            "decided_on": self.decided_on.data,
-            "reference": self.reference.data,
-            "diarienummer": self.diarienummer.data,
-            "best_interests_weighing": self.best_interests_weighing.data,
-            "outcome": self.outcome.data,
+            **{field.name: field.data for field in fields},
             "follows_conclusion": self.follows_conclusion.data or None,
             "follows_conclusion_reason": self.follows_conclusion_reason.data or "",
         }
