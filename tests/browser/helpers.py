@@ -62,6 +62,9 @@ def set_language(page, language: str) -> None:
 
 def fill_form(form, language: str) -> None:
     """Answer every empty field of `form` as a team member would (first choice of each group)."""
+    # The lists below are snapshots that do not wait: under load a page whose navigation has
+    # begun may still be parsing, and its later fields would be left empty.
+    form.page.wait_for_load_state()
     text = ANSWER[language]
     for field in form.locator("textarea:visible").all():
         if not field.input_value():

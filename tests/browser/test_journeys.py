@@ -64,6 +64,7 @@ def test_team_member_fills_every_step_leaves_and_comes_back(page, language):
     # Back the next day: log in, find the analysis, carry on where we left off.
     login(page, TEAM, language)
     page.get_by_role("link", name=f"Nytt journalsystem ({language})").click()
+    page.wait_for_url(hub)
     assert page.url.split("#")[0] == hub
     assert page.locator("#status-evidence").inner_text() == text["completed"]
     page.locator(f"a[href$='/steps/{STEP_KEYS[5]}']").click()
@@ -148,6 +149,7 @@ def test_administrator_filters_the_overview_lists_and_exports(new_context, artif
     admin = new_context().new_page()
     login(admin, ADMIN, language)
     admin.get_by_role("link", name=text[0]).click()
+    admin.wait_for_url(re.compile(r"/admin/?$"))
     assert admin.locator("h1").inner_text() == text[1]
     total = int(re.sub(r"\D", "", admin.locator(".key-figures dd").first.inner_text()))
     assert total >= 20  # the demo's analyses across organisations, years and states

@@ -40,6 +40,7 @@ def test_a_reading_that_meets_a_trigger_is_notified_and_opens_a_re_assessment(ne
     # The decision: adopted, following the conclusion (the first choice of each group).
     team.goto(hub)
     team.get_by_role("link", name="Registrera beslutet").click()
+    team.wait_for_url(re.compile(r"/decision$"))
     fill_form(team.locator("main form"), "sv")
     team.locator("main form button[type=submit]").click()
     team.wait_for_url(re.compile(r"/analyses/\d+$"))
@@ -49,6 +50,7 @@ def test_a_reading_that_meets_a_trigger_is_notified_and_opens_a_re_assessment(ne
     team.goto(hub + "/follow-up")
     assert team.locator("#reassessment-flag").count() == 0
     team.locator("a[href*='/follow-up/readings/new']").first.click()
+    team.wait_for_url(re.compile(r"/readings/new"))
     team.locator("#value").fill("40")
     team.locator("#measured_on").fill("2025-03-01")
     team.locator("main form button[type=submit]").click()

@@ -30,6 +30,7 @@ def second_round(chromium, live_server) -> str:
     page = context.new_page()
     login(page, TEAM, "sv")
     page.get_by_role("link", name=SENT_BACK, exact=True).click()
+    page.wait_for_url(re.compile(r"/analyses/\d+$"))
     hub = page.url
     page.goto(hub + "/steps/participation")
     first = page.locator("form.step-form textarea").first
