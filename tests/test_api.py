@@ -441,6 +441,25 @@ def test_unknown_paths_and_methods_answer_json(make_user, api):
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
 
 
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/api/v1/analyses/{big}"),
+        ("put", "/api/v1/analyses/{big}/steps/screening"),
+        ("post", "/api/v1/analyses/{big}/entries/child_groups"),
+        ("patch", "/api/v1/analyses/{small}/entries/child_groups/{big}"),
+        ("post", "/api/v1/analyses/{big}/transitions"),
+    ],
+)
+@pytest.mark.parametrize("big", [2**31, 10**20])
+def test_an_id_beyond_the_database_range_is_not_found_whatever_the_method(
+    make_user, api, method, path, big
+):
+    # A sibling route with the same path for GET must not turn this into 405.
+    response = getattr(api(make_user()), method)(path.format(big=big, small=1), json={})
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
 def test_the_rate_limit(app, make_user, api):
     client = api(make_user())
     app.config["API_RATE_LIMIT"] = 3

@@ -4,13 +4,15 @@ integer range, line breaks in one-line fields, and a forged Host header."""
 from __future__ import annotations
 
 import base64
+import random
+import re
 
 import pytest
 
 from bka import create_app
 from bka.extensions import db
 from bka.models import Analysis
-from bka.web.security import MissingBaseUrl
+from bka.web.security import MissingBaseUrl, decimal_at_most
 
 HUGE = str(10**20)  # beyond SQLite's 64-bit and PostgreSQL's 32-bit integers
 
@@ -49,6 +51,19 @@ def test_ids_beyond_the_integer_range_are_not_found(path, make_user, make_browse
     member = make_browser()
     member.login(make_user())
     assert member.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("limit", [2**31 - 1, 2**63 - 1, 100, 9, 7, 10])
+def test_the_id_pattern_matches_exactly_the_numbers_up_to_the_limit(limit):
+    pattern = re.compile(rf"(?:{decimal_at_most(limit)})\Z")
+    around = [n for k in range(len(str(limit)) + 2) for n in (10**k - 1, 10**k, 10**k + 1)]
+    numbers = [0, limit - 1, limit, limit + 1, *around]
+    draw = random.Random(limit)
+    numbers += [draw.randint(0, limit * 20) for _ in range(2000)]
+    for number in numbers:
+        assert bool(pattern.match(str(number))) == (number <= limit), number
+    assert pattern.match(f"00{limit}") and not pattern.match(f"00{limit + 1}")
+    assert not pattern.match("") and not pattern.match("-1") and not pattern.match("1a")
 
 
 def test_query_and_form_integers_beyond_the_range_do_not_fail(app, make_user, make_browser):

@@ -55,8 +55,26 @@ class MissingBaseUrl(RuntimeError):
     pass
 
 
+def decimal_at_most(limit: int) -> str:
+    """A regular expression for the whole numbers 0..`limit` (leading zeros allowed)."""
+    text = str(limit)
+    lower_at = [
+        f"{text[:i]}[0-{int(digit) - 1}]\\d{{{len(text) - i - 1}}}"
+        for i, digit in enumerate(text)
+        if digit != "0"
+    ]
+    shorter = [f"\\d{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    return "0*(?:" + "|".join([*lower_at, text, *shorter]) + ")"
+
+
 class DatabaseIdConverter(IntegerConverter):
-    """`<int:...>` in every route: ids beyond the database's integer range give 404, not 500."""
+    """`<int:...>` in every route: ids beyond the database's integer range give 404, not 500.
+
+    They must not match the route's pattern at all: a value the converter refused after
+    matching would make Werkzeug answer 405 when a sibling route has the same path for another
+    method (GET and PUT of an API resource)."""
+
+    regex = decimal_at_most(DB_INT_MAX)
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", DB_INT_MAX)
