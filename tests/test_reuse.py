@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bka.domain import analyses as ops
-from bka.domain import follow_up, reporting, reuse
+from bka.domain import examples, follow_up, reporting, reuse
 from bka.domain.entries import ENTRY_KINDS
 from bka.domain.errors import DomainError
 from bka.extensions import db
@@ -268,6 +268,24 @@ def test_the_report_of_the_new_analysis_names_where_it_started_from(app, earlier
         analysis = db.session.get(Analysis, new_id)
         pdf = reporting.render("analysis", analysis, ops.checklists_for(analysis), "sv", PRINTED)
     assert f"Utgår från: {factories.TITLE}" in flat(text_of(pdf)[0].pages[0].extract_text())
+
+
+def test_a_copy_of_a_fictional_example_says_its_content_is_invented(app, earlier):
+    new_id = started_id(start(earlier.browsers["viewer"], earlier.id))
+    page = earlier.browsers["viewer"].get(f"/analyses/{new_id}").get_data(as_text=True)
+    assert 'id="started-from-fictional"' not in page  # a real analysis: nothing to say
+    with app.test_request_context():
+        examples.mark_fictional(db.session.get(Analysis, earlier.id))
+        db.session.commit()
+    page = earlier.browsers["viewer"].get(f"/analyses/{new_id}").get_data(as_text=True)
+    assert "Den tidigare analysen är ett fiktivt exempel" in html.unescape(page)
+    # The copy is not itself a demo analysis: its own header carries no demo notice.
+    assert "Fiktivt exempel, bygger på offentliga uppgifter" not in html.unescape(page)
+    with app.test_request_context():
+        analysis = db.session.get(Analysis, new_id)
+        pdf = reporting.render("analysis", analysis, ops.checklists_for(analysis), "sv", PRINTED)
+    cover = flat(text_of(pdf)[0].pages[0].extract_text())
+    assert f"Utgår från ett fiktivt exempel: {factories.TITLE}" in cover
 
 
 # --- who may -------------------------------------------------------------------------------------

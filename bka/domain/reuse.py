@@ -25,6 +25,10 @@ the page that starts the copy explains them to the team):
 - Nothing of the earlier review, comments, sign-off, decision or follow-up, and no other members.
 
 Every step starts again "in progress": the team checks and completes each one.
+
+A copy of a fictional demo analysis is not itself a demo analysis (bka.domain.examples), but its
+page and reports say that it started from one: until the team replaces it, the content is
+invented.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bka.domain import analyses, audit, history, labels, permissions, workflow
+from bka.domain import analyses, audit, examples, history, labels, permissions, workflow
 from bka.domain.checklists import Checklists, Library
 from bka.domain.contract import (
     CHILDREN_HEARD,
@@ -280,6 +284,7 @@ def links(analysis: Analysis, user: User, locale: str) -> dict:
         not_copied = describe_not_copied(found[0].not_copied, earlier_checklists, locale)
     return {
         "origin": found,
+        "origin_fictional": found is not None and examples.is_fictional(found[1]),
         "not_copied": not_copied,
         "started_from": started_from(analysis, user),
     }
@@ -292,6 +297,8 @@ def origin_notice(analysis: Analysis) -> str:
         return ""
     earlier = found[1]
     title = earlier.title if len(earlier.title) <= 70 else earlier.title[:69] + "…"
+    if examples.is_fictional(earlier):
+        return _("Starts from a fictional example: %(title)s", title=title)
     return _("Starts from: %(title)s", title=title)
 
 
