@@ -478,3 +478,57 @@ def test_organisations_from_the_claim_are_matched_without_regard_to_case(sso_app
     with sso_app.app_context():
         assert db.session.scalar(select(func.count(Organisation.id))) == 1
     assert events(sso_app, "user_updated") == []
+
+
+# Entra ID's "overage": more groups than a token holds, and a source to fetch them from instead.
+GROUPS_ELSEWHERE = {
+    "_claim_names": {"groups": "src1"},
+    "_claim_sources": {
+        "src1": {"endpoint": "https://graph.microsoft.com/v1.0/users/anna-0001/getMemberObjects"}
+    },
+}
+
+
+def test_a_token_that_leaves_the_groups_out_is_refused_not_read_as_no_group(
+    sso_app, person, logins
+):
+    mapped = sso_app  # roles follow the groups
+    sso_login(mapped, logins())
+    assert one_user(mapped)[0].role == "reviewer"
+    # The real provider sends the distributed claim in place of the list.
+    person.set_account(
+        "anna", sub="anna-0001", email="Anna.Andersson@region.se", **GROUPS_ELSEWHERE
+    )
+    client, answer = sso_login(mapped, logins())
+    assert answer.status_code == 403
+    page = answer.get_data(as_text=True)
+    assert "listade inte dina grupper" in page and "Tillbaka till inloggningssidan" in page
+    assert client.get("/").status_code == 302
+    assert one_user(mapped)[0].role == "reviewer"  # not made a member by a missing list
+    refused = events(mapped, "login")[-1]
+    assert refused.outcome == "failure" and refused.details["reason"] == "groups_left_out"
+
+
+def test_without_a_group_mapping_a_token_without_groups_logs_in(make_sso_app, person, logins):
+    unmapped = make_sso_app(OIDC_GROUP_ROLES={})
+    person.set_account(
+        "anna", sub="anna-0001", email="Anna.Andersson@region.se", **GROUPS_ELSEWHERE
+    )
+    _client, answer = sso_login(unmapped, logins())
+    assert answer.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("claims", "left_out"),
+    [
+        (GROUPS_ELSEWHERE, True),
+        ({"hasgroups": True}, True),
+        ({"groups": [], **GROUPS_ELSEWHERE}, False),  # a list, even empty, is the answer
+        ({"_claim_names": {"roles": "src1"}}, False),
+        ({"_claim_names": "groups"}, False),
+        ({}, False),
+    ],
+)
+def test_which_tokens_leave_the_groups_out(claims, left_out):
+    mapping = sso.ClaimMapping(issuer="https://idp.example", group_roles={"bka-admins": "admin"})
+    assert sso.groups_left_out(claims, mapping) is left_out

@@ -13,7 +13,8 @@ finds, links, creates or updates the user:
 At every login the name is kept as it is, and the role and organisation follow the mapping: the
 role from the groups claim when OIDC_GROUP_ROLES is set (the highest mapped role; none mapped:
 member), the organisation from its claim when OIDC_ORGANISATION_CLAIM is set and the claim is
-there (a new name adds the organisation). Disabled accounts stay refused.
+there (a new name adds the organisation). Disabled accounts stay refused, and so is a login
+whose token leaves the groups out (too many to list) while roles follow the groups.
 """
 
 from __future__ import annotations
@@ -93,6 +94,17 @@ def groups_of(claims: Mapping[str, Any], mapping: ClaimMapping) -> list[str]:
     return [item.strip() for item in value if isinstance(item, str) and item.strip()]
 
 
+def groups_left_out(claims: Mapping[str, Any], mapping: ClaimMapping) -> bool:
+    """Whether the provider left the groups out of the token because there are too many: Entra
+    ID then names a source to fetch them from (a distributed claim, `_claim_names`) or sends
+    `hasgroups`. The role cannot be told from such a token."""
+    if not mapping.group_roles or not mapping.groups_claim or mapping.groups_claim in claims:
+        return False
+    sources = claims.get("_claim_names")
+    named = isinstance(sources, Mapping) and mapping.groups_claim in sources
+    return named or claims.get("hasgroups") is True
+
+
 def role_for(groups: list[str], mapping: ClaimMapping) -> str | None:
     """The role the groups give, or None when no mapping is configured (roles are then kept as
     administrators set them in bka)."""
@@ -146,6 +158,19 @@ def sign_in(mapping: ClaimMapping, claims: Mapping[str, Any]) -> User:
         )
     label = email or f"{SSO_ACTOR}:{subject}"
     user = _linked(mapping.issuer, subject)
+    if groups_left_out(claims, mapping):
+        # Refused rather than read as "in no mapped group": that would silently make an
+        # administrator with many groups a member.
+        raise _refuse(
+            "groups_left_out",
+            _l(
+                "The sign-in service did not list your groups (you are in too many), so bka "
+                "cannot tell your role. Ask your administrator to send only the groups "
+                "assigned to bka."
+            ),
+            label=label,
+            user=user,
+        )
     created = False
     if user is None:
         if not email or "@" not in email or len(email) > EMAIL_LENGTH:
