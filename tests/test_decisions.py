@@ -418,3 +418,22 @@ def test_the_overview_and_barnbokslut_count_decisions_by_outcome(app, signed):
         )
     text = flat(text_of(pdf)[1])
     assert "Beslut efter utfall" in text and "Bordlagt 1" in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "word", "other"), [("en", "Article", "Artikel"), ("sv", "Artikel", "Article")]
+)
+def test_the_barnbokslut_chart_labels_are_in_the_reports_language_not_the_pages(
+    app, signed, locale, word, other
+):
+    analysis_id, *_ = signed
+    page_language = "en" if locale == "sv" else "sv"
+    with app.test_request_context(headers={"Accept-Language": page_language}):
+        result = overview.build(db.session, overview.Filters(), PRINTED)
+        assert result.top_articles("weakens")  # the chart has bars to label
+        analysis = db.session.get(Analysis, analysis_id)
+        pdf = reporting.render_barnbokslut(
+            result, ops.checklists_for(analysis).convention, locale, PRINTED, None, 2024
+        )
+    text = flat(text_of(pdf)[1])
+    assert f"{word} " in text and f"{other} " not in text

@@ -600,10 +600,11 @@ def render_barnbokslut(
     number = lambda value: format_decimal(value, locale=format_locale(locale))  # noqa: E731
     tables = overview_tables.tables(result, convention, locale)
     per_body = barnbokslut.by_decision_body(db.session, organisation, year)
-    weakened = tuple(
-        (overview_tables.article_label(convention, article, locale), count)
-        for article, count in result.top_articles("weakens")
-    )
+    with force_locale(locale):  # the labels' words, whatever the page's language
+        weakened = tuple(
+            (overview_tables.article_label(convention, article, locale), count)
+            for article, count in result.top_articles("weakens")
+        )
     whom = organisation or gettext("All organisations")
     data = BarnbokslutData(
         locale=locale,
