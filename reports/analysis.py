@@ -151,7 +151,9 @@ def _participation(item, data: ReportData, gettext: Gettext, styles: Styles) -> 
 
 def _effect_cell(direction: str, label: str, styles: Styles) -> Paragraph:
     _background, ink, symbol = EFFECT_STYLE.get(direction, EFFECT_STYLE["unknown"])
-    return Para(f'<font color="{ink.hexval()}">{symbol}</font> {markup(label)}', styles.cell_bold)
+    # A no-break space: the symbol stays on the line of its label, and the column fits both.
+    text = f'<font color="{ink.hexval()}">{symbol}</font>\u00a0{markup(label)}'
+    return Para(text, styles.cell_bold)
 
 
 # The article labels left of the chart's bars wrap at this width (points).
@@ -379,7 +381,7 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
             flagged = "; ".join(
                 f"{markup(step)}: {markup(verdict)}" for step, verdict in review.verdicts
             )
-            when = date_time(review.completed_at, "short", data.locale, data.time_zone)
+            when = date_time(review.completed_at, data.locale, data.time_zone)
             rows.append(
                 [
                     str(review.number),
@@ -393,7 +395,7 @@ def _signature(data: ReportData, gettext: Gettext, styles: Styles, width: float)
     if block is None:
         story.append(Para(markup(gettext("This version is not signed off.")), styles.body))
         return story
-    signed = date_time(block.signed_at, "medium", data.locale, data.time_zone)
+    signed = date_time(block.signed_at, data.locale, data.time_zone)
     story.append(Para(markup(gettext("Signature")), styles.h2))
     story.append(
         Para(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyphen
 from arabic_reshaper import reshape
-from babel.dates import format_date, format_datetime, get_timezone
+from babel.dates import format_date, get_timezone
 from bidi.algorithm import get_display
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -188,11 +188,14 @@ def long_date(value, locale: str) -> str:
     return format_date(value, "long", locale=format_locale(locale)) if value else "–"
 
 
-def date_time(value, fmt: str, locale: str, time_zone: str) -> str:
-    """A moment in the report's language and the installation's time zone, or "" without one."""
+def date_time(value, locale: str, time_zone: str) -> str:
+    """A moment as the long date the reports use elsewhere and hours:minutes, in the report's
+    language and the installation's time zone (a naive value is UTC), or "" without one."""
     if not value:
         return ""
-    return format_datetime(value, fmt, tzinfo=get_timezone(time_zone), locale=format_locale(locale))
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    local = moment.astimezone(get_timezone(time_zone))
+    return f"{long_date(local.date(), locale)} {local:%H:%M}"
 
 
 class Styles:
@@ -264,6 +267,12 @@ class Styles:
         )
 
 
+@functools.cache
+def _hyphenated_in(style: ParagraphStyle, language: str) -> ParagraphStyle:
+    """`style` (same name, so the same structure role) hyphenating by `language`'s rules."""
+    return ParagraphStyle(style.name, parent=style, hyphenationLang=hyphenator(language))
+
+
 # The structure role of a paragraph by its style's name; every other paragraph is a P.
 STYLE_ROLES = {"h1": "H1", "cover_title": "H1", "h2": "H2", "h3": "H3", "summary_label": "H2"}
 _UNKNOWN = object()
@@ -280,7 +289,8 @@ class Para(Paragraph):
 
     Its structure role comes from its style (`STYLE_ROLES`) unless `tag` names one ("LBody":
     an item of a list); the parts of a paragraph split over pages share one element, and a
-    passage clearly in the other language says so."""
+    passage clearly in the other language says so, and is hyphenated by that language's rules
+    (teams write Swedish answers into English reports)."""
 
     _wrapped: tuple | None = None
     tag: str | None = None
@@ -291,6 +301,13 @@ class Para(Paragraph):
         super().__init__(text, style, *args, **kwargs)
         if tag is not None:
             self.tag = tag
+        rules = self.style.hyphenationLang
+        if rules and (language := self.language()) and rules is not hyphenator(language):
+            self.style = _hyphenated_in(self.style, language)
+
+    def hyphenation_language(self, default: str) -> str:
+        """The language whose rules break this paragraph's words."""
+        return self.language() or default
 
     @property
     def role(self) -> str:
@@ -453,6 +470,8 @@ def _cell(cell, styles: Styles):
 
 
 _TAG = re.compile(r"<[^>]*>")
+# Where a line may break: white space, but not a no-break space.
+_BREAKS = re.compile(r"[^\S\u00a0\u202f]+")
 # A cell's padding left (3, the table style below) and right (ReportLab's 6), within its
 # column's width.
 CELL_PADDING = 9
@@ -483,16 +502,21 @@ def _narrowest(word: str, font: str, size: float, language: str) -> float:
     )
 
 
-def _words(cell):
-    """(word, font, size) for every word of a cell's paragraphs, markup removed."""
+def _words(cell, language: str):
+    """(word, font, size, hyphenation language) for every word of a cell's paragraphs, markup
+    removed; `language` is the report's."""
     for paragraph in cell if isinstance(cell, list) else [cell]:
         text = getattr(paragraph, "text", None)
         style = getattr(paragraph, "style", None)
         if not text or style is None:
             continue
         font = FONT_BOLD if style.fontName == FONT_BOLD or "<b>" in text else FONT
-        for word in html.unescape(_TAG.sub(" ", text)).split():
-            yield word, font, style.fontSize
+        rules = (
+            paragraph.hyphenation_language(language) if isinstance(paragraph, Para) else language
+        )
+        plain = _TAG.sub(lambda tag: " " if tag[0].startswith("<br") else "", text)
+        for word in _BREAKS.split(html.unescape(plain).strip()):
+            yield word, font, style.fontSize, rules
 
 
 def fit_widths(rows: list[list], widths: Sequence[float], language: str) -> list[float]:
@@ -501,16 +525,16 @@ def fit_widths(rows: list[list], widths: Sequence[float], language: str) -> list
     they can spare down to their own narrowest word (hyphenated too); the table keeps its
     width. A table whose words all fit keeps its widths exactly."""
     widths = list(widths)
-    words: list[list[tuple[float, str, str, float]]] = [[] for _ in widths]
+    words: list[list[tuple[float, str, str, float, str]]] = [[] for _ in widths]
     need = [0.0] * len(widths)  # the narrowest its words can be set, where they overflow
     for row in rows:
         for index, cell in enumerate(row[: len(widths)]):
             room = widths[index] - CELL_PADDING
-            for word, font, size in _words(cell):
+            for word, font, size, rules in _words(cell, language):
                 whole = _width(word, font, size)
-                words[index].append((whole, word, font, size))
+                words[index].append((whole, word, font, size, rules))
                 if whole > room and whole > need[index]:
-                    need[index] = max(need[index], _narrowest(word, font, size, language))
+                    need[index] = max(need[index], _narrowest(word, font, size, rules))
     wanted = [max(w, n + CELL_PADDING) for w, n in zip(widths, need, strict=True)]
     short = sum(wanted) - sum(widths)
     if short <= 0.01:
@@ -521,10 +545,10 @@ def fit_widths(rows: list[list], widths: Sequence[float], language: str) -> list
             spare.append(0.0)
             continue
         floor = 0.0  # the column's narrowest word: only words wider than it so far can matter
-        for whole, word, font, size in sorted(words[index], reverse=True):
+        for whole, word, font, size, rules in sorted(words[index], reverse=True):
             if whole <= floor:
                 break
-            floor = max(floor, _narrowest(word, font, size, language))
+            floor = max(floor, _narrowest(word, font, size, rules))
         spare.append(max(0.0, width - floor - CELL_PADDING))
     total = sum(spare)
     if total <= 0:

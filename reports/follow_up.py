@@ -151,6 +151,13 @@ def _status_now(indicator: IndicatorFollowUp, gettext: Gettext) -> str:
         return gettext("No reading yet.")
     latest = indicator.readings[-1]
     if latest.on_target is None:
+        if indicator.baseline_value is not None and indicator.baseline_value == (
+            indicator.target_value
+        ):
+            return gettext(
+                "Cannot be told: the target is the same number as the baseline, so the plan "
+                "does not say whether higher or lower is better."
+            )
         return gettext("Cannot be told: the indicator has no baseline and target as numbers.")
     if latest.on_target:
         return gettext("The latest reading is on target.")

@@ -6,6 +6,8 @@ whole shrunk to fit the page if it must be."""
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame
@@ -20,10 +22,14 @@ BRIEF = 420
 SYMBOL = {"weakens": "▼", "strengthens": "▲"}
 
 
+# Runs of white space, but not the no-break spaces that hold "10 000" together.
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def brief(text: str, limit: int = BRIEF) -> str:
     """`text` on one line, cut after the last whole sentence (else word) within `limit`
     characters, with "…" where something was left out."""
-    flat = " ".join(text.split())
+    flat = _SPACES.sub(" ", text).strip()
     if len(flat) <= limit:
         return flat
     head = flat[:limit]
@@ -31,6 +37,11 @@ def brief(text: str, limit: int = BRIEF) -> str:
     if end > limit // 3:
         return head[: end + 1] + " …"
     return head[: head.rfind(" ")].rstrip(" ,;:–-") + " …"
+
+
+def _sentence(text: str) -> str:
+    """`text` ending as a sentence, to follow another one ("A. B." rather than "A.; B")."""
+    return text if text.endswith((".", "?", "!", "…")) else text + "."
 
 
 def _impact(row: ImpactRow) -> str:
@@ -122,7 +133,7 @@ def summary_page(data: ReportData, gettext: Gettext, styles: Styles, width: floa
         plan.append(markup(_more(len(data.indicators) - MOST, gettext)))
     if data.triggers:
         triggers = gettext("Triggers for re-assessment")
-        listed = "; ".join(brief(t.description, 120) for t in data.triggers[:MOST])
+        listed = " ".join(_sentence(brief(t.description, 120)) for t in data.triggers[:MOST])
         plan.append(f"<i>{markup(triggers)}:</i> {markup(listed)}")
     parts.append((gettext("Follow-up plan"), plan or [nothing]))
 

@@ -5,6 +5,7 @@ empty follow-up says so; the feedback given to children appears in the child sum
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
@@ -25,7 +26,10 @@ from bka.models import (
     User,
     VersionLink,
 )
+from reports import RENDERERS
+from reports.data import IndicatorFollowUp, ReadingRow
 from tests import factories
+from tests.test_report_bytes import followed_data, gettext_for
 from tests.test_reports import flat, render, text_of
 
 KINDS = follow_up.FOLLOW_UP_KINDS
@@ -284,3 +288,42 @@ def test_reassessments_are_the_linked_versions_opened_for_a_trigger(app, followe
             ("reassessment", followed.new_version)
         ]
         assert db.session.scalar(select(Checkpoint).where(Checkpoint.final.is_(True))).closed_on
+
+
+# --- why "cannot be told" -----------------------------------------------------------------------
+
+READING = ReadingRow(date(2025, 3, 1), 15.0, "Journalen", "", None)
+
+
+def _status_text(indicator: IndicatorFollowUp, locale: str) -> str:
+    data = followed_data(locale)
+    data = replace(data, follow_up=replace(data.follow_up, indicators=(indicator,)))
+    _reader, text = text_of(RENDERERS["follow-up"](data, gettext_for(locale)))
+    return flat(text)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "sv", "en"),
+    [
+        (
+            14.0,
+            14.0,
+            "målvärdet är samma tal som utgångsvärdet",
+            "the target is the same number as the baseline",
+        ),
+        (
+            None,
+            None,
+            "indikatorn saknar utgångsvärde och målvärde i siffror",
+            "the indicator has no baseline and target as numbers",
+        ),
+    ],
+)
+@pytest.mark.parametrize("locale", ["sv", "en"])
+def test_cannot_be_told_gives_the_true_reason(baseline, target, sv, en, locale):
+    indicator = IndicatorFollowUp(
+        "Väntetid i dagar", "dagar", "14", "14", baseline, target, (READING,)
+    )
+    text = _status_text(indicator, locale)
+    assert {"sv": sv, "en": en}[locale] in text
+    assert {"sv": en, "en": sv}[locale] not in text

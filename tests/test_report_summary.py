@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from reports import RENDERERS
-from reports.data import DecisionSummary, ImpactRow
+from reports.data import DecisionSummary, ImpactRow, TriggerRow
 from reports.summary import brief
 from tests.test_report_bytes import decided_data, gettext_for, report_data, sparse_data
 from tests.test_reports import flat, full_analysis, text_of  # noqa: F401 - a fixture
@@ -106,6 +106,7 @@ def test_brief_cuts_at_a_sentence_or_a_word():
     cut = brief(text, 100)
     assert cut.endswith("här. …") and len(cut) <= 102
     assert brief("ord " * 100, 50).endswith("ord …")
+    assert brief("Fler än 10\u00a0000 barn\n påverkas.") == "Fler än 10\u00a0000 barn påverkas."
 
 
 def test_bka_fills_the_summary_from_the_answers(app, full_analysis):  # noqa: F811 - the fixture
@@ -120,3 +121,17 @@ def test_bka_fills_the_summary_from_the_answers(app, full_analysis):  # noqa: F8
     assert ranked[0].seriousness >= ranked[-1].seriousness
     summary = pages(data, "sv")[1]
     assert "Regionstyrelsen föreslås besluta om driftstart" in summary
+
+
+def test_the_triggers_read_as_sentences_one_after_the_other():
+    triggers = (
+        TriggerRow("Väntetiden ökar med mer än en vecka.", "över 7"),
+        TriggerRow("Klagomål från vårdnadshavare", "minst 5"),
+        TriggerRow("Ökar avvikelserna?", "över 2"),
+    )
+    summary = pages(replace(report_data("sv"), triggers=triggers), "sv")[1]
+    assert (
+        "Signaler för omprövning: Väntetiden ökar med mer än en vecka. Klagomål från "
+        "vårdnadshavare. Ökar avvikelserna?" in summary
+    )
+    assert ".;" not in summary

@@ -113,3 +113,33 @@ def test_times_are_in_the_installations_time_zone_never_utc():
     text = text_of(render("analysis", "sv"))[1]
     # The review completed at 13:45 UTC on 2 April 2024 is 15:45 in Stockholm (summer time).
     assert "15:45" in text and "13:45" not in text and "UTC" not in text
+
+
+def test_a_swedish_passage_in_an_english_report_breaks_by_swedish_rules():
+    styles = Styles(language="en")
+    swedish = Para(
+        "Det här är vad barnskyddsteamet och vårdnadshavarna sa, och dessutom vad som undviks "
+        "när journalen flyttas.",
+        styles.body,
+    )
+    english = Para("This is what the team and the guardians said about the records.", styles.body)
+    assert swedish.style.hyphenationLang is hyphenator("sv")
+    assert english.style is styles.body and styles.body.hyphenationLang is hyphenator("en")
+    assert swedish.style.name == styles.body.name  # the same structure role
+    # Headings keep their words whole in any language.
+    heading = Para("Det här är vad barnen och vårdnadshavarna sa om journalen", styles.h2)
+    assert heading.style is styles.h2
+
+
+def test_times_are_long_dates_with_hours_and_minutes_in_both_languages():
+    for locale, expected in (("sv", "2 april 2024 15:45"), ("en", "2 April 2024 15:45")):
+        text = flat(text_of(render("analysis", locale))[1])
+        assert expected in text
+
+
+def test_a_symbol_and_its_label_stay_on_one_line_and_the_column_fits_them():
+    styles = Styles(language="en")
+    cell = Para('<font color="#1e6b34">▲</font>\u00a0Strengthens', styles.cell_bold)
+    widths = fit_widths([[cell, Para("text", styles.cell)]], [40.0, 200.0], "en")
+    whole = stringWidth("▲\u00a0Strengthens", styles.cell_bold.fontName, styles.cell.fontSize)
+    assert widths[0] - 9 >= whole - 0.01
