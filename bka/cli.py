@@ -579,11 +579,11 @@ def import_command(path: str) -> None:
 
 
 @click.command("retention")
-@click.option("--dry-run", "mode", flag_value="dry-run", help="List what is due; change nothing.")
+@click.option("--dry-run", is_flag=True, help="List what is due; change nothing.")
 @click.option(
     "--apply",
-    "mode",
-    flag_value="apply",
+    "apply_",
+    is_flag=True,
     help="Export each analysis that is due into --export-dir, then remove it (audited).",
 )
 @click.option(
@@ -598,7 +598,9 @@ def import_command(path: str) -> None:
     help="The day to apply the rules on, YYYY-MM-DD (default: today in BKA_TIME_ZONE).",
 )
 @with_appcontext
-def retention_command(mode: str | None, export_dir: str | None, today: datetime | None) -> None:
+def retention_command(
+    dry_run: bool, apply_: bool, export_dir: str | None, today: datetime | None
+) -> None:
     """Retention (gallring): the analyses whose organisation's rule (years after closing, on
     the organisation's profile) says they are past their time. With --apply each chain of
     linked versions is exported as a package first, then removed; see docs/retention.md."""
@@ -612,11 +614,18 @@ def retention_command(mode: str | None, export_dir: str | None, today: datetime 
     from bka.operations.packages import PackageError
     from bka.web.i18n import local_today
 
-    if mode is None:
-        raise click.UsageError("Give --dry-run (list what is due) or --apply (export, remove).")
-    if mode == "apply" and not export_dir:
+    if dry_run == apply_:  # neither, or both: which one was meant cannot be told
+        raise click.UsageError(
+            "Give either --dry-run (list what is due) or --apply (export, remove), not both."
+        )
+    if apply_ and not export_dir:
         raise click.UsageError("--apply needs --export-dir: every analysis is exported first.")
     day = today.date() if today else local_today()
+    if apply_ and day > local_today():
+        raise click.UsageError(
+            f"--apply removes records: --today {day} is later than today ({local_today()}), "
+            "which would remove what is not yet due. Use a later --today only with --dry-run."
+        )
     due = retention.due(day)
     for item in due:
         click.echo(
@@ -625,7 +634,7 @@ def retention_command(mode: str | None, export_dir: str | None, today: datetime 
             + f"; ended {item.ended_on}, rule {item.years} year(s) after closing, due since "
             f"{item.due_on}"
         )
-    if mode == "dry-run":
+    if dry_run:
         click.echo(f"{len(due)} analysis chain(s) due on {day}; dry run, nothing changed.")
         return
     folder = Path(export_dir)

@@ -116,7 +116,7 @@ def test_dry_run_lists_what_is_due_and_changes_nothing(app):
         assert db.session.scalar(select(func.count(AuditEvent.id))) == events
 
 
-def test_apply_exports_then_removes_and_audits(app, tmp_path):
+def test_apply_exports_then_removes_and_audits(app, tmp_path, time_machine):
     with app.app_context():
         old = closed_analysis("Gammal analys")
         kept = closed_analysis("Annan region", organisation="Region Annan")
@@ -127,6 +127,11 @@ def test_apply_exports_then_removes_and_audits(app, tmp_path):
     out = tmp_path / "gallrat"
     out.mkdir()
     assert invoke(app, "retention", "--apply", "--today", "2030-01-01").exit_code == 2
+    # Removing is only ever done on what is due by today: not on a day yet to come.
+    early = invoke(app, "retention", "--apply", "--export-dir", str(out), "--today", "2030-01-01")
+    assert early.exit_code == 2 and "later than today" in early.output
+    assert list(out.iterdir()) == []
+    time_machine.move_to(date(2030, 1, 1))
     result = invoke(app, "retention", "--apply", "--export-dir", str(out), "--today", "2030-01-01")
     assert result.exit_code == 0, result.output
     assert "1 analysis chain(s) exported and removed on 2030-01-01." in result.output
@@ -169,13 +174,14 @@ def test_apply_exports_then_removes_and_audits(app, tmp_path):
         assert restored.title == "Gammal analys" and restored.status == "closed"
 
 
-def test_the_keep_rule_never_removes(app, tmp_path):
+def test_the_keep_rule_never_removes(app, tmp_path, time_machine):
     with app.app_context():
         analysis = closed_analysis()
         set_rule(app, None)
         db.session.commit()
         analysis_id = analysis.id
         assert db.session.scalar(select(OrganisationProfile.retention_years)) is None
+    time_machine.move_to(date(2199, 1, 1))
     result = invoke(
         app, "retention", "--apply", "--export-dir", str(tmp_path), "--today", "2199-01-01"
     )
@@ -242,7 +248,7 @@ def test_the_domain_refuses_a_rule_out_of_range(app, years):
         assert refused.value.field == "retention_years"
 
 
-def test_removing_a_chain_keeps_an_analysis_started_from_it(app, tmp_path):
+def test_removing_a_chain_keeps_an_analysis_started_from_it(app, tmp_path, time_machine):
     """A later analysis started from the removed one stays, without its link to what is gone."""
     with app.app_context():
         old = closed_analysis("Gammal analys")
@@ -254,6 +260,7 @@ def test_removing_a_chain_keeps_an_analysis_started_from_it(app, tmp_path):
         db.session.commit()
         old_id, later_id = old.id, later.id
         assert reuse.origin_of(later) is not None
+    time_machine.move_to(date(2030, 1, 1))
     result = invoke(
         app, "retention", "--apply", "--export-dir", str(tmp_path), "--today", "2030-01-01"
     )
@@ -262,3 +269,25 @@ def test_removing_a_chain_keeps_an_analysis_started_from_it(app, tmp_path):
         assert db.session.get(Analysis, old_id) is None
         later = db.session.get(Analysis, later_id)
         assert later.title == "Nästa våg" and reuse.origin_of(later) is None
+
+
+def test_dry_run_and_apply_together_are_refused_and_nothing_is_removed(app, tmp_path):
+    with app.app_context():
+        analysis = closed_analysis()
+        set_rule(app, 1)
+        db.session.commit()
+        analysis_id = analysis.id
+    result = invoke(
+        app,
+        "retention",
+        "--dry-run",
+        "--apply",
+        "--export-dir",
+        str(tmp_path),
+        "--today",
+        "2020-01-01",
+    )
+    assert result.exit_code == 2 and "not both" in result.output
+    assert invoke(app, "retention").exit_code == 2
+    with app.app_context():
+        assert db.session.get(Analysis, analysis_id) is not None
