@@ -3,6 +3,7 @@ and personal access tokens from the CLI and the account page."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date, timedelta
 
 import pytest
@@ -152,6 +153,12 @@ def test_list_filters_and_keyset_pages(make_user, make_analysis, api):
     assert client.get("/api/v1/analyses?after=nonsense").status_code == 400
     assert client.get("/api/v1/analyses?limit=0").status_code == 400
     assert client.get("/api/v1/analyses?status=bogus").status_code == 400
+    # Whole numbers are ASCII digits only, as the document says: not what int() also reads.
+    for odd in ("1_0", "+5", " 5", "\uff11", "\u0661", "5.0"):
+        assert client.get("/api/v1/analyses", query_string={"limit": odd}).status_code == 400
+    for cursor in ("id: 5", "id:1_0", "id:+5"):
+        encoded = base64.urlsafe_b64encode(cursor.encode()).decode().rstrip("=")
+        assert client.get(f"/api/v1/analyses?after={encoded}").status_code == 400
 
 
 def test_one_analysis_with_its_content_member_admin_and_non_member(app, make_user, api, add_member):
@@ -700,3 +707,33 @@ def test_messages_follow_the_language(app, make_user, make_token):
     assert answers["sv"]["title"] == "Ogiltiga uppgifter"
     assert answers["en"]["title"] == "Invalid input"
     assert answers["sv"]["errors"]["title"] != answers["en"]["errors"]["title"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"title": "a\\ud800b", "organisation": "Region Öst"}',  # a lone surrogate
+        '{"title": "Analys", "organisation": "Region Öst", "x": {"\\udfff": 1}}',  # in a key
+        "[" * 5000 + "]" * 5000,
+        '{"a":' * 3000 + "1" + "}" * 3000,
+    ],
+)
+def test_json_no_database_or_page_can_hold_is_refused_with_400(make_user, api, body):
+    client = api(make_user())
+    response = client.post("/api/v1/analyses", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"]
+
+
+def test_a_lone_surrogate_in_a_step_answer_is_refused_and_nothing_is_saved(
+    make_user, make_analysis, api
+):
+    owner = make_user()
+    analysis_id = make_analysis(owner)
+    client = api(owner)
+    url = f"/api/v1/analyses/{analysis_id}/steps/screening"
+    body = '{"answers": {"affected_how": "a\\ud800b"}, "lock_version": 0}'
+    response = client.put(url, data=body, content_type="application/json")
+    assert response.status_code == 400
+    # The step and its page still work: nothing was stored.
+    assert client.get(url).status_code == 200

@@ -3,6 +3,7 @@ the UI accept exactly the same values), with their messages as 422 field errors.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import request
@@ -16,12 +17,42 @@ from bka.forms.entries import EFFECT_PREFIX
 NO_CSRF = {"csrf": False}
 
 
+# A UTF-16 surrogate on its own: JSON's "\ud800" escape decodes to one, which no database
+# or page can store or show.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def json_body() -> dict[str, Any]:
-    """The request's JSON object; 400 for anything else."""
-    body = request.get_json(silent=True)
+    """The request's JSON object; 400 for anything else, for nesting deeper than Python can
+    read, and for text that is not Unicode (a lone surrogate)."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiError(400, _("The JSON is nested too deeply.")) from None
     if not isinstance(body, dict):
         raise ApiError(400, _("Send a JSON object with the Content-Type application/json."))
+    if _holds_lone_surrogate(body):
+        raise ApiError(
+            400, _("The JSON holds text that is not valid Unicode (an unpaired \\u escape).")
+        )
     return body
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether any text in `value`, keys included, holds a lone surrogate (walked without
+    recursion: the document may be as deep as the parser allowed)."""
+    waiting = [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            waiting.extend(item.keys())
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            waiting.extend(item)
+    return False
 
 
 def _text(key: str, value: Any) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from contextlib import contextmanager
 
 from flask import current_app, jsonify, render_template, request, url_for
@@ -125,6 +126,9 @@ def not_found(rest: str):
 # --- analyses -----------------------------------------------------------------------------------
 
 
+_DIGITS = re.compile(r"[0-9]{1,12}")
+
+
 def _cursor(analysis_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{analysis_id}".encode()).decode().rstrip("=")
 
@@ -132,7 +136,8 @@ def _cursor(analysis_id: int) -> str:
 def _after(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        number = int(text.removeprefix("id:")) if text.startswith("id:") else None
+        digits = text.removeprefix("id:")
+        number = int(digits) if text.startswith("id:") and _DIGITS.fullmatch(digits) else None
     except (binascii.Error, UnicodeDecodeError, ValueError):
         number = None
     if number is None or not 0 < number <= DB_INT_MAX:
@@ -144,10 +149,8 @@ def _int_arg(name: str, low: int, high: int, default: int | None = None) -> int 
     text = request.args.get(name)
     if text is None or text == "":
         return default
-    try:
-        number = int(text)
-    except ValueError:
-        number = None
+    # Only ASCII digits: int() would also take "1_0", "+5", " 5" and other scripts' digits.
+    number = int(text) if _DIGITS.fullmatch(text) else None
     if number is None or not low <= number <= high:
         raise ApiError(
             400,
