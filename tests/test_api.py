@@ -346,6 +346,10 @@ def test_the_reviewer_sends_back_and_signs_off_through_the_api(app, make_user, a
     refused = api(owner).post(url, json={"transition": "sign_off"})
     assert refused.status_code == 403
     client = api(reviewer)
+    # What the analysis offers is what may be posted, by the API's names.
+    offered = client.get(f"/api/v1/analyses/{analysis_id}").get_json()["transitions"]
+    assert offered == ["send_back", "sign_off"]
+    assert api(owner).get(f"/api/v1/analyses/{analysis_id}").get_json()["transitions"] == []
     # Sending back needs the reasons, as on the review page.
     missing = client.post(url, json={"transition": "send_back", "verdict__impacts": "changes"})
     assert missing.status_code == 422, missing.get_json()
@@ -389,6 +393,10 @@ def test_the_reviewer_sends_back_and_signs_off_through_the_api(app, make_user, a
     )
     assert signed.status_code == 200, signed.get_json()
     assert signed.get_json()["status"] == "approved"
+    # The decision's outcomes (referral back, postponement included) are one transition.
+    assert signed.get_json()["transitions"] == []  # the reviewer's part is done
+    offered = api(owner).get(f"/api/v1/analyses/{analysis_id}").get_json()["transitions"]
+    assert offered == ["new_version", "record_decision"]
     with app.app_context():
         sign_off = db.session.scalar(select(SignOff).where(SignOff.analysis_id == analysis_id))
         assert sign_off.signer_id == reviewer.id and sign_off.signer_title == "Barnrättsstrateg"

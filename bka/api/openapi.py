@@ -24,6 +24,15 @@ API_TRANSITIONS = (
 )
 # The reviewer's moves: the review of the round, as on the review page.
 REVIEW_TRANSITIONS = ("send_back", "sign_off")
+# The workflow's moves (bka.domain.workflow) the API makes under another name: the reviewer's
+# verdict picks return or one of the sign-offs, and the decision's outcome picks among the
+# decision's moves.
+API_NAME_OF_MOVE = {
+    "return": "send_back",
+    "sign_off_screened_out": "sign_off",
+    "refer_back": "record_decision",
+    "postpone_decision": "record_decision",
+}
 
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
@@ -166,7 +175,11 @@ def _schemas(areas: list[str]) -> dict[str, Any]:
                     "required": ["steps", "entries", "follow_up", "decisions", "transitions"],
                     "properties": {
                         "your_role": NULLABLE_TEXT,
-                        "transitions": {"type": "array", "items": TEXT},
+                        "transitions": {
+                            "type": "array",
+                            "items": {"type": "string", "enum": list(API_TRANSITIONS)},
+                            "description": "The transitions you may post now.",
+                        },
                         "steps": {"type": "array", "items": _ref("Step")},
                         "entries": {
                             "type": "object",

@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import select
 
+from bka.api.openapi import API_NAME_OF_MOVE
 from bka.domain import lifecycle
 from bka.domain.entries import ENTRY_KINDS, EntryKind
 from bka.domain.follow_up import FOLLOW_UP_KINDS, FollowUpKind, record_values
@@ -80,8 +81,10 @@ def records_of(analysis: Analysis, kind: FollowUpKind) -> list:
 
 
 def transitions_for(user, analysis: Analysis) -> list[str]:
-    names = {move.name for move in TRANSITIONS if move.source == analysis.status}
-    return sorted(name for name in names if can(user, f"transition:{name}", analysis))
+    """The transitions `user` may post now, by the API's names (`openapi.API_TRANSITIONS`)."""
+    moves = {move.name for move in TRANSITIONS if move.source == analysis.status}
+    allowed = {move for move in moves if can(user, f"transition:{move}", analysis)}
+    return sorted({API_NAME_OF_MOVE.get(move, move) for move in allowed})
 
 
 def analysis_full(analysis: Analysis, state: AnalysisState, user) -> dict[str, Any]:
