@@ -516,6 +516,13 @@ def test_cli_token_create_prints_a_working_token_last(app, make_user, make_analy
     assert response.status_code == 200 and len(response.get_json()["items"]) == 1
     refused = app.test_cli_runner().invoke(args=["token", "create", "--user", "nobody@x.se"])
     assert refused.exit_code != 0
+    # A name longer than the account page allows is refused, not cut short.
+    long_name = app.test_cli_runner().invoke(
+        args=["token", "create", "--user", user.email, "--name", "x" * 101]
+    )
+    assert long_name.exit_code == 2 and "100" in long_name.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ApiToken.id))) == 1
 
 
 def test_account_page_creates_lists_and_revokes_tokens(app, make_user, browser):
@@ -523,6 +530,7 @@ def test_account_page_creates_lists_and_revokes_tokens(app, make_user, browser):
     browser.login(user)
     invalid = browser.post("/account/tokens/new", {"name": "", "scope": "write"})
     assert invalid.status_code == 200 and "Fel:" in invalid.get_data(as_text=True)
+    assert "<title>Fel: Skapa en API-token –" in invalid.get_data(as_text=True)  # said once
     created = browser.post(
         "/account/tokens/new", {"name": "Statistik", "scope": "write", "expires_days": "30"}
     )

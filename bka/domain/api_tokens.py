@@ -21,6 +21,8 @@ TOKEN_PREFIX = "bka_"  # noqa: S105 - the public prefix of every token, not a se
 # The part of the token shown in lists: "bka_" and 8 characters of the secret.
 SHOWN_LENGTH = len(TOKEN_PREFIX) + 8
 MAX_EXPIRY_DAYS = 3650
+# The longest name a token may have (ApiToken.name).
+NAME_LENGTH = 100
 LAST_USED_EVERY = timedelta(minutes=1)
 
 __all__ = ["SCOPES", "SCOPE_READ", "SCOPE_WRITE", "create_token", "authenticate", "revoke_token"]
@@ -44,6 +46,8 @@ def create_token(
     name = (name or "").strip()
     if not name:
         raise FieldError("name", _l("Enter a name for the token."))
+    if len(name) > NAME_LENGTH:  # refused, not cut: the form's limit, for the CLI too
+        raise FieldError("name", _l("The name can be at most %(max)d characters.", max=NAME_LENGTH))
     if scope not in SCOPES:
         raise FieldError("scope", _l("Choose read or write."))
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
@@ -54,7 +58,7 @@ def create_token(
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
-        name=name[:100],
+        name=name,
         token_hash=token_hash(secret),
         prefix=secret[:SHOWN_LENGTH],
         scope=scope,

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import Optional
 
+from bka.domain.api_tokens import MAX_EXPIRY_DAYS, NAME_LENGTH
 from bka.forms.base import BaseForm, Between, IntegerField, MaxLength, options, required
 
 SCOPE_LABELS = {
@@ -17,7 +18,7 @@ SCOPE_LABELS = {
 class ApiTokenForm(BaseForm):
     name = StringField(
         _l("Name"),
-        validators=[required(_l("Enter a name for the token.")), MaxLength(100)],
+        validators=[required(_l("Enter a name for the token.")), MaxLength(NAME_LENGTH)],
         description=_l("What the token is for, for example “Statistics export”."),
     )
     scope = RadioField(
@@ -28,7 +29,7 @@ class ApiTokenForm(BaseForm):
     )
     expires_days = IntegerField(
         _l("Valid for (days)"),
-        validators=[Optional(), Between(1, 3650)],
+        validators=[Optional(), Between(1, MAX_EXPIRY_DAYS)],
         default=90,
         description=_l("Leave empty for a token that does not expire."),
     )
