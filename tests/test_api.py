@@ -9,9 +9,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bka.domain import analyses as ops
 from bka.domain import api_tokens, follow_up
+from bka.domain.progress import load_state
 from bka.extensions import db
 from bka.models import (
+    Alternative,
     Analysis,
     ApiToken,
     ArchivedReport,
@@ -753,3 +756,32 @@ def test_a_lone_surrogate_in_a_step_answer_is_refused_and_nothing_is_saved(
     assert response.status_code == 400
     # The step and its page still work: nothing was stored.
     assert client.get(url).status_code == 200
+
+
+def test_an_alternatives_effects_name_only_engaged_articles(app, make_user, api):
+    owner = make_user()
+    with app.test_request_context():
+        analysis = factories.complete_analysis(db.session.get(User, owner.id))
+        engaged = load_state(analysis, ops.checklists_for(analysis)).assessable_articles()
+        db.session.commit()
+        analysis_id = analysis.id
+    assert engaged and 999 not in engaged
+    before = _count(app, Alternative)
+    client = api(owner)
+    url = f"/api/v1/analyses/{analysis_id}/entries/alternatives"
+    for effects in ({"999": "strengthens", "abc": "weakens"}, ["3"], "3"):
+        refused = client.post(url, json={"title": "Nollalternativ", "article_effects": effects})
+        assert refused.status_code == 422, effects
+        assert list(refused.get_json()["errors"]) == ["article_effects"]
+    assert _count(app, Alternative) == before  # nothing saved
+    article = str(engaged[0])
+    made = client.post(
+        url, json={"title": "Nollalternativ", "article_effects": {article: "weakens"}}
+    )
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["article_effects"] == {article: "weakens"}
+    # A change that does not send the effects keeps them.
+    changed = client.patch(made.headers["Location"], json={"title": "Inget byte"})
+    assert changed.status_code == 200 and changed.get_json()["article_effects"] == {
+        article: "weakens"
+    }

@@ -413,6 +413,25 @@ def _saved_response(body: dict, created: bool, endpoint: str, analysis, kind, **
     return response
 
 
+def _check_article_effects(effects, engaged) -> None:
+    """`article_effects` names only the engaged articles (the form would ignore the others,
+    and the client would think them saved)."""
+    if effects is None:
+        return
+    if not isinstance(effects, dict):
+        message = _("Give the effects as an object: article number → effect.")
+        raise ApiError(422, errors={"article_effects": [message]})
+    allowed = {str(number) for number in engaged}
+    unknown = sorted(str(key) for key in effects if str(key) not in allowed)
+    if unknown:
+        message = _(
+            "Not an article this analysis engages: %(articles)s. Engaged: %(engaged)s.",
+            articles=", ".join(unknown),
+            engaged=", ".join(str(number) for number in engaged) or "–",
+        )
+        raise ApiError(422, errors={"article_effects": [message]})
+
+
 def _save_entry(analysis_id: int, kind_name: str, entry_id: int | None):
     require_write()
     analysis = load_analysis(analysis_id, EDIT)
@@ -420,6 +439,7 @@ def _save_entry(analysis_id: int, kind_name: str, entry_id: int | None):
     state = load_state(analysis, ops.checklists_for(analysis))
     row = None
     values = json_body()
+    sent_effects = values.get("article_effects")  # checked as sent, not as merged below
     if entry_id is not None:  # a change: what is not sent stays as it is
         row = ops.get_entry(analysis, kind, entry_id)
         if row is None:
@@ -429,10 +449,12 @@ def _save_entry(analysis_id: int, kind_name: str, entry_id: int | None):
     data = formdata(values)
     if kind.name == "alternatives":
         convention, locale = state.checklists.convention, current_language()
+        engaged = state.assessable_articles()
+        _check_article_effects(sent_effects, engaged)
         form_class = alternative_form(
             {
                 number: f"{number}. {convention.article(number).title.get(locale)}"
-                for number in state.assessable_articles()
+                for number in engaged
             }
         )
         form = form_class(formdata=data, meta=NO_CSRF)
