@@ -208,6 +208,16 @@ def test_a_json_request_line_parses_and_has_the_fields(app, capsys, monkeypatch,
     assert "next=" not in json.dumps(line) and user.email not in "\n".join(errors)
 
 
+def test_a_request_the_api_refuses_before_any_view_is_timed_too(app, capsys, monkeypatch):
+    monkeypatch.setitem(app.config, "LOG_FORMAT", "json")
+    capsys.readouterr()
+    assert app.test_client().get("/api/v1/analyses").status_code == 401  # no token
+    entries = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    line = next(entry for entry in entries if entry["logger"] == "bka.request")
+    assert line["status"] == 401
+    assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+
+
 def test_a_logged_path_cannot_forge_a_line(app, caplog):
     caplog.set_level(logging.INFO, logger="bka")
     app.test_client().get("/nowhere%0A2024-01-01 INFO forged?q=x")

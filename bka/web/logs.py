@@ -26,7 +26,15 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+    request_started,
+)
 from flask.logging import default_handler
 
 LOG_FORMATS = ("text", "json")
@@ -176,10 +184,14 @@ def init_app(app: Flask) -> None:
     """Call before any other request hook is registered: the id exists before anything runs."""
     configure(app)
 
-    @app.before_request
-    def start_request():
+    # On Flask's request_started signal, not before_request: a blueprint's URL value
+    # preprocessor (the API's token check) runs before any before_request function, and a
+    # request it refuses would be logged without a duration.
+    def start_request(_sender, **_extra):
         g.request_started = time.perf_counter()
         request_id()
+
+    request_started.connect(start_request, app, weak=False)
 
     @app.after_request
     def finish_request(response):
