@@ -52,6 +52,9 @@ SPACED = [" - ", " \u2013 ", "\u00a0\u2013\u00a0", " \u2011 ", " \u2212 ", "- ",
         "Pojken 8112189876.",
         "(19811218 9876)",
         "pnr:811218-9876",
+        # full-width digits
+        "Barn \uff12\uff10\uff11\uff15\uff10\uff11\uff10\uff11-\uff11\uff12\uff13\uff11",
+        "Barn \uff12\uff10150101\uff0d1231",  # a full-width century and hyphen
     ],
 )
 def test_valid_numbers_are_spotted(text):

@@ -34,7 +34,9 @@ _SPACE = "[ \t\u00a0\u2007\u2009\u202f]"
 _DASH = "[-+\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0b\uff0d]"
 _SEPARATOR = f"(?:{_SPACE}{{0,3}}{_DASH}{_SPACE}{{0,3}}|{_SPACE}?)"
 _CANDIDATE = re.compile(
-    rf"(?<!\d)(?:(?P<century>19|20)(?P<long>\d{{6}})|(?P<short>\d{{6}}))"
+    # The century in ASCII or full-width digits; \d takes every script's digits elsewhere.
+    rf"(?<!\d)(?:(?P<century>[1\uff11][9\uff19]|[2\uff12][0\uff10])(?P<long>\d{{6}})"
+    rf"|(?P<short>\d{{6}}))"
     rf"(?P<sep>{_SEPARATOR})(?P<serial>\d{{4}})(?!\d)"
 )
 
@@ -79,7 +81,7 @@ def find_numbers(text: str) -> list[tuple[str, str]]:
     """(masked, ten digits) for every valid personnummer or samordningsnummer in `text`."""
     found = []
     for match in _CANDIDATE.finditer(text or ""):
-        century = match.group("century")
+        century = _ascii(match.group("century")) if match.group("century") else None
         short = _ascii(match.group("long") or match.group("short"))
         serial = _ascii(match.group("serial"))
         yy, month, day = int(short[:2]), int(short[2:4]), int(short[4:6])
