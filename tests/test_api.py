@@ -326,7 +326,12 @@ def test_transitions_follow_the_table_and_can(app, make_user, api):
         db.session.commit()
     url = f"/api/v1/analyses/{analysis_id}/transitions"
     client = api(owner)
-    assert client.post(url, json={"transition": "start_follow_up"}).status_code == 403
+    early = client.post(url, json={"transition": "start_follow_up"})
+    assert early.status_code == 403
+    # Why, and what this user may do instead (in Swedish, the token's language here).
+    detail = early.get_json()["detail"]
+    assert detail.startswith("start_follow_up är inte möjlig för dig medan analysen är ”draft”")
+    assert detail.endswith("Dina just nu: submit.")
     assert client.post(url, json={"transition": "sign_off"}).status_code == 403  # not the reviewer
     assert client.post(url, json={"transition": "approve"}).status_code == 422
     assert client.post(url, json={"transition": "submit"}).status_code == 422

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from bka.api import openapi
 from bka.api.auth import require_write
@@ -30,7 +30,15 @@ from bka.api.inputs import (
     refused,
     refused_personnummer,
 )
-from bka.api.serialize import analysis_full, analysis_summary, entry, record, records_of, step
+from bka.api.serialize import (
+    analysis_full,
+    analysis_summary,
+    entry,
+    record,
+    records_of,
+    step,
+    transitions_for,
+)
 from bka.domain import analyses as ops
 from bka.domain import lifecycle, personnummer, reporting
 from bka.domain.checklists import STEP_KEYS
@@ -531,7 +539,20 @@ def transition(analysis_id: int):
             },
         )
     reviewing = name in openapi.REVIEW_TRANSITIONS
-    analysis = load_analysis(analysis_id, REVIEW if reviewing else f"transition:{name}")
+    seen = load_analysis(analysis_id)  # 404 to those who may not see it
+    try:
+        analysis = load_analysis(analysis_id, REVIEW if reviewing else f"transition:{name}")
+    except Forbidden:  # audited; said with what this user may do now instead
+        raise ApiError(
+            403,
+            _(
+                "%(transition)s is not possible for you while the analysis is “%(status)s”. "
+                "Yours now: %(yours)s.",
+                transition=name,
+                status=seen.status,
+                yours=", ".join(transitions_for(current_user, seen)) or "–",
+            ),
+        ) from None
     checklists = ops.checklists_for(analysis)
     data = formdata({key: value for key, value in body.items() if key != "transition"})
     with domain_rules():
