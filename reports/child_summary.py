@@ -1,5 +1,6 @@
-"""The child summary: what was decided, what children said and what has happened since, in
-plain language and large type, for the feedback to the children who took part."""
+"""The child summary: what was decided (before the decision: what is proposed), what children
+said and what has happened since, in plain language and large type, for the feedback to the
+children who took part."""
 
 from __future__ import annotations
 
@@ -43,13 +44,19 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
     """A short, plain-language summary in large type, for the feedback to children."""
     # Easy to read: short words are never hyphenated, only long ones that would not fit.
     styles = Styles(base=15, language=data.locale, hyphenate_from=CHILD_HYPHENATE_FROM)
-    subject = gettext("What we decided, and what you told us")
+    # Before the decision nothing is decided: the summary then tells what is proposed.
+    decided = data.decision is not None
+    if decided:
+        subject = gettext("What we decided, and what you told us")
+    else:
+        subject = gettext("What we propose, and what you told us")
     story: list = [
         Para(markup(subject), styles.purpose),
         Para(markup(data.title), styles.h1),
     ]
-    if data.child_friendly_summary or data.decision:
-        story.append(Heading(gettext("What was decided"), styles.h2, 0, "decided"))
+    if data.child_friendly_summary or decided:
+        heading = gettext("What was decided") if decided else gettext("What we propose")
+        story.append(Heading(heading, styles.h2, 0, "decided"))
     if data.decision:
         story.append(
             Para(markup(_what_was_decided(data.decision, data.locale, gettext)), styles.body)
@@ -77,16 +84,16 @@ def render_child_summary(data: ReportData, gettext: Gettext) -> bytes:
             story.append(Para(f"<b>{markup(when)}</b> – {markup(item.channel)}", styles.question))
             story.append(Para(markup(item.message), styles.body))
     story.append(Heading(gettext("What happens next"), styles.h2, 0, "next"))
-    story.append(
-        Para(
-            markup(
-                gettext(
-                    "We will check how the decision works for children and tell you what we find."
-                )
-            ),
-            styles.body,
+    if decided:
+        next_step = gettext(
+            "We will check how the decision works for children and tell you what we find."
         )
-    )
+    else:
+        next_step = gettext(
+            "Nothing has been decided yet. When it has, we will tell you what was decided, "
+            "and then check how it works for children."
+        )
+    story.append(Para(markup(next_step), styles.body))
     if data.complaint_routes:
         story.append(
             Heading(gettext("If you want to say something or complain"), styles.h2, 0, "complain")

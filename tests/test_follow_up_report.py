@@ -29,7 +29,7 @@ from bka.models import (
 from reports import RENDERERS
 from reports.data import IndicatorFollowUp, ReadingRow
 from tests import factories
-from tests.test_report_bytes import followed_data, gettext_for
+from tests.test_report_bytes import decided_data, followed_data, gettext_for, report_data
 from tests.test_reports import flat, render, text_of
 
 KINDS = follow_up.FOLLOW_UP_KINDS
@@ -327,3 +327,18 @@ def test_cannot_be_told_gives_the_true_reason(baseline, target, sv, en, locale):
     text = _status_text(indicator, locale)
     assert {"sv": sv, "en": en}[locale] in text
     assert {"sv": en, "en": sv}[locale] not in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "proposed", "decided"),
+    [
+        ("sv", "Det här föreslår vi", "Det här har vi bestämt"),
+        ("en", "What we propose", "What was decided"),
+    ],
+)
+def test_the_child_summary_says_decided_only_after_the_decision(locale, proposed, decided):
+    render_summary = RENDERERS["child-summary"]
+    before = flat(text_of(render_summary(report_data(locale), gettext_for(locale)))[1])
+    after = flat(text_of(render_summary(decided_data(locale), gettext_for(locale)))[1])
+    assert proposed in before and decided not in before
+    assert decided in after and proposed not in after

@@ -168,7 +168,9 @@ def test_follow_up_report_and_child_summary(app, full_analysis):
     assert "Observerade och förutsedda effekter" in follow_up  # every impact row, to observe
     reader, summary = text_of(render(app, analysis_id, "child-summary"))
     assert len(reader.pages) <= 4
-    assert "Det här har vi bestämt" in summary
+    # A draft: nothing is decided yet, and the summary says what is proposed.
+    assert "Det här föreslår vi" in summary and "Det här har vi bestämt" not in summary
+    assert "Inget är bestämt än." in summary and "Vad vi föreslår" in summary
     first_words = factories.ANSWERS["feedback"]["child_friendly_summary"].split()[:4]
     assert " ".join(first_words) in summary.replace("\n", " ")
 
@@ -236,7 +238,7 @@ def test_report_command(app, full_analysis, tmp_path):
     )
     assert result.exit_code == 0, result.output
     _reader, text = text_of(output.read_bytes())
-    assert "What was decided" in text
+    assert "What we propose" in text  # a draft: nothing decided yet
 
 
 def test_reports_package_imports_neither_flask_nor_bka():
