@@ -207,8 +207,9 @@ def _reading_chart(indicator: IndicatorFollowUp, locale: str, gettext: Gettext) 
     x_axis, y_axis = plot.xValueAxis, plot.yValueAxis
     x_axis.valueMin, x_axis.valueMax = low, high
     x_axis.valueSteps = _date_ticks(days)
+    # "30 nov. 2024", as near the tables' long dates as an axis has room for.
     x_axis.labelTextFormat = lambda day: format_date(
-        date.fromordinal(int(day)), "short", locale=fmt
+        date.fromordinal(int(day)), "medium", locale=fmt
     )
     y_axis.labelTextFormat = lambda value: format_decimal(value, locale=fmt)
     values = [point[1] for line in series for point in line]
@@ -250,7 +251,7 @@ def _indicator(
     now = gettext("Now")
     status = Para(f"<b>{markup(now)}:</b> {markup(_status_now(indicator, gettext))}", styles.body)
     if not indicator.readings:
-        return [KeepTogether([heading, summary, status])]
+        return _kept_together(heading, summary, status)
     unit = f" ({indicator.unit})" if indicator.unit else ""
     header = [
         gettext("Date"),
@@ -270,12 +271,22 @@ def _indicator(
         for reading in indicator.readings
     ]
     widths = [w * width for w in (0.18, 0.14, 0.16, 0.2, 0.32)]
-    return [
-        KeepTogether([heading, summary, status]),
-        table(header, rows, widths, styles),
-        Spacer(1, 2 * mm),
-        Figure(_reading_chart(indicator, locale, gettext), _chart_text(indicator, locale, gettext)),
-    ]
+    chart = Figure(
+        _reading_chart(indicator, locale, gettext), _chart_text(indicator, locale, gettext)
+    )
+    return _kept_together(
+        heading, summary, status, table(header, rows, widths, styles), Spacer(1, 2 * mm), chart
+    )
+
+
+def _kept_together(*flowables) -> list:
+    """`flowables` kept on one page where they fit (a block longer than a page still splits,
+    at a table's rows), so the chart is not parted from its heading and table. Each keeps with
+    the next instead of a KeepTogether around them: ReportLab joins a heading that keeps with
+    the next (the section's) to a paragraph or table, but not to a KeepTogether."""
+    for flowable in flowables[:-1]:
+        flowable.keepWithNext = 1
+    return list(flowables)
 
 
 def _chart_text(indicator: IndicatorFollowUp, locale: str, gettext: Gettext) -> str:

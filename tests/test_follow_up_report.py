@@ -342,3 +342,13 @@ def test_the_child_summary_says_decided_only_after_the_decision(locale, proposed
     after = flat(text_of(render_summary(decided_data(locale), gettext_for(locale)))[1])
     assert proposed in before and decided not in before
     assert decided in after and proposed not in after
+
+
+@pytest.mark.parametrize(("locale", "axis_date"), [("sv", "1 sep. 2024"), ("en", "1 Sept 2024")])
+def test_an_indicators_chart_is_on_the_page_of_its_heading_with_dates_as_in_words(
+    locale, axis_date
+):
+    reader, _text = text_of(RENDERERS["follow-up"](followed_data(locale), gettext_for(locale)))
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    [page] = [text for text in pages if "1. Andel elever som går" in text]
+    assert axis_date in page  # the chart's first date label, next to its heading and table
