@@ -128,13 +128,21 @@ def _checkpoints(data: ReportData, gettext: Gettext, styles: Styles, width: floa
                 long_date(checkpoint.due_on, data.locale),
                 long_date(checkpoint.closed_on, data.locale)
                 if checkpoint.closed_on
-                else markup(gettext("Not closed yet")),
+                else _open_checkpoint(checkpoint, data.printed_on, gettext),
                 markup(checkpoint.fared) or "–",
                 text or "–",
             ]
         )
     story.append(table(header, rows, [w * width for w in (0.22, 0.14, 0.14, 0.16, 0.34)], styles))
     return story
+
+
+def _open_checkpoint(checkpoint: CheckpointRow, today: date, gettext: Gettext) -> str:
+    """An open checkpoint's state on the day printed: overdue, in bold, once its date passed."""
+    if checkpoint.due_on < today:
+        overdue = gettext("Overdue, not closed")
+        return f"<b>{markup(overdue)}</b>"
+    return markup(gettext("Not closed yet"))
 
 
 # --- indicators and readings --------------------------------------------------------------------

@@ -352,3 +352,23 @@ def test_an_indicators_chart_is_on_the_page_of_its_heading_with_dates_as_in_word
     pages = [flat(page.extract_text()) for page in reader.pages]
     [page] = [text for text in pages if "1. Andel elever som går" in text]
     assert axis_date in page  # the chart's first date label, next to its heading and table
+
+
+@pytest.mark.parametrize(
+    ("locale", "overdue", "open_"),
+    [
+        ("sv", "Försenad, inte avslutad", "Inte avslutad än"),
+        ("en", "Overdue, not closed", "Not closed yet"),
+    ],
+)
+def test_an_open_checkpoint_past_its_date_is_overdue(locale, overdue, open_):
+    data = followed_data(locale)  # "Ettårsuppföljning", 28 May 2025, is open
+    render_report = RENDERERS["follow-up"]
+    before = flat(
+        text_of(render_report(replace(data, printed_on=date(2025, 5, 28)), gettext_for(locale)))[1]
+    )
+    after = flat(
+        text_of(render_report(replace(data, printed_on=date(2025, 5, 29)), gettext_for(locale)))[1]
+    )
+    assert open_ in before and overdue not in before
+    assert overdue in after and open_ not in after
