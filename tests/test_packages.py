@@ -275,6 +275,19 @@ def test_export_refuses_to_overwrite(app, tmp_path):
         assert result.exit_code == 1 and "already exists" in result.output
         assert path.read_bytes() == b"keep me"
         assert invoke(app, "export", "999999", "--output", str(tmp_path / "n.zip")).exit_code == 2
+        assert not db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
+
+
+def test_an_export_from_the_command_line_is_audited_as_a_download(app, tmp_path):
+    with app.app_context():
+        first_id, second_id = build_chain()
+    path = tmp_path / "paket.zip"
+    assert invoke(app, "export", str(second_id), "--output", str(path)).exit_code == 0
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
+        assert (event.object_id, event.actor_label) == (second_id, "bka export")
+        assert event.details["analyses"] == [first_id, second_id]
+        assert event.details["sha256"] == files.sha256_bytes(path.read_bytes())
 
 
 def test_the_owner_downloads_the_package_and_it_is_audited(app, make_browser):
