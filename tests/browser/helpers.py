@@ -55,8 +55,8 @@ def set_language(page, language: str) -> None:
     """Use the language switch in the header (a POST form) unless the page already is in it."""
     if page.locator("html").get_attribute("lang") == language:
         return
-    page.locator(f"header button[name=language][value={language}]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page the post leads to
+        page.locator(f"header button[name=language][value={language}]").click()
     assert page.locator("html").get_attribute("lang") == language
 
 

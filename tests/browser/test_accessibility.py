@@ -33,8 +33,8 @@ LANGUAGES = ("sv", "en")
 
 def submit(page) -> None:
     """Send the main form as it is (empty or partly filled): the validation-error state."""
-    page.locator("main form[method=post][novalidate] button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page the post leads to
+        page.locator("main form[method=post][novalidate] button[type=submit]").first.click()
     assert page.locator("#error-summary").count() == 1, page.url
 
 
@@ -74,8 +74,8 @@ def conflict(page) -> None:
     )
     assert response.status == 302, response.status
     first_question.fill("Min version av förslaget.")
-    page.locator("button[name=save_later]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page the post leads to
+        page.locator("button[name=save_later]").click()
     assert page.locator("#conflict").count() == 1
 
 
@@ -93,8 +93,8 @@ def reason_missing(page) -> None:
 
 def click_first(selector: str) -> Callable:
     def act(page) -> None:
-        page.locator(selector).first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the page the post leads to
+            page.locator(selector).first.click()
 
     return act
 

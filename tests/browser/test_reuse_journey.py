@@ -30,7 +30,9 @@ def test_the_team_starts_the_next_wave_from_a_signed_off_analysis(new_context, a
     # The title forgotten: the error is shown and the rest is kept.
     page.locator("#diarienummer").fill("RS 2026-00123")
     page.locator("#planned_decision_date").fill("2026-06-30")
-    page.get_by_role("button", name="Starta den nya analysen").click()
+    # The form comes back at the same address: wait for that page, not just any load state.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Starta den nya analysen").click()
     assert page.title().startswith("Fel:")
     assert page.locator("#diarienummer").input_value() == "RS 2026-00123"
     assert page.locator("#planned_decision_date").input_value() == "2026-06-30"

@@ -36,8 +36,8 @@ def second_round(chromium, live_server) -> str:
     first = page.locator("form.step-form textarea").first
     first.fill(f"{first.input_value()} {ADDED_SENTENCE}")
     page.locator("input[name=mark_completed]").check()
-    page.locator("button[name=save_later]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page the post leads to
+        page.locator("button[name=save_later]").click()
     page.goto(hub + "/check")
     page.locator("#reviewer").select_option(label="Gustav Granskare")
     page.locator("#submit button[type=submit]").click()
