@@ -267,7 +267,8 @@ class Styles:
         )
 
 
-@functools.cache
+# Bounded: every report makes its own styles, and a long-running worker renders many reports.
+@functools.lru_cache(maxsize=64)
 def _hyphenated_in(style: ParagraphStyle, language: str) -> ParagraphStyle:
     """`style` (same name, so the same structure role) hyphenating by `language`'s rules."""
     return ParagraphStyle(style.name, parent=style, hyphenationLang=hyphenator(language))
