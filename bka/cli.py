@@ -523,7 +523,7 @@ def restore_command(path: str, check: bool, replace: bool) -> None:
 def export_command(analysis_id: int, output: str) -> None:
     """Export ANALYSIS_ID with every linked version as a package: analysis.json (valid against
     docs/package.schema.json), the archived PDFs and manifest.json with their SHA-256."""
-    from bka.domain import audit, packages
+    from bka.domain import packages
     from bka.extensions import db
     from bka.models import Analysis
     from bka.models.base import utcnow
@@ -544,18 +544,8 @@ def export_command(analysis_id: int, output: str) -> None:
         path = files.write(output, data)
     except PackageError as error:
         raise click.ClickException(str(error)) from error
-    # Audited as the download is: the package holds everything of the analysis.
-    audit.record(
-        "export",
-        actor_label="bka export",
-        object_type="analysis",
-        object_id=analysis.id,
-        details={
-            "kind": "package",
-            "analyses": exported.analysis_ids,
-            "sha256": files.sha256_bytes(data),
-            "file": str(path),
-        },
+    packages.record_export(
+        analysis, exported, files.sha256_bytes(data), actor_label="bka export", file=str(path)
     )
     db.session.commit()
     click.echo(

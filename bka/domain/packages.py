@@ -293,6 +293,34 @@ def export(analysis: Analysis, *, exported_at: datetime) -> Export:
     return Export(document, files, ids)
 
 
+def record_export(
+    analysis: Analysis,
+    exported: Export,
+    package_sha256: str,
+    *,
+    actor: User | None = None,
+    actor_label: str | None = None,
+    file: str | None = None,
+) -> None:
+    """Audit a package of `analysis` given out, downloaded or written by `bka export` (the
+    caller commits): it holds everything of the analysis."""
+    details: dict[str, Any] = {
+        "kind": "package",
+        "analyses": exported.analysis_ids,
+        "sha256": package_sha256,
+    }
+    if file is not None:
+        details["file"] = file
+    audit.record(
+        "export",
+        actor=actor,
+        actor_label=actor_label,
+        object_type="analysis",
+        object_id=analysis.id,
+        details=details,
+    )
+
+
 def dump(document: dict[str, Any]) -> bytes:
     """The exact bytes of analysis.json: sorted keys, two-space indent, UTF-8, final newline."""
     return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode(

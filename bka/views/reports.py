@@ -72,17 +72,7 @@ def package(analysis_id: int):
         bka_version=package_files.installed_version(),
         created_at=now.isoformat(timespec="seconds"),
     )
-    audit.record(
-        "export",
-        actor=current_user,
-        object_type="analysis",
-        object_id=analysis.id,
-        details={
-            "kind": "package",
-            "analyses": exported.analysis_ids,
-            "sha256": package_files.sha256_bytes(data),
-        },
-    )
+    packages.record_export(analysis, exported, package_files.sha256_bytes(data), actor=current_user)
     db.session.commit()
     name = f"bka-{filename_part(analysis.title, 60, 'analys')}-{analysis.id}-package.zip"
     return attachment(data, "application/zip", name)
