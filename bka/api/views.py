@@ -539,10 +539,10 @@ def transition(analysis_id: int):
             },
         )
     reviewing = name in openapi.REVIEW_TRANSITIONS
-    seen = load_analysis(analysis_id)  # 404 to those who may not see it
-    try:
+    try:  # 404 to those who may not see it, 403 (audited) to those who may not make the move
         analysis = load_analysis(analysis_id, REVIEW if reviewing else f"transition:{name}")
-    except Forbidden:  # audited; said with what this user may do now instead
+    except Forbidden:  # said with what this user may do now instead
+        seen = db.session.get(Analysis, analysis_id)
         raise ApiError(
             403,
             _(
